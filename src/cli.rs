@@ -1,0 +1,199 @@
+//! The command line: `serve` (the default), `migrate`, and the operator's administration
+//! commands.
+
+use crate::config::{Profile, Settings};
+use crate::domain::department::Department;
+use crate::domain::email::Email;
+use crate::domain::municipality_code::MunicipalityCode;
+use crate::domain::person_name::PersonName;
+use crate::startup::{Application, connect_and_migrate};
+use crate::store::accounts::{self, NewStaff};
+use crate::store::{StoreError, municipalities};
+use crate::{clock, seed};
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "vejviser",
+    version,
+    about = "Secure document sharing for the team around a young person"
+)]
+pub struct Cli {
+    /// Which settings profile to load; `production` refuses every insecure setting.
+    #[arg(
+        long,
+        env = "VEJVISER_PROFILE",
+        value_enum,
+        default_value = "development",
+        global = true
+    )]
+    pub profile: Profile,
+    /// An extra TOML file layered over the profile (environment variables still win).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve HTTP (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage municipalities.
+    Municipality {
+        #[command(subcommand)]
+        action: MunicipalityAction,
+    },
+    /// Manage staff accounts.
+    Staff {
+        #[command(subcommand)]
+        action: StaffAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MunicipalityAction {
+    /// Create a municipality (a tenant).
+    Create {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StaffAction {
+    /// Create a staff account in a municipality.
+    Create {
+        /// The municipality code, e.g. 101.
+        #[arg(long)]
+        municipality: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// children_youth, adult, job_centre, youth_guidance, placement, school or other.
+        #[arg(long, default_value = "children_youth")]
+        department: String,
+        /// A municipal admin: manages staff and grants, reads no documents.
+        #[arg(long)]
+        admin: bool,
+    },
+}
+
+pub async fn run(command: Option<Command>, settings: Settings) -> anyhow::Result<()> {
+    match command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings).await,
+        Command::Migrate => {
+            connect_and_migrate(&settings).await?;
+            println!("Migrations applied.");
+            Ok(())
+        }
+        Command::Municipality {
+            action: MunicipalityAction::Create { code, name },
+        } => {
+            let code = MunicipalityCode::parse(&code).context("--code")?;
+            let name = PersonName::parse(&name).context("--name")?;
+            let db = connect_and_migrate(&settings).await?;
+            let now = clock::from_fixed_now(settings.dev.fixed_now).now();
+            let created = municipalities::create(&db, code, name.as_str(), now)
+                .await
+                .map_err(explain)?;
+            println!(
+                "Created municipality {} {} (id {})",
+                created.code, created.name, created.id
+            );
+            Ok(())
+        }
+        Command::Staff {
+            action:
+                StaffAction::Create {
+                    municipality,
+                    email,
+                    name,
+                    department,
+                    admin,
+                },
+        } => {
+            let code = MunicipalityCode::parse(&municipality).context("--municipality")?;
+            let email = Email::parse(&email).context("--email")?;
+            let name = PersonName::parse(&name).context("--name")?;
+            let department: Department = department.parse().context("--department")?;
+            let db = connect_and_migrate(&settings).await?;
+            let now = clock::from_fixed_now(settings.dev.fixed_now).now();
+            let municipality =
+                municipalities::find_by_code(&db, code)
+                    .await
+                    .map_err(|e| match e {
+                        StoreError::NotFound => {
+                            anyhow::anyhow!("--municipality: no municipality with code {code}")
+                        }
+                        other => explain(other),
+                    })?;
+            let staff = NewStaff {
+                municipality_id: municipality.id,
+                name,
+                email,
+                department,
+                is_admin: admin,
+            };
+            let id = accounts::create_staff(&db, &staff, now)
+                .await
+                .map_err(explain)?;
+            println!(
+                "Created staff account {id} in {} {}",
+                municipality.code, municipality.name
+            );
+            Ok(())
+        }
+    }
+}
+
+fn explain(err: StoreError) -> anyhow::Error {
+    match err {
+        StoreError::Conflict(what) => anyhow::anyhow!("{what} already exists"),
+        other => anyhow::Error::new(other),
+    }
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let app = Application::build(settings).await?;
+    print_welcome(&app);
+    app.run_until_stopped()
+        .await
+        .context("the HTTP server stopped with an error")
+}
+
+/// On the embedded default: where to look, and how to log in.
+fn print_welcome(app: &Application) {
+    let settings = &app.state().settings;
+    println!(
+        "vejviser kører på / is running at {}",
+        settings.server.public_url
+    );
+    if settings.dev.identity_provider {
+        println!(
+            "Udviklingslogin / development login (test identities, see GET /dev-idp/identities):"
+        );
+        if let Ok(file) = seed::identities::IdentityFile::embedded()
+            && let Ok(identities) = seed::identities::derive(&file, app.state().clock.now().date())
+        {
+            for identity in identities {
+                println!(
+                    "  {}/auth/login/{}?login_hint={}",
+                    settings.server.public_url.trim_end_matches('/'),
+                    serde_json::to_value(identity.provider)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default(),
+                    identity.login_hint
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! Settings, layered: the embedded `config/default.toml`, then the profile's file (embedded
+//! `config/production.toml` for `production`), then an optional `--config` file, then environment
+//! variables `VEJVISER__SECTION__KEY`. No global: the loaded `Settings` are passed in.
+//!
+//! Errors name the setting at fault (`ConfigError`), so an operator knows what to change.
+
+mod production;
+mod sections;
+
+pub use sections::{
+    BlobBackend, BlobSettings, CryptoSettings, DatabaseSettings, DevSettings, DocumentSettings,
+    LogFormat, LogSettings, ServerSettings, SessionSettings,
+};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+const DEFAULT_TOML: &str = include_str!("../../config/default.toml");
+const PRODUCTION_TOML: &str = include_str!("../../config/production.toml");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    Development,
+    Production,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub profile: Profile,
+    pub data_dir: PathBuf,
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub blobs: BlobSettings,
+    pub crypto: CryptoSettings,
+    pub session: SessionSettings,
+    pub documents: DocumentSettings,
+    pub dev: DevSettings,
+    pub log: LogSettings,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration could not be read: {0}")]
+    Load(String),
+    #[error("{}", format_violations(.0))]
+    Refused(Vec<Violation>),
+}
+
+/// One setting that cannot be accepted, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    pub setting: &'static str,
+    pub reason: String,
+}
+
+fn format_violations(violations: &[Violation]) -> String {
+    let lines: Vec<String> = violations
+        .iter()
+        .map(|v| format!("  {}: {}", v.setting, v.reason))
+        .collect();
+    format!("configuration refused:\n{}", lines.join("\n"))
+}
+
+impl Settings {
+    /// Loads the layers for `profile` from the embedded files, `extra_file` and the process
+    /// environment, then checks them.
+    pub fn load(profile: Profile, extra_file: Option<&Path>) -> Result<Self, ConfigError> {
+        Self::load_with(profile, extra_file, Env::prefixed("VEJVISER__").split("__"))
+    }
+
+    /// As `load`, with the last layer given (tests pass their own instead of the environment).
+    pub fn load_with(
+        profile: Profile,
+        extra_file: Option<&Path>,
+        overrides: impl figment::Provider,
+    ) -> Result<Self, ConfigError> {
+        let mut figment = Figment::new().merge(Toml::string(DEFAULT_TOML));
+        if profile == Profile::Production {
+            figment = figment.merge(Toml::string(PRODUCTION_TOML));
+        }
+        if let Some(path) = extra_file {
+            if !path.is_file() {
+                return Err(ConfigError::Load(format!(
+                    "--config {}: no such file",
+                    path.display()
+                )));
+            }
+            figment = figment.merge(Toml::file(path));
+        }
+        let figment = figment
+            .merge(overrides)
+            .merge(Serialized::default("profile", profile));
+        let settings: Settings = figment
+            .extract()
+            .map_err(|e| ConfigError::Load(e.to_string()))?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    /// Every rule a setting must follow; in production also the refusals of insecure settings.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        let mut violations = self.general_violations();
+        if self.profile == Profile::Production {
+            violations.extend(production::insecure_settings(self));
+        }
+        if violations.is_empty() {
+            Ok(())
+        } else {
+            Err(ConfigError::Refused(violations))
+        }
+    }
+
+    fn general_violations(&self) -> Vec<Violation> {
+        let mut found = Vec::new();
+        if let Err(reason) = self.server.public_url() {
+            found.push(Violation {
+                setting: "server.public_url",
+                reason,
+            });
+        }
+        if let Some(active) = &self.crypto.active_master_key
+            && self.crypto.master_keys_file.is_none()
+            && !self.crypto.master_keys.contains_key(active)
+        {
+            found.push(Violation {
+                setting: "crypto.active_master_key",
+                reason: format!("no master key with id '{active}' in crypto.master_keys"),
+            });
+        }
+        if self.documents.max_upload_bytes == 0 {
+            found.push(Violation {
+                setting: "documents.max_upload_bytes",
+                reason: "must be more than 0".into(),
+            });
+        }
+        found
+    }
+
+    /// The database URL: the configured one, or an SQLite file under the data directory.
+    pub fn database_url(&self) -> String {
+        use secrecy::ExposeSecret;
+        match &self.database.url {
+            Some(url) => url.expose_secret().to_owned(),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("vejviser.db").display()
+            ),
+        }
+    }
+
+    pub fn blob_dir(&self) -> PathBuf {
+        self.blobs
+            .local_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("blobs"))
+    }
+}
+
+#[cfg(test)]
+mod tests;

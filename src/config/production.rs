@@ -1,0 +1,70 @@
+//! What the production profile refuses: every setting that is only safe on a developer's machine.
+
+use super::{Settings, Violation};
+
+pub(super) fn insecure_settings(settings: &Settings) -> Vec<Violation> {
+    let mut found = Vec::new();
+    let mut refuse = |setting: &'static str, reason: &str| {
+        found.push(Violation {
+            setting,
+            reason: reason.to_owned(),
+        });
+    };
+    if settings.dev.identity_provider {
+        refuse(
+            "dev.identity_provider",
+            "the built-in development identity provider must be off in production",
+        );
+    }
+    if settings.dev.seed_demo {
+        refuse(
+            "dev.seed_demo",
+            "demo data must not be seeded in production",
+        );
+    }
+    if settings.dev.fixed_now.is_some() {
+        refuse(
+            "dev.fixed_now",
+            "a fixed test clock must not be used in production",
+        );
+    }
+    if settings.crypto.master_keys.is_empty() && settings.crypto.master_keys_file.is_none() {
+        refuse(
+            "crypto.master_keys",
+            "production needs a master key: set VEJVISER__CRYPTO__ACTIVE_MASTER_KEY=<id> and \
+             VEJVISER__CRYPTO__MASTER_KEYS__<id>=<base64 of 32 random bytes>, or crypto.master_keys_file",
+        );
+    }
+    if settings.crypto.active_master_key.is_none() {
+        refuse(
+            "crypto.active_master_key",
+            "production needs the id of the master key in use",
+        );
+    }
+    if settings.crypto.generate_dev_master_key {
+        refuse(
+            "crypto.generate_dev_master_key",
+            "master keys must come from configuration in production, not be generated",
+        );
+    }
+    if !settings.session.secure_cookies {
+        refuse(
+            "session.secure_cookies",
+            "cookies must be Secure (https only) in production",
+        );
+    }
+    if settings
+        .server
+        .public_url()
+        .is_ok_and(|url| url.scheme() != "https")
+    {
+        refuse("server.public_url", "must be an https URL in production");
+    }
+    if settings.database.url.is_none() {
+        refuse(
+            "database.url",
+            "production needs a database URL (postgres://...): set VEJVISER__DATABASE__URL",
+        );
+    }
+    found
+}

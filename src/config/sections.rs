@@ -1,0 +1,110 @@
+//! The sections of `Settings`, one struct each, as they appear in `config/default.toml`.
+
+use secrecy::SecretString;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    /// Where to listen, e.g. `127.0.0.1:8080`; port 0 picks a free port (tests).
+    pub address: String,
+    /// The base URL people use, for redirects and e-mail links.
+    pub public_url: String,
+    /// How long in-flight requests may take to finish after SIGTERM.
+    pub shutdown_timeout_secs: u64,
+    /// HTTP worker threads; 0 means one per core.
+    pub workers: usize,
+}
+
+impl ServerSettings {
+    pub fn public_url(&self) -> Result<url::Url, String> {
+        let url = url::Url::parse(&self.public_url)
+            .map_err(|e| format!("'{}' is not a URL: {e}", self.public_url))?;
+        match url.scheme() {
+            "http" | "https" => Ok(url),
+            other => Err(format!("must be http or https, not {other}")),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    /// `postgres://...` or `sqlite://...`; unset means `<data_dir>/vejviser.db`.
+    pub url: Option<SecretString>,
+    pub max_connections: u32,
+    pub acquire_timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BlobBackend {
+    Local,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlobSettings {
+    pub backend: BlobBackend,
+    /// Unset means `<data_dir>/blobs`.
+    pub local_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CryptoSettings {
+    /// The id of the master key that wraps new case keys.
+    pub active_master_key: Option<String>,
+    /// Master keys by id, each the base64 of 32 random bytes.
+    #[serde(default)]
+    pub master_keys: BTreeMap<String, SecretString>,
+    /// A TOML file of `id = "base64"` lines, read at start-up (e.g. a mounted secret).
+    pub master_keys_file: Option<PathBuf>,
+    /// Development only: create a master key under `<data_dir>/keys` on first start.
+    pub generate_dev_master_key: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionSettings {
+    /// `Secure` cookies (and the `__Host-` prefix); only plain-http development turns this off.
+    pub secure_cookies: bool,
+    pub idle_timeout_minutes: u32,
+    pub absolute_timeout_hours: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentSettings {
+    pub max_upload_bytes: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DevSettings {
+    /// The built-in development identity provider with test identities.
+    pub identity_provider: bool,
+    /// Seed the demo municipality and test staff on first start.
+    pub seed_demo: bool,
+    /// Pin "now" (RFC 3339) for demonstrations and tests.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub fixed_now: Option<OffsetDateTime>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    pub format: LogFormat,
+    /// A tracing filter such as `info,sqlx=warn`; `RUST_LOG` wins when set.
+    pub filter: String,
+}

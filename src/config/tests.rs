@@ -1,0 +1,163 @@
+use super::*;
+use figment::providers::{Format, Toml};
+
+fn load(profile: Profile, overrides: &str) -> Result<Settings, ConfigError> {
+    Settings::load_with(profile, None, Toml::string(overrides))
+}
+
+fn refused_settings(err: ConfigError) -> Vec<&'static str> {
+    match err {
+        ConfigError::Refused(v) => v.into_iter().map(|v| v.setting).collect(),
+        other => panic!("expected a refusal, got {other}"),
+    }
+}
+
+const SECURE_PRODUCTION: &str = r#"
+    [server]
+    public_url = "https://vejviser.kommune.dk"
+    [database]
+    url = "postgres://vejviser@db/vejviser"
+    [crypto]
+    active_master_key = "k1"
+    [crypto.master_keys]
+    k1 = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+"#;
+
+#[test]
+fn embedded_default_is_a_working_development_setup() {
+    let s = load(Profile::Development, "").expect("the embedded default loads");
+    assert_eq!(s.server.address, "127.0.0.1:8080");
+    assert_eq!(s.documents.max_upload_bytes, 104_857_600);
+    assert!(s.dev.identity_provider);
+    assert!(s.database_url().starts_with("sqlite://"));
+    assert!(s.database_url().contains("data/vejviser.db"));
+    assert_eq!(s.blob_dir(), std::path::Path::new("./data/blobs"));
+}
+
+#[test]
+fn overrides_win_over_the_files() {
+    let s = load(
+        Profile::Development,
+        "data_dir = \"/tmp/x\"\n[server]\naddress = \"127.0.0.1:0\"",
+    )
+    .unwrap();
+    assert_eq!(s.server.address, "127.0.0.1:0");
+    assert_eq!(s.blob_dir(), std::path::Path::new("/tmp/x/blobs"));
+}
+
+#[test]
+fn production_without_secrets_is_refused_naming_each_setting() {
+    let refused = refused_settings(load(Profile::Production, "").unwrap_err());
+    for setting in [
+        "crypto.master_keys",
+        "crypto.active_master_key",
+        "server.public_url",
+        "database.url",
+    ] {
+        assert!(
+            refused.contains(&setting),
+            "{setting} not named in {refused:?}"
+        );
+    }
+    // The production file itself turns the development conveniences off.
+    assert!(!refused.contains(&"dev.identity_provider"));
+}
+
+#[test]
+fn production_with_secrets_and_https_starts() {
+    let s = load(Profile::Production, SECURE_PRODUCTION).expect("secure settings are accepted");
+    assert_eq!(s.profile, Profile::Production);
+}
+
+#[test]
+fn production_refuses_each_insecure_setting() {
+    let cases = [
+        ("[dev]\nidentity_provider = true", "dev.identity_provider"),
+        (
+            "[dev]\nfixed_now = \"2026-01-01T00:00:00Z\"",
+            "dev.fixed_now",
+        ),
+        ("[dev]\nseed_demo = true", "dev.seed_demo"),
+        (
+            "[session]\nsecure_cookies = false",
+            "session.secure_cookies",
+        ),
+        (
+            "[crypto]\ngenerate_dev_master_key = true",
+            "crypto.generate_dev_master_key",
+        ),
+    ];
+    for (insecure, setting) in cases {
+        let overrides = merge_toml(SECURE_PRODUCTION, insecure);
+        let refused = refused_settings(load(Profile::Production, &overrides).unwrap_err());
+        assert_eq!(refused, vec![setting], "for {insecure}");
+    }
+    let http = SECURE_PRODUCTION.replace("https://", "http://");
+    assert_eq!(
+        refused_settings(load(Profile::Production, &http).unwrap_err()),
+        vec!["server.public_url"]
+    );
+}
+
+/// Two TOML snippets as one layer (a second `[section]` header of the same name is not allowed).
+fn merge_toml(a: &str, b: &str) -> String {
+    let mut base: toml::Table = toml::from_str(a).unwrap();
+    let extra: toml::Table = toml::from_str(b).unwrap();
+    for (section, value) in extra {
+        match (base.get_mut(&section), value) {
+            (Some(toml::Value::Table(into)), toml::Value::Table(from)) => into.extend(from),
+            (_, value) => {
+                base.insert(section, value);
+            }
+        }
+    }
+    toml::to_string(&base).unwrap()
+}
+
+#[test]
+fn development_allows_a_fixed_clock() {
+    let s = load(
+        Profile::Development,
+        "[dev]\nfixed_now = \"2026-06-01T10:00:00Z\"",
+    )
+    .unwrap();
+    assert_eq!(s.dev.fixed_now.unwrap().year(), 2026);
+}
+
+#[test]
+fn unknown_keys_and_bad_values_are_load_errors_naming_the_key() {
+    let err = load(Profile::Development, "[server]\nadress = \"x\"").unwrap_err();
+    assert!(err.to_string().contains("adress"), "{err}");
+    let err = load(
+        Profile::Development,
+        "[documents]\nmax_upload_bytes = \"lots\"",
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("max_upload_bytes"), "{err}");
+    let err = load(Profile::Development, "[server]\npublic_url = \"ftp://x\"").unwrap_err();
+    assert_eq!(refused_settings(err), vec!["server.public_url"]);
+}
+
+#[test]
+fn active_master_key_must_name_a_configured_key() {
+    let err = load(
+        Profile::Development,
+        "[crypto]\nactive_master_key = \"missing\"",
+    )
+    .unwrap_err();
+    assert_eq!(refused_settings(err), vec!["crypto.active_master_key"]);
+}
+
+#[test]
+fn a_missing_config_file_is_a_clear_error() {
+    let err = Settings::load_with(
+        Profile::Development,
+        Some(std::path::Path::new("/nonexistent/vejviser.toml")),
+        Toml::string(""),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("/nonexistent/vejviser.toml"),
+        "{err}"
+    );
+}

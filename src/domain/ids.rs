@@ -1,0 +1,53 @@
+//! Typed ids, so a case id can never be passed where an account id is meant.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use uuid::Uuid;
+
+macro_rules! typed_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(Uuid);
+
+        impl $name {
+            pub fn new() -> Self {
+                Self(Uuid::new_v4())
+            }
+
+            pub fn parse(raw: &str) -> Result<Self, uuid::Error> {
+                Uuid::parse_str(raw).map(Self)
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.hyphenated().fmt(f)
+            }
+        }
+    };
+}
+
+typed_id!(
+    /// A municipality (the tenant).
+    MunicipalityId
+);
+typed_id!(
+    /// A staff or citizen account.
+    AccountId
+);
+typed_id!(
+    /// A young person's case.
+    CaseId
+);
+typed_id!(
+    /// A participant of a case.
+    ParticipantId
+);

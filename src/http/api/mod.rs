@@ -1,0 +1,3 @@
+//! JSON API routes under /api/v1, one module per resource.
+
+pub mod dev_identities;

@@ -1,0 +1,14 @@
+//! The HTTP edge: routes, middleware, problem responses and pages. Handlers are thin: parse
+//! input into domain types, call the layer below, map the result.
+
+pub mod api;
+pub mod health;
+pub mod metrics;
+pub mod observability;
+pub mod openapi;
+pub mod pages;
+pub mod problem;
+pub mod routes;
+pub mod security_headers;
+pub mod state;
+pub mod static_files;

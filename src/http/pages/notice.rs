@@ -1,0 +1,43 @@
+//! Pages that only tell the reader something: "not yet", "not found", "something went wrong".
+
+use super::layout::{Chrome, render};
+use crate::i18n::Catalogue;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse};
+use askama::Template;
+
+#[derive(Template)]
+#[template(path = "notice.html")]
+struct NoticePage {
+    lang: &'static str,
+    t: &'static Catalogue,
+    switch_lang_href: String,
+    heading: String,
+    body: String,
+    link_href: String,
+    link_label: String,
+}
+
+/// A notice whose heading and body are the catalogue keys `<prefix>.heading` and `<prefix>.body`.
+pub fn notice(req: &HttpRequest, status: StatusCode, prefix: &str) -> HttpResponse {
+    let Chrome {
+        lang,
+        t,
+        switch_lang_href,
+    } = Chrome::for_request(req);
+    let page = NoticePage {
+        heading: t.get(&format!("{prefix}.heading")).to_owned(),
+        body: t.get(&format!("{prefix}.body")).to_owned(),
+        link_href: "/".to_owned(),
+        link_label: t.get("notice.back_home").to_owned(),
+        lang,
+        t,
+        switch_lang_href,
+    };
+    render(status, &page)
+}
+
+/// Login arrives with the login issue; until then the buttons lead here.
+pub async fn login_not_yet(req: HttpRequest) -> HttpResponse {
+    notice(&req, StatusCode::NOT_IMPLEMENTED, "notyet")
+}

@@ -1,0 +1,210 @@
+//! The one error response of the HTTP layer: RFC 9457 `application/problem+json`.
+//!
+//! Error policy: the domain and store layers have their own `thiserror` types; the HTTP layer
+//! maps them to a `Problem` here, once. Bad input is always a 4xx with a `detail` a person can
+//! act on; a 500 means a fault of ours, is logged, and says nothing internal.
+
+use crate::store::StoreError;
+use actix_web::http::StatusCode;
+use actix_web::http::header::ContentType;
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
+use serde::Serialize;
+use std::fmt;
+
+pub const CONTENT_TYPE: &str = "application/problem+json";
+
+#[derive(Debug, Clone)]
+pub struct Problem {
+    status: StatusCode,
+    slug: &'static str,
+    title: &'static str,
+    detail: String,
+    extensions: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The JSON body, as the OpenAPI document describes it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ProblemBody {
+    /// A URI naming the kind of problem.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    /// What went wrong, in a sentence a person understands.
+    pub detail: String,
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub extensions: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Problem {
+    pub fn new(
+        status: StatusCode,
+        slug: &'static str,
+        title: &'static str,
+        detail: impl Into<String>,
+    ) -> Self {
+        Self {
+            status,
+            slug,
+            title,
+            detail: detail.into(),
+            extensions: serde_json::Map::new(),
+        }
+    }
+
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "bad-request",
+            "Bad request",
+            detail,
+        )
+    }
+
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not-found", "Not found", detail)
+    }
+
+    pub fn method_not_allowed() -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method-not-allowed",
+            "Method not allowed",
+            "This address does not accept that HTTP method.",
+        )
+    }
+
+    pub fn conflict(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "conflict", "Conflict", detail)
+    }
+
+    pub fn payload_too_large(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload-too-large",
+            "Payload too large",
+            detail,
+        )
+    }
+
+    pub fn unsupported_media_type(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "Unsupported media type",
+            detail,
+        )
+    }
+
+    pub fn service_unavailable(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "service-unavailable",
+            "Service unavailable",
+            detail,
+        )
+    }
+
+    /// A fault of ours. The cause is logged by the caller; the response says nothing internal.
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Internal error",
+            "Something went wrong on our side. Please try again later.",
+        )
+    }
+
+    /// Adds an extension member (RFC 9457 §3.2), e.g. which checks failed.
+    pub fn with(mut self, key: &str, value: impl Serialize) -> Self {
+        let value = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
+        self.extensions.insert(key.to_owned(), value);
+        self
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    pub fn body(&self) -> ProblemBody {
+        ProblemBody {
+            kind: format!("urn:vejviser:problem:{}", self.slug),
+            title: self.title.to_owned(),
+            status: self.status.as_u16(),
+            detail: self.detail.clone(),
+            extensions: self.extensions.clone(),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.status.as_u16(), self.slug)
+    }
+}
+
+impl ResponseError for Problem {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        HttpResponse::build(self.status)
+            .insert_header(ContentType(
+                CONTENT_TYPE.parse().expect("a valid media type"),
+            ))
+            .json(self.body())
+    }
+}
+
+impl From<StoreError> for Problem {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::NotFound => {
+                Self::not_found("There is nothing at this address, or you have no access to it.")
+            }
+            StoreError::Conflict(what) => Self::conflict(format!("{what} already exists.")),
+            other => {
+                tracing::error!(error = %other, "store failure");
+                Self::internal()
+            }
+        }
+    }
+}
+
+/// Malformed or oversized JSON bodies answer problem+json (wired in `routes`).
+pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    use actix_web::error::JsonPayloadError as E;
+    let problem = match &err {
+        E::Overflow { limit } | E::OverflowKnownLength { limit, .. } => {
+            Problem::payload_too_large(format!("The JSON body is larger than {limit} bytes."))
+        }
+        E::ContentType => Problem::unsupported_media_type("Send the body as application/json."),
+        E::Deserialize(e) if e.is_data() => Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-body",
+            "Invalid body",
+            format!("The JSON body does not have the expected fields: {e}"),
+        ),
+        E::Deserialize(e) => Problem::bad_request(format!("The body is not valid JSON: {e}")),
+        _ => Problem::bad_request("The JSON body could not be read."),
+    };
+    problem.into()
+}
+
+/// Query strings that do not parse answer problem+json.
+pub fn query_error(
+    err: actix_web::error::QueryPayloadError,
+    _req: &HttpRequest,
+) -> actix_web::Error {
+    Problem::bad_request(format!("The query string is not valid: {err}")).into()
+}
+
+/// A path segment that does not parse (e.g. a malformed id) means no such resource.
+pub fn path_error(_err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web::Error {
+    Problem::not_found("There is nothing at this address.").into()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,61 @@
+//! Every route of the service, in one table, and the answers for routes and methods that do not
+//! exist.
+
+use super::pages::{front, language, notice};
+use super::problem::Problem;
+use super::{api, health, openapi, static_files};
+use actix_web::body::EitherBody;
+use actix_web::dev::ServiceResponse;
+use actix_web::http::StatusCode;
+use actix_web::http::header::ACCEPT;
+use actix_web::middleware::ErrorHandlerResponse;
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    // `resource(..).get(..)` (not `route`) so a wrong method answers 405, not 404.
+    cfg.service(web::resource("/").get(front::show))
+        .service(web::resource("/lang/{code}").get(language::switch))
+        .service(web::resource("/auth/login/{provider}").get(notice::login_not_yet))
+        .service(web::resource("/static/{path:.*}").get(static_files::serve))
+        .service(web::resource("/favicon.ico").get(static_files::favicon))
+        .service(web::resource("/healthz").get(health::healthz))
+        .service(web::resource("/readyz").get(health::readyz))
+        .service(web::resource("/metrics").get(health::metrics))
+        .service(web::resource("/api/v1/openapi.json").get(openapi::document))
+        .service(web::resource("/dev-idp/identities").get(api::dev_identities::list));
+}
+
+/// No route matched: a page for browsers, problem+json for the API and for scripts.
+pub async fn not_found(req: HttpRequest) -> HttpResponse {
+    if wants_html(&req) {
+        notice::notice(&req, StatusCode::NOT_FOUND, "notfound")
+    } else {
+        Problem::not_found("There is nothing at this address.").error_response()
+    }
+}
+
+fn wants_html(req: &HttpRequest) -> bool {
+    !req.path().starts_with("/api/")
+        && req
+            .headers()
+            .get(ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+}
+
+/// A route exists but not for this method: 405 as problem+json, keeping the `Allow` header.
+pub fn method_not_allowed<B>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let allow = res.headers().get(actix_web::http::header::ALLOW).cloned();
+    let (req, _) = res.into_parts();
+    let mut response = Problem::method_not_allowed().error_response();
+    if let Some(allow) = allow {
+        response
+            .headers_mut()
+            .insert(actix_web::http::header::ALLOW, allow);
+    }
+    let response: ServiceResponse<EitherBody<B>> =
+        ServiceResponse::new(req, response).map_into_right_body();
+    Ok(ErrorHandlerResponse::Response(response))
+}

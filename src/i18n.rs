@@ -1,0 +1,128 @@
+//! The message catalogue: Danish first, English second. Every text a page shows comes from
+//! `i18n/<lang>.toml` (embedded at compile time), never from strings scattered in templates.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Da,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Da => "da",
+            Self::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "da" => Some(Self::Da),
+            "en" => Some(Self::En),
+            _ => None,
+        }
+    }
+
+    pub fn other(self) -> Self {
+        match self {
+            Self::Da => Self::En,
+            Self::En => Self::Da,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Catalogue {
+    messages: HashMap<String, String>,
+}
+
+impl Catalogue {
+    fn parse(source: &str) -> Self {
+        let messages =
+            toml::from_str(source).expect("the embedded catalogue is valid TOML (tested)");
+        Self { messages }
+    }
+
+    /// The text for `key`; the key itself when missing, so a gap shows rather than breaks a page
+    /// (a test keeps the catalogues complete).
+    pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
+        self.messages.get(key).map_or(key, String::as_str)
+    }
+}
+
+static DANISH: LazyLock<Catalogue> =
+    LazyLock::new(|| Catalogue::parse(include_str!("../i18n/da.toml")));
+static ENGLISH: LazyLock<Catalogue> =
+    LazyLock::new(|| Catalogue::parse(include_str!("../i18n/en.toml")));
+
+pub fn catalogue(lang: Lang) -> &'static Catalogue {
+    match lang {
+        Lang::Da => &DANISH,
+        Lang::En => &ENGLISH,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn keys(lang: Lang) -> BTreeSet<&'static str> {
+        catalogue(lang)
+            .messages
+            .keys()
+            .map(String::as_str)
+            .collect()
+    }
+
+    #[test]
+    fn both_languages_have_the_same_keys() {
+        assert_eq!(keys(Lang::Da), keys(Lang::En));
+        assert!(!keys(Lang::Da).is_empty());
+    }
+
+    #[test]
+    fn every_key_a_template_uses_exists() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let known = keys(Lang::Da);
+        let mut checked = 0;
+        for entry in walk(&dir) {
+            let text = std::fs::read_to_string(&entry).unwrap();
+            for part in text.split("t.get(\"").skip(1) {
+                let key = part.split('"').next().unwrap();
+                assert!(
+                    known.contains(key),
+                    "{} uses unknown key {key}",
+                    entry.display()
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 10, "templates use the catalogue");
+    }
+
+    fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                files.extend(walk(&path));
+            } else {
+                files.push(path);
+            }
+        }
+        files
+    }
+
+    #[test]
+    fn danish_is_danish() {
+        assert_eq!(
+            catalogue(Lang::Da).get("front.login.citizen"),
+            "Log på med MitID"
+        );
+        assert_eq!(catalogue(Lang::En).get("lang.switch"), "Dansk");
+    }
+}

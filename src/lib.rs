@@ -1,0 +1,16 @@
+//! vejviser: secure document sharing for the team around a young person in or leaving care.
+//! The layers, top down: `http` → domain services → `policy` → `store` / `blobs` / `crypto`.
+//! See DESIGN.md in the shared folder and the README.
+
+pub mod blobs;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod crypto;
+pub mod domain;
+pub mod http;
+pub mod i18n;
+pub mod seed;
+pub mod startup;
+pub mod store;
+pub mod telemetry;

@@ -1,0 +1,156 @@
+//! Building the application from settings: connect, migrate, seed (development), bind, serve.
+//! `Application::build` binds first, so port 0 works in tests and `port()` tells which it got.
+
+use crate::blobs::BlobStore;
+use crate::config::Settings;
+use crate::crypto::master_keys::MasterKeyRing;
+use crate::http::metrics::Metrics;
+use crate::http::observability::{PrivacyRootSpan, record_metrics, request_id_header};
+use crate::http::state::AppState;
+use crate::http::{problem, routes, security_headers};
+use crate::store::Db;
+use crate::{clock, seed};
+use actix_web::dev::Server;
+use actix_web::http::StatusCode;
+use actix_web::middleware::{ErrorHandlers, from_fn};
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+use tracing_actix_web::TracingLogger;
+
+/// The largest JSON body the API reads (uploads are multipart and have their own limit).
+const JSON_LIMIT_BYTES: usize = 256 * 1024;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let clock = clock::from_fixed_now(settings.dev.fixed_now);
+        let keys = MasterKeyRing::load(&settings.crypto, &settings.data_dir)?;
+        let db = connect_and_migrate(&settings).await?;
+        let blobs = BlobStore::open(&settings).await.with_context(|| {
+            format!(
+                "opening the blob store at {}",
+                settings.blob_dir().display()
+            )
+        })?;
+        if settings.dev.seed_demo {
+            seed::ensure_demo(&db, clock.now())
+                .await
+                .context("seeding the demo data")?;
+        }
+        let dev_identities = match settings.dev.identity_provider {
+            true => Some(seed::prepare_dev_identities(
+                &settings.data_dir,
+                clock.now(),
+            )?),
+            false => None,
+        };
+        let listener = TcpListener::bind(&settings.server.address).with_context(|| {
+            format!(
+                "server.address: cannot listen on {}",
+                settings.server.address
+            )
+        })?;
+        let port = listener.local_addr()?.port();
+        let state = AppState {
+            settings: Arc::new(settings),
+            db,
+            blobs,
+            clock,
+            keys: Arc::new(keys),
+            metrics: Arc::new(Metrics::default()),
+            dev_identities,
+        };
+        let server = serve(listener, state.clone())?;
+        tracing::info!(port, "listening");
+        Ok(Self {
+            port,
+            server,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until SIGTERM or SIGINT, then lets in-flight requests finish (up to
+    /// `server.shutdown_timeout_secs`) and closes the database pool.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let outcome = self.server.await;
+        self.state.db.close().await;
+        tracing::info!("stopped");
+        outcome
+    }
+}
+
+/// The data folder holds the database and keys: readable by the service's user only.
+fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+pub async fn connect_and_migrate(settings: &Settings) -> anyhow::Result<Db> {
+    if settings.database.url.is_none() {
+        create_private_dir(&settings.data_dir)
+            .with_context(|| format!("data_dir: cannot create {}", settings.data_dir.display()))?;
+    }
+    let db = Db::connect(
+        &settings.database_url(),
+        settings.database.max_connections,
+        Duration::from_secs(settings.database.acquire_timeout_secs),
+    )
+    .await
+    .context("database.url: cannot connect to the database")?;
+    db.migrate().await.context("applying database migrations")?;
+    Ok(db)
+}
+
+fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
+    let settings = state.settings.clone();
+    let data = web::Data::new(state);
+    let middleware_settings = settings.clone();
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(JSON_LIMIT_BYTES)
+                    .error_handler(problem::json_error),
+            )
+            .app_data(web::QueryConfig::default().error_handler(problem::query_error))
+            .app_data(web::PathConfig::default().error_handler(problem::path_error))
+            .wrap(
+                ErrorHandlers::new()
+                    .handler(StatusCode::METHOD_NOT_ALLOWED, routes::method_not_allowed),
+            )
+            .wrap(from_fn(record_metrics))
+            .wrap(from_fn(request_id_header))
+            .wrap(security_headers::middleware(&middleware_settings))
+            .wrap(TracingLogger::<PrivacyRootSpan>::new())
+            .configure(routes::configure)
+            .default_service(web::to(routes::not_found))
+    })
+    .listen(listener)?
+    .shutdown_timeout(settings.server.shutdown_timeout_secs);
+    if settings.server.workers > 0 {
+        server = server.workers(settings.server.workers);
+    }
+    Ok(server.run())
+}

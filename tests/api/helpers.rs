@@ -1,0 +1,193 @@
+//! `spawn_app`: the real application on a random port with a fresh database and data folder.
+//!
+//! PostgreSQL tests need `VEJVISER_TEST_POSTGRES_URL`, a URL of a role that may create databases
+//! (scripts/test starts a throwaway cluster and sets it). Each test gets its own database.
+//! Logs are shown only when `TEST_LOG` is set.
+
+use figment::providers::{Format, Toml};
+use sqlx::Connection;
+use std::path::PathBuf;
+use std::sync::LazyLock;
+use tempfile::TempDir;
+use vejviser::config::{Profile, Settings};
+use vejviser::startup::Application;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Generates `mod <test> { sqlite, postgres }` calling `<test>(Backend)` for each database.
+macro_rules! on_both_databases {
+    ($($test:ident),+ $(,)?) => {
+        $(
+            mod $test {
+                #[tokio::test]
+                async fn sqlite() {
+                    super::$test(crate::helpers::Backend::Sqlite).await
+                }
+
+                #[tokio::test]
+                async fn postgres() {
+                    super::$test(crate::helpers::Backend::Postgres).await
+                }
+            }
+        )+
+    };
+}
+pub(crate) use on_both_databases;
+
+static TRACING: LazyLock<()> = LazyLock::new(|| {
+    if std::env::var_os("TEST_LOG").is_some() {
+        let settings = Settings::load_with(Profile::Development, None, Toml::string(""))
+            .expect("defaults load");
+        vejviser::telemetry::init(&settings.log);
+    }
+});
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub app: vejviser::http::state::AppState,
+    pub database_url: String,
+    pub data_dir: PathBuf,
+    _data: TempDir,
+}
+
+/// A fresh database for `backend`: an SQLite file in `dir`, or a new PostgreSQL database.
+pub async fn fresh_database(backend: Backend, dir: &std::path::Path) -> String {
+    match backend {
+        Backend::Sqlite => format!("sqlite://{}?mode=rwc", dir.join("test.db").display()),
+        Backend::Postgres => {
+            let admin_url = postgres_admin_url();
+            let name = format!("vejviser_test_{}", uuid::Uuid::new_v4().simple());
+            sqlx::any::install_default_drivers();
+            let mut admin = sqlx::AnyConnection::connect(&admin_url)
+                .await
+                .expect("connect to the test PostgreSQL (is it running? see scripts/test)");
+            // The name is ours (a fresh UUID), never input.
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&mut admin)
+                .await
+                .expect("create a test database");
+            replace_database(&admin_url, &name)
+        }
+    }
+}
+
+pub fn postgres_admin_url() -> String {
+    std::env::var("VEJVISER_TEST_POSTGRES_URL").expect(
+        "VEJVISER_TEST_POSTGRES_URL is not set: run the suite with scripts/test, which starts PostgreSQL",
+    )
+}
+
+/// The same server and role, another database.
+pub fn replace_database(url: &str, database: &str) -> String {
+    let mut parsed = url::Url::parse(url).expect("a valid PostgreSQL URL");
+    parsed.set_path(&format!("/{database}"));
+    parsed.to_string()
+}
+
+/// Settings for a test: the development profile on a random port, with `extra` TOML on top.
+pub fn test_settings(database_url: &str, data_dir: &std::path::Path, extra: &str) -> Settings {
+    let base = format!(
+        r#"
+        data_dir = "{data}"
+        [server]
+        address = "127.0.0.1:0"
+        workers = 1
+        [database]
+        url = "{database_url}"
+        max_connections = 5
+        acquire_timeout_secs = 2
+        "#,
+        data = data_dir.display()
+    );
+    let figment_layers = figment::Figment::new()
+        .merge(Toml::string(&base))
+        .merge(Toml::string(extra));
+    Settings::load_with(Profile::Development, None, figment_layers).expect("test settings load")
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, "").await
+}
+
+/// As `spawn_app`, with extra TOML settings layered on top (a `[section]` may appear once).
+pub async fn spawn_app_with(backend: Backend, extra: &str) -> TestApp {
+    LazyLock::force(&TRACING);
+    let data = tempfile::tempdir().expect("a temp dir");
+    let database_url = fresh_database(backend, data.path()).await;
+    let settings = test_settings(&database_url, data.path(), extra);
+    let app = Application::build(settings).await.expect("the app builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state().clone();
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .expect("a client");
+    TestApp {
+        address,
+        client,
+        app: state,
+        database_url,
+        data_dir: data.path().to_owned(),
+        _data: data,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("the request is answered")
+    }
+
+    /// A GET as a browser sends it (asking for HTML).
+    pub async fn get_page(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header("accept", "text/html,application/xhtml+xml")
+            .send()
+            .await
+            .expect("the request is answered")
+    }
+}
+
+/// Asserts an RFC 9457 problem with `status`, and returns its body.
+pub async fn assert_problem(response: reqwest::Response, status: u16) -> serde_json::Value {
+    assert_eq!(response.status().as_u16(), status);
+    assert_eq!(
+        response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/problem+json")
+    );
+    let body: serde_json::Value = response.json().await.expect("a JSON body");
+    assert_eq!(body["status"], status);
+    assert!(
+        body["type"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("urn:vejviser:problem:")),
+        "{body}"
+    );
+    assert!(
+        body["title"].as_str().is_some_and(|t| !t.is_empty()),
+        "{body}"
+    );
+    assert!(
+        body["detail"].as_str().is_some_and(|t| t.ends_with('.')),
+        "{body}"
+    );
+    body
+}

@@ -1,0 +1,16 @@
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+
+//! The integration suite: one binary (one link) built from a module per feature. Every test that
+//! touches the database runs twice, on SQLite and on PostgreSQL (`on_both_databases!`).
+
+mod helpers;
+
+mod cli;
+mod headers;
+mod health;
+mod metrics;
+mod migrations;
+mod openapi;
+mod pages;
+mod problems;
+mod seed;

@@ -2,6 +2,7 @@
 //! The layers, top down: `http` → domain services → `policy` → `store` / `blobs` / `crypto`.
 //! See DESIGN.md in the shared folder and the README.
 
+pub mod auth;
 pub mod blobs;
 pub mod cli;
 pub mod clock;

@@ -1,13 +1,17 @@
 //! Building the application from settings: connect, migrate, seed (development), bind, serve.
 //! `Application::build` binds first, so port 0 works in tests and `port()` tells which it got.
 
+use crate::auth::dev_idp::{self, DevIdp, signing::SigningKey};
+use crate::auth::oidc::RelyingParty;
 use crate::blobs::BlobStore;
 use crate::config::Settings;
+use crate::crypto::lookup::LookupKey;
 use crate::crypto::master_keys::MasterKeyRing;
 use crate::http::metrics::Metrics;
 use crate::http::observability::{PrivacyRootSpan, record_metrics, request_id_header};
 use crate::http::state::AppState;
 use crate::http::{problem, routes, security_headers};
+use crate::seed::identities::Provider as Realm;
 use crate::store::Db;
 use crate::{clock, seed};
 use actix_web::dev::Server;
@@ -30,9 +34,23 @@ pub struct Application {
 }
 
 impl Application {
-    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+    pub async fn build(mut settings: Settings) -> anyhow::Result<Self> {
+        // Bind first: with port 0 the real port is known only now, and the public URL may say 0.
+        let listener = TcpListener::bind(&settings.server.address).with_context(|| {
+            format!(
+                "server.address: cannot listen on {}",
+                settings.server.address
+            )
+        })?;
+        let port = listener.local_addr()?.port();
+        let public_url = resolve_public_url(&mut settings, port)?;
         let clock = clock::from_fixed_now(settings.dev.fixed_now);
         let keys = MasterKeyRing::load(&settings.crypto, &settings.data_dir)?;
+        let lookup = LookupKey::load(
+            settings.crypto.lookup_key.as_ref(),
+            settings.crypto.generate_dev_master_key,
+            &settings.data_dir,
+        )?;
         let db = connect_and_migrate(&settings).await?;
         let blobs = BlobStore::open(&settings).await.with_context(|| {
             format!(
@@ -45,26 +63,46 @@ impl Application {
                 .await
                 .context("seeding the demo data")?;
         }
-        let dev_identities = match settings.dev.identity_provider {
-            true => Some(seed::prepare_dev_identities(
-                &settings.data_dir,
-                clock.now(),
-            )?),
-            false => None,
-        };
-        let listener = TcpListener::bind(&settings.server.address).with_context(|| {
-            format!(
-                "server.address: cannot listen on {}",
-                settings.server.address
+        let (dev_idp, dev_identities) = if settings.dev.identity_provider {
+            let identities = seed::prepare_dev_identities(&settings.data_dir, clock.now())?;
+            let key = SigningKey::load_or_generate(
+                &settings.data_dir.join("dev-idp").join("signing-key.p8"),
             )
-        })?;
-        let port = listener.local_addr()?.port();
+            .map_err(|e| anyhow::anyhow!("development identity provider: {e}"))?;
+            let municipality = seed::demo_municipality_code()?;
+            for realm in [Realm::Citizen, Realm::Staff] {
+                settings
+                    .oidc
+                    .providers
+                    .entry(dev_idp::realm_name(realm).to_owned())
+                    .or_insert_with(|| {
+                        dev_idp::provider_settings(&public_url, realm, &municipality)
+                    });
+            }
+            let idp = DevIdp::new(&public_url, key, identities);
+            (
+                Some(Arc::new(idp)),
+                Some(seed::identities_path(&settings.data_dir)),
+            )
+        } else {
+            (None, None)
+        };
+        let rp = match settings.oidc.providers.is_empty() {
+            true => None,
+            false => Some(RelyingParty::new(
+                &settings.oidc.providers,
+                public_url.clone(),
+            )?),
+        };
         let state = AppState {
             settings: Arc::new(settings),
             db,
             blobs,
             clock,
             keys: Arc::new(keys),
+            lookup: Arc::new(lookup),
+            rp,
+            dev_idp,
             metrics: Arc::new(Metrics::default()),
             dev_identities,
         };
@@ -106,6 +144,21 @@ fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// `server.public_url` with port 0 means "the port we were given" (tests, and local runs on a
+/// random port).
+fn resolve_public_url(settings: &mut Settings, port: u16) -> anyhow::Result<url::Url> {
+    let mut url = settings
+        .server
+        .public_url()
+        .map_err(|e| anyhow::anyhow!("server.public_url: {e}"))?;
+    if url.port() == Some(0) {
+        url.set_port(Some(port))
+            .map_err(|()| anyhow::anyhow!("server.public_url: cannot set the port"))?;
+        settings.server.public_url = url.as_str().trim_end_matches('/').to_owned();
+    }
+    Ok(url)
+}
+
 pub async fn connect_and_migrate(settings: &Settings) -> anyhow::Result<Db> {
     if settings.database.url.is_none() {
         create_private_dir(&settings.data_dir)
@@ -140,6 +193,7 @@ fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
                 ErrorHandlers::new()
                     .handler(StatusCode::METHOD_NOT_ALLOWED, routes::method_not_allowed),
             )
+            .wrap(from_fn(crate::auth::csrf::refuse_cross_site))
             .wrap(from_fn(record_metrics))
             .wrap(from_fn(request_id_header))
             .wrap(security_headers::middleware(&middleware_settings))

@@ -4,6 +4,7 @@
 //!
 //! Errors name the setting at fault (`ConfigError`), so an operator knows what to change.
 
+pub mod oidc;
 mod production;
 mod sections;
 
@@ -38,6 +39,8 @@ pub struct Settings {
     pub crypto: CryptoSettings,
     pub session: SessionSettings,
     pub documents: DocumentSettings,
+    #[serde(default)]
+    pub oidc: oidc::OidcSettings,
     pub dev: DevSettings,
     pub log: LogSettings,
 }

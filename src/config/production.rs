@@ -41,6 +41,12 @@ pub(super) fn insecure_settings(settings: &Settings) -> Vec<Violation> {
             "production needs the id of the master key in use",
         );
     }
+    if settings.crypto.lookup_key.is_none() {
+        refuse(
+            "crypto.lookup_key",
+            "production needs the CPR lookup key: set VEJVISER__CRYPTO__LOOKUP_KEY=<base64 of 32 random bytes>",
+        );
+    }
     if settings.crypto.generate_dev_master_key {
         refuse(
             "crypto.generate_dev_master_key",

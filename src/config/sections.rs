@@ -63,8 +63,12 @@ pub struct CryptoSettings {
     pub master_keys: BTreeMap<String, SecretString>,
     /// A TOML file of `id = "base64"` lines, read at start-up (e.g. a mounted secret).
     pub master_keys_file: Option<PathBuf>,
-    /// Development only: create a master key under `<data_dir>/keys` on first start.
+    /// Development only: create a master key (and lookup key) under `<data_dir>/keys` on first
+    /// start.
     pub generate_dev_master_key: bool,
+    /// The key of the keyed hashes that find a person by CPR number: base64 of 32 random bytes.
+    /// Never change it once data exists.
+    pub lookup_key: Option<SecretString>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -19,6 +19,7 @@ const SECURE_PRODUCTION: &str = r#"
     url = "postgres://vejviser@db/vejviser"
     [crypto]
     active_master_key = "k1"
+    lookup_key = "AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI="
     [crypto.master_keys]
     k1 = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
 "#;
@@ -51,6 +52,7 @@ fn production_without_secrets_is_refused_naming_each_setting() {
     for setting in [
         "crypto.master_keys",
         "crypto.active_master_key",
+        "crypto.lookup_key",
         "server.public_url",
         "database.url",
     ] {

@@ -143,19 +143,7 @@ fn write_new_key_file(path: &Path) -> Result<(), MasterKeyError> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(file_error)?;
     }
-    write_private(path, contents.as_bytes()).map_err(file_error)
-}
-
-/// Writes a file readable by its owner only.
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()
+    super::write_private(path, contents.as_bytes()).map_err(file_error)
 }
 
 #[cfg(test)]
@@ -172,6 +160,7 @@ mod tests {
                 .collect(),
             master_keys_file: None,
             generate_dev_master_key: generate,
+            lookup_key: None,
         }
     }
 

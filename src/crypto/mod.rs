@@ -1,3 +1,19 @@
 //! Encryption at rest (DESIGN.md §4). All cryptography lives below this folder.
 
+pub mod lookup;
 pub mod master_keys;
+pub mod seal;
+
+use std::path::Path;
+
+/// Writes a new file readable by its owner only (keys).
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}

@@ -56,9 +56,14 @@ impl Cpr {
         self.birth_date
     }
 
+    /// The ten digits without a dash: the form that is hashed and sealed.
+    pub fn compact(&self) -> String {
+        self.digits.iter().map(|d| char::from(b'0' + d)).collect()
+    }
+
     /// "DDMMYY-SSSS", the form people write.
     pub fn formatted(&self) -> String {
-        let d: String = self.digits.iter().map(|d| char::from(b'0' + d)).collect();
+        let d = self.compact();
         format!("{}-{}", &d[..6], &d[6..])
     }
 

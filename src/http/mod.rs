@@ -2,6 +2,7 @@
 //! input into domain types, call the layer below, map the result.
 
 pub mod api;
+pub mod auth;
 pub mod health;
 pub mod metrics;
 pub mod observability;

@@ -14,10 +14,12 @@ use utoipa::OpenApi;
         super::health::readyz,
         super::health::metrics,
         super::api::dev_identities::list,
+        super::api::me::show,
     ),
     components(schemas(super::problem::ProblemBody)),
     tags(
         (name = "operations", description = "Health, readiness and metrics"),
+        (name = "login", description = "Who is logged in"),
         (name = "development", description = "Only on the embedded default")
     )
 )]

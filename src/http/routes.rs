@@ -3,7 +3,8 @@
 
 use super::pages::{front, language, notice};
 use super::problem::Problem;
-use super::{api, health, openapi, static_files};
+use super::{api, auth, health, openapi, static_files};
+use crate::auth::dev_idp::endpoints as dev_idp;
 use actix_web::body::EitherBody;
 use actix_web::dev::ServiceResponse;
 use actix_web::http::StatusCode;
@@ -15,7 +16,24 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     // `resource(..).get(..)` (not `route`) so a wrong method answers 405, not 404.
     cfg.service(web::resource("/").get(front::show))
         .service(web::resource("/lang/{code}").get(language::switch))
-        .service(web::resource("/auth/login/{provider}").get(notice::login_not_yet))
+        .service(web::resource("/auth/login/{provider}").get(auth::login))
+        .service(web::resource("/auth/callback/{provider}").get(auth::callback))
+        .service(web::resource("/auth/logout").post(auth::logout))
+        .service(web::resource("/auth/logout-everywhere").post(auth::logout_everywhere))
+        .service(web::resource("/auth/logged-out").get(auth::logged_out_page))
+        .service(web::resource("/api/v1/me").get(api::me::show))
+        .service(
+            web::resource("/dev-idp/{realm}/.well-known/openid-configuration")
+                .get(dev_idp::discovery),
+        )
+        .service(web::resource("/dev-idp/{realm}/jwks").get(dev_idp::jwks))
+        .service(web::resource("/dev-idp/{realm}/authorize").get(dev_idp::authorize))
+        .service(web::resource("/dev-idp/{realm}/token").post(dev_idp::token))
+        .service(
+            web::resource("/dev-idp/{realm}/userinfo")
+                .get(dev_idp::userinfo)
+                .post(dev_idp::userinfo),
+        )
         .service(web::resource("/static/{path:.*}").get(static_files::serve))
         .service(web::resource("/favicon.ico").get(static_files::favicon))
         .service(web::resource("/healthz").get(health::healthz))

@@ -31,12 +31,21 @@ pub fn identities_path(data_dir: &Path) -> PathBuf {
     data_dir.join("dev-idp").join("identities.json")
 }
 
-/// Makes sure the development identities exist under the data folder; returns their file.
-pub fn prepare_dev_identities(data_dir: &Path, now: OffsetDateTime) -> Result<PathBuf, SeedError> {
+/// Makes sure the development identities exist under the data folder, and returns them.
+pub fn prepare_dev_identities(
+    data_dir: &Path,
+    now: OffsetDateTime,
+) -> Result<Vec<DevIdentity>, SeedError> {
     let file = IdentityFile::embedded().map_err(SeedError::Identities)?;
-    let path = identities_path(data_dir);
-    identities::load_or_derive(&file, &path, now.date())?;
-    Ok(path)
+    identities::load_or_derive(&file, &identities_path(data_dir), now.date())
+}
+
+/// The demo municipality's code, which the development staff provider serves.
+pub fn demo_municipality_code() -> Result<String, SeedError> {
+    Ok(IdentityFile::embedded()
+        .map_err(SeedError::Identities)?
+        .municipality
+        .code)
 }
 
 /// Seeds once: a second start finds the demo municipality and leaves everything as it is.

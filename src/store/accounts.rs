@@ -81,3 +81,152 @@ pub async fn find_staff_by_email(
         is_active: row.try_get::<i64, _>("is_active")? != 0,
     })
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountKind {
+    Staff,
+    Citizen,
+}
+
+impl AccountKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Staff => "staff",
+            Self::Citizen => "citizen",
+        }
+    }
+}
+
+/// What a session needs to know about its account.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub id: AccountId,
+    pub kind: AccountKind,
+    pub municipality_id: Option<MunicipalityId>,
+    pub name: String,
+    pub is_admin: bool,
+    pub is_active: bool,
+}
+
+const ACCOUNT_COLUMNS: &str = "a.id, a.kind, a.municipality_id, a.name, a.is_admin, a.is_active";
+
+fn account_from_row(row: &sqlx::any::AnyRow) -> StoreResult<Account> {
+    let corrupt = |e: String| StoreError::Corrupt(e);
+    let kind = match row.try_get::<String, _>("kind")?.as_str() {
+        "staff" => AccountKind::Staff,
+        "citizen" => AccountKind::Citizen,
+        other => return Err(corrupt(format!("account kind {other}"))),
+    };
+    let municipality_id = row
+        .try_get::<Option<String>, _>("municipality_id")?
+        .map(|m| MunicipalityId::parse(&m).map_err(|e| corrupt(e.to_string())))
+        .transpose()?;
+    Ok(Account {
+        id: AccountId::parse(row.try_get("id")?).map_err(|e| corrupt(e.to_string()))?,
+        kind,
+        municipality_id,
+        name: row.try_get("name")?,
+        is_admin: row.try_get::<i64, _>("is_admin")? != 0,
+        is_active: row.try_get::<i64, _>("is_active")? != 0,
+    })
+}
+
+pub async fn find(db: &Db, id: AccountId) -> StoreResult<Account> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = $1"
+    )))
+    .bind(id.to_string())
+    .fetch_one(db.pool())
+    .await?;
+    account_from_row(&row)
+}
+
+/// The account linked to an (issuer, subject) identity.
+pub async fn find_by_identity(
+    db: &Db,
+    issuer: &str,
+    subject: &str,
+) -> StoreResult<Option<Account>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM account_identities i JOIN accounts a ON a.id = i.account_id \
+         WHERE i.issuer = $1 AND i.subject = $2"
+    )))
+    .bind(issuer)
+    .bind(subject)
+    .fetch_optional(db.pool())
+    .await?;
+    row.as_ref().map(account_from_row).transpose()
+}
+
+pub async fn find_citizen_by_cpr_hash(db: &Db, cpr_hash: &str) -> StoreResult<Option<Account>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE a.kind = 'citizen' AND a.cpr_hash = $1"
+    )))
+    .bind(cpr_hash)
+    .fetch_optional(db.pool())
+    .await?;
+    row.as_ref().map(account_from_row).transpose()
+}
+
+pub async fn link_identity(
+    db: &Db,
+    account_id: AccountId,
+    issuer: &str,
+    subject: &str,
+    now: OffsetDateTime,
+) -> StoreResult<()> {
+    sqlx::query("INSERT INTO account_identities (issuer, subject, account_id, linked_at) VALUES ($1, $2, $3, $4)")
+        .bind(issuer)
+        .bind(subject)
+        .bind(account_id.to_string())
+        .bind(to_text(now))
+        .execute(db.pool())
+        .await
+        .map_err(|e| StoreError::from_sqlx(e, "this login identity"))?;
+    Ok(())
+}
+
+#[derive(Debug, Clone)]
+pub struct NewCitizen {
+    pub name: PersonName,
+    pub email: Option<Email>,
+    pub cpr_hash: String,
+    pub cpr_sealed: Vec<u8>,
+    pub birth_date: time::Date,
+}
+
+/// Creates a citizen's account and links their login identity, in one transaction.
+pub async fn create_citizen(
+    db: &Db,
+    citizen: &NewCitizen,
+    issuer: &str,
+    subject: &str,
+    now: OffsetDateTime,
+) -> StoreResult<AccountId> {
+    let id = AccountId::new();
+    let mut tx = db.pool().begin().await?;
+    sqlx::query(
+        "INSERT INTO accounts (id, kind, name, email, cpr_hash, cpr_sealed, birth_date, created_at) \
+         VALUES ($1, 'citizen', $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(id.to_string())
+    .bind(citizen.name.as_str())
+    .bind(citizen.email.as_ref().map(|e| e.as_str().to_owned()))
+    .bind(&citizen.cpr_hash)
+    .bind(citizen.cpr_sealed.clone())
+    .bind(citizen.birth_date.to_string())
+    .bind(to_text(now))
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| StoreError::from_sqlx(e, "a citizen with this CPR number"))?;
+    sqlx::query("INSERT INTO account_identities (issuer, subject, account_id, linked_at) VALUES ($1, $2, $3, $4)")
+        .bind(issuer)
+        .bind(subject)
+        .bind(id.to_string())
+        .bind(to_text(now))
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_sqlx(e, "this login identity"))?;
+    tx.commit().await?;
+    Ok(id)
+}

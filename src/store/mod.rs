@@ -7,7 +7,9 @@
 //! `Database` (a server fault, never the caller's).
 
 pub mod accounts;
+pub mod login_flows;
 pub mod municipalities;
+pub mod sessions;
 pub mod time_text;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};

@@ -48,6 +48,7 @@ fn production_without_secrets_exits_naming_the_missing_settings() {
     for setting in [
         "crypto.master_keys",
         "crypto.active_master_key",
+        "crypto.lookup_key",
         "database.url",
         "server.public_url",
     ] {
@@ -146,6 +147,10 @@ async fn production_starts_from_the_environment_and_stops_on_sigterm(backend: Ba
         .env(
             "VEJVISER__CRYPTO__MASTER_KEYS__K2026",
             "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=",
+        )
+        .env(
+            "VEJVISER__CRYPTO__LOOKUP_KEY",
+            "AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI=",
         )
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

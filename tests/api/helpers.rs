@@ -96,6 +96,7 @@ pub fn test_settings(database_url: &str, data_dir: &std::path::Path, extra: &str
         data_dir = "{data}"
         [server]
         address = "127.0.0.1:0"
+        public_url = "http://127.0.0.1:0"
         workers = 1
         [database]
         url = "{database_url}"

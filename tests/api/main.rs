@@ -3,11 +3,14 @@
 //! The integration suite: one binary (one link) built from a module per feature. Every test that
 //! touches the database runs twice, on SQLite and on PostgreSQL (`on_both_databases!`).
 
+mod browser;
 mod helpers;
 
 mod cli;
 mod headers;
 mod health;
+mod login;
+mod login_oidc_provider;
 mod metrics;
 mod migrations;
 mod openapi;

@@ -149,14 +149,3 @@ async fn the_language_switch_is_no_open_redirect() {
         assert_eq!(response.headers()["location"], "/", "{target}");
     }
 }
-
-#[tokio::test]
-async fn login_buttons_lead_to_a_clear_not_yet_page() {
-    let app = spawn_app(Backend::Sqlite).await;
-    for provider in ["citizen", "staff"] {
-        let response = app.get_page(&format!("/auth/login/{provider}")).await;
-        assert_eq!(response.status(), 501);
-        let html = response.text().await.unwrap();
-        assert!(html.contains("Du kan ikke logge på endnu"), "{html}");
-    }
-}

@@ -36,8 +36,3 @@ pub fn notice(req: &HttpRequest, status: StatusCode, prefix: &str) -> HttpRespon
     };
     render(status, &page)
 }
-
-/// Login arrives with the login issue; until then the buttons lead here.
-pub async fn login_not_yet(req: HttpRequest) -> HttpResponse {
-    notice(&req, StatusCode::NOT_IMPLEMENTED, "notyet")
-}

@@ -1,0 +1,89 @@
+//! Cross-site request protection for every state-changing request (DESIGN.md §5): a request a
+//! browser marks as cross-site (`Sec-Fetch-Site`), or whose `Origin` is not ours, is refused.
+//! Requests with neither header come from scripts, not browsers, and are accepted (API.md).
+//! HTML forms also carry the session's token (checked where the form is handled).
+
+use crate::http::problem::Problem;
+use crate::http::state::AppState;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
+use actix_web::middleware::Next;
+use actix_web::{Error, web};
+
+pub async fn refuse_cross_site(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    if !is_safe_method(req.method()) {
+        let own_origin = req
+            .app_data::<web::Data<AppState>>()
+            .and_then(|state| state.settings.server.public_url().ok())
+            .map(|url| url.origin().ascii_serialization());
+        let fetch_site = req
+            .headers()
+            .get("sec-fetch-site")
+            .and_then(|v| v.to_str().ok());
+        let origin = req.headers().get("origin").and_then(|v| v.to_str().ok());
+        if !allowed(fetch_site, origin, own_origin.as_deref()) {
+            tracing::warn!("refused a cross-site state-changing request");
+            return Err(Problem::new(
+                actix_web::http::StatusCode::FORBIDDEN,
+                "cross-site",
+                "Cross-site request refused",
+                "This request came from another site, so it was refused.",
+            )
+            .into());
+        }
+    }
+    next.call(req).await
+}
+
+fn is_safe_method(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+fn allowed(fetch_site: Option<&str>, origin: Option<&str>, own_origin: Option<&str>) -> bool {
+    if let Some(site) = fetch_site
+        && !matches!(site, "same-origin" | "none")
+    {
+        return false;
+    }
+    match origin {
+        None => true,
+        Some(origin) => own_origin == Some(origin),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::allowed;
+
+    const OWN: Option<&str> = Some("https://vejviser.kommune.dk");
+
+    #[test]
+    fn scripts_and_same_origin_pass_cross_site_does_not() {
+        assert!(allowed(None, None, OWN), "a script");
+        assert!(allowed(
+            Some("same-origin"),
+            Some("https://vejviser.kommune.dk"),
+            OWN
+        ));
+        assert!(
+            allowed(Some("none"), None, OWN),
+            "typed into the address bar"
+        );
+        assert!(!allowed(Some("cross-site"), None, OWN));
+        assert!(
+            !allowed(Some("same-site"), None, OWN),
+            "a sibling subdomain is another site here"
+        );
+        assert!(!allowed(None, Some("https://evil.example"), OWN));
+        assert!(!allowed(None, Some("null"), OWN));
+        assert!(!allowed(
+            Some("same-origin"),
+            Some("https://evil.example"),
+            OWN
+        ));
+    }
+}

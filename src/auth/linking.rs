@@ -1,0 +1,154 @@
+//! From a verified login to an account. Identity is always (issuer, subject); a CPR claim links
+//! a citizen's new identity to the account that CPR already has, never replaces it.
+//!
+//! - citizens: found by identity, else by CPR (keyed hash), else created (and linked);
+//! - staff: found by identity, else by e-mail within the provider's municipality (and linked);
+//!   unknown staff are refused, never created.
+
+use super::oidc::{LoginError, Provider, VerifiedLogin};
+use crate::config::oidc::{AssuranceLevel, ProviderKind};
+use crate::crypto::seal;
+use crate::domain::cpr::Cpr;
+use crate::domain::email::Email;
+use crate::domain::municipality_code::MunicipalityCode;
+use crate::domain::person_name::PersonName;
+use crate::http::state::AppState;
+use crate::store::accounts::{self, Account, AccountKind, NewCitizen};
+use crate::store::{StoreError, municipalities};
+use serde_json::Value;
+
+/// The purpose string of CPR keyed hashes and sealed CPR numbers on accounts.
+pub const CPR_PURPOSE: &str = "cpr";
+pub const SEALED_CPR_PURPOSE: &str = "account.cpr";
+
+/// The account a login belongs to, and the assurance level it was made at.
+pub async fn account_for_login(
+    state: &AppState,
+    provider: &Provider,
+    login: &VerifiedLogin,
+) -> Result<(Account, AssuranceLevel), LoginError> {
+    let settings = provider.settings();
+    let level = match (login.assurance, settings.required_assurance()) {
+        (Some(level), required) if level >= required => level,
+        // A staff IdP that sends no level at all is accepted where no level is required.
+        (None, AssuranceLevel::Low) => AssuranceLevel::Low,
+        _ => return Err(LoginError::AssuranceTooLow),
+    };
+    let account = match settings.kind {
+        ProviderKind::Citizen => citizen(state, provider, login).await?,
+        ProviderKind::Staff => staff(state, provider, login).await?,
+    };
+    if !account.is_active {
+        return Err(LoginError::Deactivated);
+    }
+    Ok((account, level))
+}
+
+fn claim<'a>(login: &'a VerifiedLogin, name: &str) -> Option<&'a str> {
+    login
+        .claims
+        .get(name)
+        .and_then(Value::as_str)
+        .filter(|v| !v.trim().is_empty())
+}
+
+async fn citizen(
+    state: &AppState,
+    provider: &Provider,
+    login: &VerifiedLogin,
+) -> Result<Account, LoginError> {
+    let now = state.clock.now();
+    if let Some(account) =
+        accounts::find_by_identity(&state.db, &login.issuer, &login.subject).await?
+    {
+        return match account.kind {
+            AccountKind::Citizen => Ok(account),
+            AccountKind::Staff => Err(LoginError::UnknownStaff),
+        };
+    }
+    let names = &provider.settings().claims;
+    let cpr = claim(login, &names.cpr).ok_or(LoginError::MissingClaim("cpr"))?;
+    let cpr = Cpr::parse(cpr).map_err(|_| LoginError::MalformedClaim("cpr"))?;
+    let cpr_hash = state.lookup.hash(CPR_PURPOSE, &cpr.compact());
+    if let Some(account) = accounts::find_citizen_by_cpr_hash(&state.db, &cpr_hash).await? {
+        accounts::link_identity(&state.db, account.id, &login.issuer, &login.subject, now).await?;
+        return Ok(account);
+    }
+    let name = claim(login, &names.name).ok_or(LoginError::MissingClaim("name"))?;
+    let name = PersonName::parse(name).map_err(|_| LoginError::MalformedClaim("name"))?;
+    let email = claim(login, &names.email).and_then(|e| Email::parse(e).ok());
+    let birth_date = claim(login, &names.birth_date)
+        .and_then(|d| {
+            time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]")).ok()
+        })
+        .unwrap_or_else(|| cpr.birth_date());
+    let cpr_sealed = seal::seal(&state.keys, SEALED_CPR_PURPOSE, cpr.compact().as_bytes())
+        .map_err(|e| LoginError::Configuration(e.to_string()))?;
+    let citizen = NewCitizen {
+        name,
+        email,
+        cpr_hash,
+        cpr_sealed,
+        birth_date,
+    };
+    match accounts::create_citizen(&state.db, &citizen, &login.issuer, &login.subject, now).await {
+        Ok(id) => Ok(accounts::find(&state.db, id).await?),
+        // Two first logins at once: the other one created the account; use it.
+        Err(StoreError::Conflict(_)) => {
+            accounts::find_by_identity(&state.db, &login.issuer, &login.subject)
+                .await?
+                .ok_or(LoginError::Store(StoreError::NotFound))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn staff(
+    state: &AppState,
+    provider: &Provider,
+    login: &VerifiedLogin,
+) -> Result<Account, LoginError> {
+    if let Some(account) =
+        accounts::find_by_identity(&state.db, &login.issuer, &login.subject).await?
+    {
+        return match account.kind {
+            AccountKind::Staff => Ok(account),
+            AccountKind::Citizen => Err(LoginError::UnknownStaff),
+        };
+    }
+    let code = provider
+        .settings()
+        .municipality
+        .as_deref()
+        .and_then(|c| MunicipalityCode::parse(c).ok())
+        .ok_or_else(|| {
+            LoginError::Configuration(format!(
+                "oidc.providers.{}.municipality is missing",
+                provider.name()
+            ))
+        })?;
+    let municipality = municipalities::find_by_code(&state.db, code)
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound => {
+                LoginError::Configuration(format!("no municipality with code {code}"))
+            }
+            other => other.into(),
+        })?;
+    let email = claim(login, &provider.settings().claims.email).ok_or(LoginError::UnknownStaff)?;
+    let email = Email::parse(email).map_err(|_| LoginError::UnknownStaff)?;
+    let staff = match accounts::find_staff_by_email(&state.db, municipality.id, &email).await {
+        Ok(staff) => staff,
+        Err(StoreError::NotFound) => return Err(LoginError::UnknownStaff),
+        Err(other) => return Err(other.into()),
+    };
+    accounts::link_identity(
+        &state.db,
+        staff.id,
+        &login.issuer,
+        &login.subject,
+        state.clock.now(),
+    )
+    .await?;
+    Ok(accounts::find(&state.db, staff.id).await?)
+}

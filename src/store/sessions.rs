@@ -1,0 +1,98 @@
+//! Sessions: found by the SHA-256 of the cookie's random id, never by the id itself.
+
+use super::time_text::{from_text, to_text};
+use super::{Db, StoreError, StoreResult};
+use crate::config::oidc::AssuranceLevel;
+use crate::domain::ids::AccountId;
+use sqlx::Row;
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    pub account_id: AccountId,
+    pub provider: String,
+    pub assurance_level: AssuranceLevel,
+    pub csrf_token: String,
+    pub created_at: OffsetDateTime,
+    pub last_seen_at: OffsetDateTime,
+    pub absolute_expires_at: OffsetDateTime,
+}
+
+pub async fn insert(db: &Db, id_hash: &str, session: &SessionRow) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, account_id, provider, assurance_level, csrf_token, created_at, last_seen_at, absolute_expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(id_hash)
+    .bind(session.account_id.to_string())
+    .bind(&session.provider)
+    .bind(session.assurance_level.as_str())
+    .bind(&session.csrf_token)
+    .bind(to_text(session.created_at))
+    .bind(to_text(session.last_seen_at))
+    .bind(to_text(session.absolute_expires_at))
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+pub async fn find(db: &Db, id_hash: &str) -> StoreResult<Option<SessionRow>> {
+    let row = sqlx::query(
+        "SELECT account_id, provider, assurance_level, csrf_token, created_at, last_seen_at, absolute_expires_at \
+         FROM sessions WHERE id_hash = $1",
+    )
+    .bind(id_hash)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let level = match row.try_get::<String, _>("assurance_level")?.as_str() {
+        "low" => AssuranceLevel::Low,
+        "substantial" => AssuranceLevel::Substantial,
+        "high" => AssuranceLevel::High,
+        other => return Err(StoreError::Corrupt(format!("assurance level {other}"))),
+    };
+    Ok(Some(SessionRow {
+        account_id: AccountId::parse(row.try_get("account_id")?)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        provider: row.try_get("provider")?,
+        assurance_level: level,
+        csrf_token: row.try_get("csrf_token")?,
+        created_at: from_text(row.try_get("created_at")?)?,
+        last_seen_at: from_text(row.try_get("last_seen_at")?)?,
+        absolute_expires_at: from_text(row.try_get("absolute_expires_at")?)?,
+    }))
+}
+
+pub async fn touch(db: &Db, id_hash: &str, now: OffsetDateTime) -> StoreResult<()> {
+    sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1")
+        .bind(id_hash)
+        .bind(to_text(now))
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+pub async fn delete(db: &Db, id_hash: &str) -> StoreResult<()> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(id_hash)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// "Log out everywhere": every session of the account ends.
+pub async fn delete_for_account(db: &Db, account_id: AccountId) -> StoreResult<u64> {
+    let done = sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+        .bind(account_id.to_string())
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected())
+}
+
+pub async fn count_for_account(db: &Db, account_id: AccountId) -> StoreResult<i64> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM sessions WHERE account_id = $1")
+        .bind(account_id.to_string())
+        .fetch_one(db.pool())
+        .await?;
+    Ok(row.try_get("n")?)
+}

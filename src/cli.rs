@@ -1,6 +1,7 @@
 //! The command line: `serve` (the default), `migrate`, and the operator's administration
 //! commands.
 
+use crate::auth::password;
 use crate::config::{Profile, Settings};
 use crate::domain::department::Department;
 use crate::domain::email::Email;
@@ -8,7 +9,7 @@ use crate::domain::municipality_code::MunicipalityCode;
 use crate::domain::person_name::PersonName;
 use crate::startup::{Application, connect_and_migrate};
 use crate::store::accounts::{self, NewStaff};
-use crate::store::{StoreError, municipalities};
+use crate::store::{StoreError, credentials, municipalities};
 use crate::{clock, seed};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -84,6 +85,14 @@ pub enum StaffAction {
         #[arg(long)]
         admin: bool,
     },
+    /// Set a staff member's password for the fallback login (read from standard input, one line),
+    /// e.g. `vejviser staff set-password --municipality 101 --email ida@kk.dk < password.txt`.
+    SetPassword {
+        #[arg(long)]
+        municipality: String,
+        #[arg(long)]
+        email: String,
+    },
 }
 
 pub async fn run(command: Option<Command>, settings: Settings) -> anyhow::Result<()> {
@@ -110,31 +119,26 @@ pub async fn run(command: Option<Command>, settings: Settings) -> anyhow::Result
             );
             Ok(())
         }
-        Command::Staff {
-            action:
-                StaffAction::Create {
-                    municipality,
-                    email,
-                    name,
-                    department,
-                    admin,
-                },
+        Command::Staff { action } => staff(action, settings).await,
+    }
+}
+
+async fn staff(action: StaffAction, settings: Settings) -> anyhow::Result<()> {
+    let now = clock::from_fixed_now(settings.dev.fixed_now).now();
+    match action {
+        StaffAction::Create {
+            municipality,
+            email,
+            name,
+            department,
+            admin,
         } => {
             let code = MunicipalityCode::parse(&municipality).context("--municipality")?;
             let email = Email::parse(&email).context("--email")?;
             let name = PersonName::parse(&name).context("--name")?;
             let department: Department = department.parse().context("--department")?;
             let db = connect_and_migrate(&settings).await?;
-            let now = clock::from_fixed_now(settings.dev.fixed_now).now();
-            let municipality =
-                municipalities::find_by_code(&db, code)
-                    .await
-                    .map_err(|e| match e {
-                        StoreError::NotFound => {
-                            anyhow::anyhow!("--municipality: no municipality with code {code}")
-                        }
-                        other => explain(other),
-                    })?;
+            let municipality = find_municipality(&db, code).await?;
             let staff = NewStaff {
                 municipality_id: municipality.id,
                 name,
@@ -151,7 +155,54 @@ pub async fn run(command: Option<Command>, settings: Settings) -> anyhow::Result
             );
             Ok(())
         }
+        StaffAction::SetPassword {
+            municipality,
+            email,
+        } => {
+            let code = MunicipalityCode::parse(&municipality).context("--municipality")?;
+            let email = Email::parse(&email).context("--email")?;
+            let mut line = zeroize::Zeroizing::new(String::new());
+            std::io::stdin()
+                .read_line(&mut line)
+                .context("reading the password from standard input")?;
+            let new_password = line.trim_end_matches(['\r', '\n']);
+            password::check_new_password(new_password)
+                .map_err(|e| anyhow::anyhow!("the password: {e}"))?;
+            let hash = password::hash_password(new_password).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let db = connect_and_migrate(&settings).await?;
+            let municipality = find_municipality(&db, code).await?;
+            let staff = accounts::find_staff_by_email(&db, municipality.id, &email)
+                .await
+                .map_err(|e| match e {
+                    StoreError::NotFound => {
+                        anyhow::anyhow!("--email: no staff member with that e-mail in {code}")
+                    }
+                    other => explain(other),
+                })?;
+            credentials::set_password(&db, staff.id, &hash, now)
+                .await
+                .map_err(explain)?;
+            println!(
+                "Password set for staff account {}: log in at /auth/password and set up an authenticator app.",
+                staff.id
+            );
+            Ok(())
+        }
     }
+}
+
+async fn find_municipality(
+    db: &crate::store::Db,
+    code: MunicipalityCode,
+) -> anyhow::Result<municipalities::Municipality> {
+    municipalities::find_by_code(db, code)
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound => {
+                anyhow::anyhow!("--municipality: no municipality with code {code}")
+            }
+            other => explain(other),
+        })
 }
 
 fn explain(err: StoreError) -> anyhow::Error {

@@ -1,10 +1,16 @@
 //! Who is logged in: OIDC login (citizens by MitID, staff by their municipality's IdP), the
-//! built-in development identity provider, sessions and cross-site protection.
+//! built-in development identity provider, the staff fallback of password + TOTP, sessions and
+//! cross-site protection.
 
 pub mod assurance;
 pub mod csrf;
 pub mod dev_idp;
 pub mod linking;
+pub mod lockout;
 pub mod oidc;
+pub mod password;
+pub mod password_login;
+pub mod recovery_codes;
 pub mod session;
 pub mod tokens;
+pub mod totp;

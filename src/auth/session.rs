@@ -2,6 +2,7 @@
 //! and `__Host-` prefixed outside plain-http development), stored only as its SHA-256, a new id
 //! at every login, idle and absolute time-outs, logout server-side.
 
+use super::password_login::{ENROLMENT_PROVIDER, PASSWORD_PROVIDER};
 use super::tokens::{random_token, token_hash};
 use crate::config::oidc::AssuranceLevel;
 use crate::http::problem::Problem;
@@ -99,36 +100,72 @@ impl FromRequest for Authenticated {
     type Future = LocalBoxFuture<'static, Result<Self, Problem>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let cookie = state
-            .as_ref()
-            .and_then(|s| req.cookie(cookie_name(s.settings.session.secure_cookies)));
+        let loading = load(req);
         Box::pin(async move {
-            let (Some(state), Some(cookie)) = (state, cookie) else {
-                return Err(unauthenticated());
-            };
-            let id_hash = token_hash(cookie.value());
-            let session = sessions::find(&state.db, &id_hash)
-                .await?
-                .ok_or_else(unauthenticated)?;
-            let now = state.clock.now();
-            if !is_live(&session, now, state.settings.session.idle_timeout_minutes) {
-                sessions::delete(&state.db, &id_hash).await?;
+            let who = loading.await?;
+            // Half a login (a password before its authenticator is enrolled) opens nothing else.
+            if who.session.provider == ENROLMENT_PROVIDER {
                 return Err(unauthenticated());
             }
-            let account = accounts::find(&state.db, session.account_id).await?;
-            if !account.is_active {
-                sessions::delete(&state.db, &id_hash).await?;
-                return Err(unauthenticated());
+            Ok(who)
+        })
+    }
+}
+
+/// A staff member logged in with a password, who may be in the middle of enrolling an
+/// authenticator app: the only extractor that accepts such a session.
+#[derive(Debug, Clone)]
+pub struct PasswordStaff(pub Authenticated);
+
+impl FromRequest for PasswordStaff {
+    type Error = Problem;
+    type Future = LocalBoxFuture<'static, Result<Self, Problem>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let loading = load(req);
+        Box::pin(async move {
+            let who = loading.await?;
+            match who.session.provider.as_str() {
+                ENROLMENT_PROVIDER | PASSWORD_PROVIDER => Ok(PasswordStaff(who)),
+                _ => Err(unauthenticated()),
             }
-            if now - session.last_seen_at > TOUCH_EVERY {
-                sessions::touch(&state.db, &id_hash, now).await?;
-            }
-            Ok(Authenticated {
-                account,
-                session,
-                id_hash,
-            })
+        })
+    }
+}
+
+/// The live session of the request's cookie, and its active account.
+fn load(
+    req: &HttpRequest,
+) -> impl std::future::Future<Output = Result<Authenticated, Problem>> + 'static {
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let cookie = state
+        .as_ref()
+        .and_then(|s| req.cookie(cookie_name(s.settings.session.secure_cookies)));
+    async move {
+        let (Some(state), Some(cookie)) = (state, cookie) else {
+            return Err(unauthenticated());
+        };
+        let id_hash = token_hash(cookie.value());
+        let session = sessions::find(&state.db, &id_hash)
+            .await?
+            .ok_or_else(unauthenticated)?;
+        let now = state.clock.now();
+        if !is_live(&session, now, state.settings.session.idle_timeout_minutes) {
+            sessions::delete(&state.db, &id_hash).await?;
+            return Err(unauthenticated());
+        }
+        let account = accounts::find(&state.db, session.account_id).await?;
+        if !account.is_active {
+            sessions::delete(&state.db, &id_hash).await?;
+            return Err(unauthenticated());
+        }
+        if now - session.last_seen_at > TOUCH_EVERY {
+            sessions::touch(&state.db, &id_hash, now).await?;
+        }
+        Ok(Authenticated {
+            account,
+            session,
+            id_hash,
         })
     }
 }

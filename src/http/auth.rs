@@ -135,16 +135,19 @@ async fn finish_login(
     {
         return Err(LoginError::StateMismatch);
     }
-    // RFC 9207: a response that names its issuer must name this provider's.
-    if query
-        .iss
-        .as_deref()
-        .is_some_and(|iss| iss != provider.issuer())
-    {
-        return Err(LoginError::IssuerMismatch);
+    // RFC 9207: a response that names its issuer must name this provider's, and a provider that
+    // promised to name it must have done so.
+    match query.iss.as_deref() {
+        Some(iss) if iss != provider.issuer() => return Err(LoginError::IssuerMismatch),
+        None if provider.promises_iss_parameter(rp.http()).await? => {
+            return Err(LoginError::IssuerMismatch);
+        }
+        _ => {}
     }
     if let Some(error) = &query.error {
-        return Err(LoginError::ProviderError(error.chars().take(60).collect()));
+        // The provider's words go to a log line: no control characters (no forged lines).
+        let error = error.chars().filter(|c| !c.is_control()).take(60).collect();
+        return Err(LoginError::ProviderError(error));
     }
     let code = query
         .code

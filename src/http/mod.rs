@@ -8,6 +8,7 @@ pub mod metrics;
 pub mod observability;
 pub mod openapi;
 pub mod pages;
+pub mod password;
 pub mod problem;
 pub mod routes;
 pub mod security_headers;

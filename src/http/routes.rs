@@ -3,7 +3,7 @@
 
 use super::pages::{front, language, notice};
 use super::problem::Problem;
-use super::{api, auth, health, openapi, static_files};
+use super::{api, auth, health, openapi, password, static_files};
 use crate::auth::dev_idp::endpoints as dev_idp;
 use actix_web::body::EitherBody;
 use actix_web::dev::ServiceResponse;
@@ -18,6 +18,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/lang/{code}").get(language::switch))
         .service(web::resource("/auth/login/{provider}").get(auth::login))
         .service(web::resource("/auth/callback/{provider}").get(auth::callback))
+        .service(
+            web::resource("/auth/password")
+                .get(password::page)
+                .post(password::submit),
+        )
+        .service(
+            web::resource("/auth/totp")
+                .get(password::enrol_page)
+                .post(password::confirm),
+        )
         .service(web::resource("/auth/logout").post(auth::logout))
         .service(web::resource("/auth/logout-everywhere").post(auth::logout_everywhere))
         .service(web::resource("/auth/logged-out").get(auth::logged_out_page))

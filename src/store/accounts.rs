@@ -230,3 +230,14 @@ pub async fn create_citizen(
     tx.commit().await?;
     Ok(id)
 }
+
+/// A staff member's e-mail (the label of their authenticator entry).
+pub async fn find_staff_email(db: &Db, id: AccountId) -> StoreResult<String> {
+    let row = sqlx::query("SELECT email FROM accounts WHERE id = $1 AND kind = 'staff'")
+        .bind(id.to_string())
+        .fetch_one(db.pool())
+        .await?;
+    Ok(row
+        .try_get::<Option<String>, _>("email")?
+        .unwrap_or_default())
+}

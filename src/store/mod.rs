@@ -7,6 +7,7 @@
 //! `Database` (a server fault, never the caller's).
 
 pub mod accounts;
+pub mod credentials;
 pub mod login_flows;
 pub mod municipalities;
 pub mod sessions;

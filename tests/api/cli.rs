@@ -218,3 +218,69 @@ async fn production_starts_from_the_environment_and_stops_on_sigterm(backend: Ba
     );
     assert!(logs.contains("\"stopped\""), "{logs}");
 }
+
+#[tokio::test]
+async fn set_password_reads_standard_input_and_refuses_weak_passwords() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_database(Backend::Sqlite, dir.path()).await;
+    let run_ok = |args: &[&str]| {
+        let (ok, _, err) = run(vejviser(dir.path(), &url).args(args));
+        assert!(ok, "{err}");
+    };
+    run_ok(&[
+        "municipality",
+        "create",
+        "--code",
+        "461",
+        "--name",
+        "Odense Kommune",
+    ]);
+    run_ok(&[
+        "staff",
+        "create",
+        "--municipality",
+        "461",
+        "--email",
+        "bo@odense.dk",
+        "--name",
+        "Bo Ek",
+    ]);
+    let set = |password: &str| {
+        let mut child = vejviser(dir.path(), &url)
+            .args([
+                "staff",
+                "set-password",
+                "--municipality",
+                "461",
+                "--email",
+                "bo@odense.dk",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        let output = child.wait_with_output().unwrap();
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (ok, err) = set("short");
+    assert!(!ok && err.contains("password"), "{err}");
+    let (ok, err) = set("en lang og god adgangskode");
+    assert!(ok, "{err}");
+    let hash: String = {
+        let db = vejviser::store::Db::connect(&url, 1, Duration::from_secs(5))
+            .await
+            .unwrap();
+        sqlx::query_scalar("SELECT password_hash FROM staff_credentials")
+            .fetch_one(db.pool())
+            .await
+            .unwrap()
+    };
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    assert!(!hash.contains("god adgangskode"));
+}

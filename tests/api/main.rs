@@ -5,15 +5,18 @@
 
 mod browser;
 mod helpers;
+mod support;
 
 mod cli;
 mod headers;
 mod health;
 mod login;
+mod login_conformance;
 mod login_oidc_provider;
 mod metrics;
 mod migrations;
 mod openapi;
 mod pages;
+mod password_login;
 mod problems;
 mod seed;

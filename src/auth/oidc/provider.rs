@@ -7,13 +7,16 @@ use crate::config::oidc::{AssuranceLevel, ProviderSettings};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use openidconnect::core::{
-    CoreAuthenticationFlow, CoreClient, CoreGenderClaim, CoreJsonWebKeySet,
-    CoreJwsSigningAlgorithm, CoreProviderMetadata,
+    CoreAuthDisplay, CoreAuthenticationFlow, CoreClaimName, CoreClaimType, CoreClient,
+    CoreClientAuthMethod, CoreGenderClaim, CoreGrantType, CoreJsonWebKey, CoreJsonWebKeySet,
+    CoreJweContentEncryptionAlgorithm, CoreJweKeyManagementAlgorithm, CoreJwsSigningAlgorithm,
+    CoreResponseMode, CoreResponseType, CoreSubjectIdentifierType,
 };
 use openidconnect::{
-    AdditionalClaims, AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret,
-    CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier,
-    RedirectUrl, Scope, SignatureVerificationError, TokenResponse, UserInfoClaims,
+    AdditionalClaims, AdditionalProviderMetadata, AuthorizationCode, ClaimsVerificationError,
+    ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge,
+    PkceCodeVerifier, RedirectUrl, Scope, SignatureVerificationError, TokenResponse,
+    UserInfoClaims,
 };
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
@@ -33,7 +36,7 @@ pub struct Provider {
     settings: ProviderSettings,
     issuer: IssuerUrl,
     algs: Vec<CoreJwsSigningAlgorithm>,
-    discovered: RwLock<Option<(CoreProviderMetadata, Instant)>>,
+    discovered: RwLock<Option<(ProviderMetadata, Instant)>>,
     last_jwks_refresh: Mutex<Option<Instant>>,
 }
 
@@ -53,6 +56,30 @@ pub struct VerifiedLogin {
     pub assurance: Option<AssuranceLevel>,
     pub claims: Map<String, Value>,
 }
+
+/// The discovery fields beyond OpenID Connect Discovery that vejviser reads: RFC 9207's promise
+/// to send `iss` with every authorization response.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Rfc9207Metadata {
+    #[serde(default)]
+    authorization_response_iss_parameter_supported: bool,
+}
+impl AdditionalProviderMetadata for Rfc9207Metadata {}
+
+type ProviderMetadata = openidconnect::ProviderMetadata<
+    Rfc9207Metadata,
+    CoreAuthDisplay,
+    CoreClientAuthMethod,
+    CoreClaimName,
+    CoreClaimType,
+    CoreGrantType,
+    CoreJweContentEncryptionAlgorithm,
+    CoreJweKeyManagementAlgorithm,
+    CoreJsonWebKey,
+    CoreResponseMode,
+    CoreResponseType,
+    CoreSubjectIdentifierType,
+>;
 
 /// Userinfo claims beyond the standard ones (a broker's CPR claim, `loa`, ...).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -105,14 +132,24 @@ impl Provider {
         self.issuer.as_str()
     }
 
-    async fn metadata(&self, http: &reqwest::Client) -> Result<CoreProviderMetadata, LoginError> {
+    /// Whether the provider promised RFC 9207 `iss` response parameters: then a response without
+    /// one is refused (a mix-up attacker would simply drop it).
+    pub async fn promises_iss_parameter(&self, http: &reqwest::Client) -> Result<bool, LoginError> {
+        Ok(self
+            .metadata(http)
+            .await?
+            .additional_metadata()
+            .authorization_response_iss_parameter_supported)
+    }
+
+    async fn metadata(&self, http: &reqwest::Client) -> Result<ProviderMetadata, LoginError> {
         if let Some((metadata, at)) = self.discovered.read().await.as_ref()
             && at.elapsed() < DISCOVERY_TTL
         {
             return Ok(metadata.clone());
         }
         // `discover_async` refuses a document whose issuer differs from the configured one.
-        let metadata = CoreProviderMetadata::discover_async(self.issuer.clone(), http)
+        let metadata = ProviderMetadata::discover_async(self.issuer.clone(), http)
             .await
             .map_err(|e| LoginError::Discovery(error_chain(&e)))?;
         *self.discovered.write().await = Some((metadata.clone(), Instant::now()));
@@ -139,7 +176,7 @@ impl Provider {
 
     fn client(
         &self,
-        metadata: CoreProviderMetadata,
+        metadata: ProviderMetadata,
         redirect_uri: &str,
     ) -> Result<
         CoreClient<

@@ -1,0 +1,161 @@
+//! The staff fallback login: e-mail + password (argon2id) + a TOTP code (or a recovery code).
+//!
+//! Every refusal is the same `Refused`, whatever the cause (unknown e-mail, wrong password, wrong
+//! code, locked out), so messages do not reveal whether an account exists; an unknown e-mail still
+//! costs one argon2 verification, so timing does not either. Repeated failures lock the account
+//! with a doubling back-off (`lockout`). A correct password without an enrolled authenticator
+//! gives a session that can only enrol one.
+
+use super::lockout::LockoutPolicy;
+use super::{password, recovery_codes, totp};
+use crate::crypto::seal;
+use crate::domain::email::Email;
+use crate::domain::ids::AccountId;
+use crate::http::state::AppState;
+use crate::store::StoreError;
+use crate::store::credentials::{self, Credentials};
+
+/// The session provider names of the two kinds of password session.
+pub const PASSWORD_PROVIDER: &str = "password";
+pub const ENROLMENT_PROVIDER: &str = "password-enrolment";
+pub const TOTP_PURPOSE: &str = "staff.totp";
+const RECOVERY_CODE_COUNT: usize = 10;
+
+#[derive(Debug)]
+pub enum Outcome {
+    LoggedIn(AccountId),
+    /// The password was right and no authenticator is enrolled yet.
+    MustEnrolTotp(AccountId),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PasswordLoginError {
+    #[error("wrong e-mail, password or code")]
+    Refused,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("credential storage: {0}")]
+    Internal(String),
+}
+
+pub async fn log_in(
+    state: &AppState,
+    email: &str,
+    given_password: &str,
+    code: Option<&str>,
+    municipality: Option<&str>,
+) -> Result<Outcome, PasswordLoginError> {
+    let now = state.clock.now();
+    let mut candidates = match Email::parse(email) {
+        Ok(email) => credentials::find_by_email(&state.db, &email)
+            .await?
+            .into_iter()
+            .filter(|(_, code, c)| {
+                c.password_hash.is_some() && municipality.is_none_or(|m| m == code)
+            })
+            .collect::<Vec<_>>(),
+        Err(_) => Vec::new(),
+    };
+    // Exactly one account must match; otherwise a verification against no hash (a dummy one)
+    // keeps the timing.
+    let (account, stored) = match (candidates.len(), candidates.pop()) {
+        (1, Some((id, _, stored))) => (Some(id), stored),
+        _ => (None, Credentials::default()),
+    };
+    let policy = LockoutPolicy::default();
+    let locked = policy.is_locked(
+        stored.failed_attempts,
+        stored.last_failed_at.unwrap_or(now),
+        now,
+    ) && stored.last_failed_at.is_some();
+    let hash = if locked {
+        None
+    } else {
+        stored.password_hash.clone()
+    };
+    let password_ok = verify_off_thread(given_password, hash).await?;
+    let Some(account) = account.filter(|_| !locked) else {
+        return Err(PasswordLoginError::Refused);
+    };
+    if !password_ok {
+        credentials::record_failure(&state.db, account, now).await?;
+        tracing::warn!(account = %account, "password login refused: wrong password");
+        return Err(PasswordLoginError::Refused);
+    }
+    let Some(sealed) = &stored.totp_sealed else {
+        credentials::record_success(&state.db, account, None).await?;
+        return Ok(Outcome::MustEnrolTotp(account));
+    };
+    let code = code.unwrap_or_default();
+    let secret = open_secret(state, sealed)?;
+    let unix_now = u64::try_from(now.unix_timestamp()).unwrap_or(0);
+    if let Some(step) = totp::verify(&secret, code, unix_now, stored.totp_last_step) {
+        credentials::record_success(&state.db, account, Some(step)).await?;
+        return Ok(Outcome::LoggedIn(account));
+    }
+    for hash in credentials::recovery_hashes(&state.db, account).await? {
+        if recovery_codes::matches(code, &hash)
+            && credentials::consume_recovery_code(&state.db, account, &hash).await?
+        {
+            credentials::record_success(&state.db, account, None).await?;
+            tracing::info!(account = %account, "logged in with a recovery code");
+            return Ok(Outcome::LoggedIn(account));
+        }
+    }
+    credentials::record_failure(&state.db, account, now).await?;
+    tracing::warn!(account = %account, "password login refused: wrong code");
+    Err(PasswordLoginError::Refused)
+}
+
+/// argon2 takes tens of milliseconds of CPU: never on the async workers.
+async fn verify_off_thread(given: &str, hash: Option<String>) -> Result<bool, PasswordLoginError> {
+    let given = given.to_owned();
+    tokio::task::spawn_blocking(move || password::verify_password(&given, hash.as_deref()))
+        .await
+        .map_err(|e| PasswordLoginError::Internal(e.to_string()))
+}
+
+fn open_secret(state: &AppState, sealed: &[u8]) -> Result<totp::TotpSecret, PasswordLoginError> {
+    let bytes = zeroize::Zeroizing::new(
+        seal::open(&state.keys, TOTP_PURPOSE, sealed)
+            .map_err(|e| PasswordLoginError::Internal(e.to_string()))?,
+    );
+    totp::TotpSecret::from_bytes(&bytes).map_err(|e| PasswordLoginError::Internal(e.to_string()))
+}
+
+/// A new secret to enrol: kept sealed as pending until a code confirms it.
+pub async fn begin_enrolment(
+    state: &AppState,
+    account: AccountId,
+) -> Result<totp::TotpSecret, PasswordLoginError> {
+    let secret =
+        totp::TotpSecret::generate().map_err(|e| PasswordLoginError::Internal(e.to_string()))?;
+    let sealed = seal::seal(&state.keys, TOTP_PURPOSE, secret.as_bytes())
+        .map_err(|e| PasswordLoginError::Internal(e.to_string()))?;
+    credentials::set_pending_totp(&state.db, account, &sealed, state.clock.now()).await?;
+    Ok(secret)
+}
+
+/// Confirms the pending secret with a code from the app; returns the recovery codes, shown once.
+pub async fn confirm_enrolment(
+    state: &AppState,
+    account: AccountId,
+    code: &str,
+) -> Result<Vec<recovery_codes::RecoveryCode>, PasswordLoginError> {
+    let stored = credentials::find(&state.db, account).await?;
+    let pending = stored
+        .totp_pending_sealed
+        .as_deref()
+        .ok_or(PasswordLoginError::Refused)?;
+    let secret = open_secret(state, pending)?;
+    let unix_now = u64::try_from(state.clock.now().unix_timestamp()).unwrap_or(0);
+    let step = totp::verify(&secret, code, unix_now, None).ok_or(PasswordLoginError::Refused)?;
+    let codes = recovery_codes::generate(RECOVERY_CODE_COUNT)
+        .map_err(|e| PasswordLoginError::Internal(e.to_string()))?;
+    let hashes: Vec<String> = codes
+        .iter()
+        .map(|c| recovery_codes::hash(c.as_str()))
+        .collect();
+    credentials::confirm_totp(&state.db, account, step, &hashes, state.clock.now()).await?;
+    Ok(codes)
+}

@@ -1,0 +1,3 @@
+//! Test doubles the integration modules share.
+
+pub mod test_op;

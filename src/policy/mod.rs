@@ -1,0 +1,293 @@
+//! Who may do what (DESIGN.md §3): one pure function, `decide`, that every handler asks. It gets
+//! the facts (the actor, the case with its participants and consents, "now") and returns Allow or
+//! Deny with a reason; it does no I/O and nothing it decides is cached beyond the request, so a
+//! withdrawn consent takes effect on the very next request.
+//!
+//! The rules, in order:
+//! 1. Tenancy: staff act only in their own municipality; elsewhere the case does not exist (404).
+//! 2. The coordinator may do everything on the case, always; a closed case is read-only.
+//! 3. Municipal admins manage participants and coordinators and read the access log of cases in
+//!    their municipality, but read no documents unless they are participants themselves.
+//! 4. Anyone else must be a participant (else 404); citizens must have logged in at Substantial.
+//! 5. A parent's access ends on the young person's 18th birthday unless the young adult granted
+//!    it again on or after that day.
+//! 6. Documents are shared only while sharing is permitted (`sharing`): the young person has an
+//!    active consent and, while under 18, every custody holder on the case too (or any one, as
+//!    configured); a professional's department must be inside every active consent's scope.
+//! 7. Reading needs `read` or `write`; uploading needs `write` and an active case.
+//! 8. The young person and custody holders (while the young person is under 18) give their own
+//!    consent; a consent is withdrawn by its giver or the coordinator.
+
+pub mod age;
+mod reason;
+mod sharing;
+
+pub use reason::Reason;
+pub use sharing::{Missing, Sharing, is_active, sharing};
+
+use crate::config::oidc::AssuranceLevel;
+use crate::domain::department::Department;
+use crate::domain::ids::{AccountId, MunicipalityId, ParticipantId};
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActorKind {
+    Staff {
+        municipality: MunicipalityId,
+        is_admin: bool,
+    },
+    Citizen {
+        assurance: AssuranceLevel,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actor {
+    pub account: AccountId,
+    pub kind: ActorKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatus {
+    Active,
+    Closed,
+    Erased,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Professional,
+    YoungPerson,
+    Parent,
+    TrustedAdult,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Access {
+    Read,
+    Write,
+}
+
+/// A participant of the case as the policy sees it (removed participants are not facts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Participant {
+    pub id: ParticipantId,
+    /// None while a citizen invited by CPR has not logged in yet.
+    pub account: Option<AccountId>,
+    pub role: Role,
+    pub department: Option<Department>,
+    pub access: Access,
+    pub has_custody: bool,
+    /// For a parent: the day the young adult (18 or over) granted access again.
+    pub adult_grant_on: Option<Date>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsentGiver {
+    YoungPerson,
+    CustodyHolder(ParticipantId),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Consent {
+    pub giver: ConsentGiver,
+    /// The departments that may exchange information.
+    pub scope: Vec<Department>,
+    pub valid_from: OffsetDateTime,
+    /// The last day (Copenhagen) the consent covers.
+    pub valid_until: Option<Date>,
+    pub withdrawn_at: Option<OffsetDateTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseFacts {
+    pub municipality: MunicipalityId,
+    pub status: CaseStatus,
+    pub coordinator: AccountId,
+    pub young_person_birth_date: Date,
+    pub participants: Vec<Participant>,
+    pub consents: Vec<Consent>,
+}
+
+/// Whose consent is needed from custody holders while the young person is under 18.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CustodyRule {
+    /// Every custody holder on the case (the model asks consent "from the parents").
+    #[default]
+    All,
+    /// Any one custody holder.
+    Any,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    CreateCase,
+    ViewCase,
+    ReadDocuments,
+    WriteDocuments,
+    ManageParticipants,
+    RecordPaperConsent,
+    GiveOwnConsent,
+    WithdrawConsent(ConsentGiver),
+    HandOverCoordinator,
+    CloseCase,
+    ReopenCase,
+    ViewAccessLog,
+    GrantParentAccess,
+}
+
+impl Action {
+    /// Actions that change the case, refused while it is closed (reopening aside).
+    fn changes_case(self) -> bool {
+        !matches!(
+            self,
+            Self::ViewCase
+                | Self::ReadDocuments
+                | Self::ViewAccessLog
+                | Self::ReopenCase
+                | Self::CreateCase
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    Deny(Reason),
+}
+
+impl Decision {
+    pub fn is_allowed(&self) -> bool {
+        matches!(self, Self::Allow)
+    }
+}
+
+/// The one decision every access goes through.
+pub fn decide(
+    actor: &Actor,
+    action: Action,
+    case: Option<&CaseFacts>,
+    rule: CustodyRule,
+    now: OffsetDateTime,
+) -> Decision {
+    use Decision::{Allow, Deny};
+    if action == Action::CreateCase {
+        return match actor.kind {
+            ActorKind::Staff { .. } => Allow,
+            ActorKind::Citizen { .. } => Deny(Reason::StaffOnly),
+        };
+    }
+    let Some(case) = case.filter(|c| c.status != CaseStatus::Erased) else {
+        return Deny(Reason::NotFound);
+    };
+    let me = case
+        .participants
+        .iter()
+        .find(|p| p.account == Some(actor.account));
+    let admin = match actor.kind {
+        ActorKind::Staff { municipality, .. } if municipality != case.municipality => {
+            return Deny(Reason::NotFound);
+        }
+        ActorKind::Staff { is_admin, .. } => is_admin,
+        ActorKind::Citizen { .. } => false,
+    };
+    if action.changes_case() && case.status == CaseStatus::Closed {
+        let may_see = actor.account == case.coordinator || admin || me.is_some();
+        return Deny(if may_see {
+            Reason::CaseClosed
+        } else {
+            Reason::NotFound
+        });
+    }
+
+    if actor.account == case.coordinator {
+        return match action {
+            Action::GiveOwnConsent | Action::GrantParentAccess => Deny(Reason::NotAConsenter),
+            _ => Allow,
+        };
+    }
+    let admin_action = matches!(
+        action,
+        Action::ViewCase
+            | Action::ManageParticipants
+            | Action::HandOverCoordinator
+            | Action::ViewAccessLog
+    );
+    if admin && admin_action {
+        return Allow;
+    }
+    let Some(me) = me else {
+        return Deny(match action {
+            _ if !admin => Reason::NotFound,
+            Action::ReadDocuments | Action::WriteDocuments => Reason::AdminNoDocuments,
+            _ => Reason::CoordinatorOnly,
+        });
+    };
+    if let ActorKind::Citizen { assurance } = actor.kind
+        && assurance < AssuranceLevel::Substantial
+    {
+        return Deny(Reason::AssuranceTooLow);
+    }
+    let today = age::copenhagen_date(now);
+    let minor = age::is_minor(case.young_person_birth_date, today);
+    if me.role == Role::Parent && !minor {
+        let came_of_age = age::birthday(case.young_person_birth_date, age::ADULT_AGE);
+        if me
+            .adult_grant_on
+            .is_none_or(|granted| granted < came_of_age)
+        {
+            return Deny(Reason::ParentAccessEnded);
+        }
+    }
+    match action {
+        Action::ViewCase => Allow,
+        Action::ReadDocuments => documents(case, me, rule, now),
+        Action::WriteDocuments if me.access != Access::Write => Deny(Reason::ReadOnly),
+        Action::WriteDocuments => documents(case, me, rule, now),
+        Action::GiveOwnConsent => match me.role {
+            Role::YoungPerson => Allow,
+            Role::Parent if me.has_custody && minor => Allow,
+            _ => Deny(Reason::NotAConsenter),
+        },
+        Action::WithdrawConsent(ConsentGiver::YoungPerson) if me.role == Role::YoungPerson => Allow,
+        Action::WithdrawConsent(ConsentGiver::CustodyHolder(giver)) if giver == me.id => Allow,
+        Action::GrantParentAccess if me.role == Role::YoungPerson && !minor => Allow,
+        Action::GrantParentAccess => Deny(Reason::NotAConsenter),
+        Action::ViewAccessLog if me.role == Role::YoungPerson => Allow,
+        _ => Deny(Reason::CoordinatorOnly),
+    }
+}
+
+/// Documents are shared only while sharing is permitted and, for a professional, their
+/// department is inside every active consent's scope.
+fn documents(
+    case: &CaseFacts,
+    me: &Participant,
+    rule: CustodyRule,
+    now: OffsetDateTime,
+) -> Decision {
+    let status = sharing(case, rule, now);
+    if !status.permitted {
+        return Decision::Deny(Reason::AwaitingConsent(status.missing));
+    }
+    if me.role == Role::Professional {
+        let inside = |c: &&Consent| me.department.is_some_and(|d| c.scope.contains(&d));
+        if !case
+            .consents
+            .iter()
+            .filter(|c| is_active(c, now))
+            .all(|c| inside(&c))
+        {
+            return Decision::Deny(Reason::OutsideConsentScope);
+        }
+    }
+    Decision::Allow
+}
+
+#[cfg(test)]
+mod tests;

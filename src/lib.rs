@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod blobs;
+pub mod cases;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -11,6 +12,7 @@ pub mod crypto;
 pub mod domain;
 pub mod http;
 pub mod i18n;
+pub mod policy;
 pub mod seed;
 pub mod startup;
 pub mod store;

@@ -14,7 +14,7 @@ use crate::domain::municipality_code::MunicipalityCode;
 use crate::domain::person_name::PersonName;
 use crate::http::state::AppState;
 use crate::store::accounts::{self, Account, AccountKind, NewCitizen};
-use crate::store::{StoreError, municipalities};
+use crate::store::{StoreError, municipalities, participants};
 use serde_json::Value;
 
 /// The purpose string of CPR keyed hashes and sealed CPR numbers on accounts.
@@ -57,19 +57,42 @@ async fn citizen(
     provider: &Provider,
     login: &VerifiedLogin,
 ) -> Result<Account, LoginError> {
-    let now = state.clock.now();
-    if let Some(account) =
-        accounts::find_by_identity(&state.db, &login.issuer, &login.subject).await?
-    {
-        return match account.kind {
-            AccountKind::Citizen => Ok(account),
-            AccountKind::Staff => Err(LoginError::UnknownStaff),
-        };
-    }
     let names = &provider.settings().claims;
-    let cpr = claim(login, &names.cpr).ok_or(LoginError::MissingClaim("cpr"))?;
-    let cpr = Cpr::parse(cpr).map_err(|_| LoginError::MalformedClaim("cpr"))?;
-    let cpr_hash = state.lookup.hash(CPR_PURPOSE, &cpr.compact());
+    let cpr = claim(login, &names.cpr)
+        .map(|c| Cpr::parse(c).map_err(|_| LoginError::MalformedClaim("cpr")))
+        .transpose()?;
+    let cpr_hash = cpr
+        .as_ref()
+        .map(|cpr| state.lookup.hash(CPR_PURPOSE, &cpr.compact()));
+    let account = match accounts::find_by_identity(&state.db, &login.issuer, &login.subject).await?
+    {
+        Some(account) if account.kind == AccountKind::Citizen => account,
+        Some(_) => return Err(LoginError::UnknownStaff),
+        None => {
+            let (cpr, cpr_hash) = cpr
+                .zip(cpr_hash.clone())
+                .ok_or(LoginError::MissingClaim("cpr"))?;
+            find_or_create_citizen(state, login, names, &cpr, cpr_hash).await?
+        }
+    };
+    // Invitations made for this CPR number before the person first logged in become theirs.
+    if let Some(hash) = cpr_hash {
+        let linked = participants::link_invitations(&state.db, account.id, &hash).await?;
+        if linked > 0 {
+            tracing::info!(account = %account.id, linked, "invitations linked at login");
+        }
+    }
+    Ok(account)
+}
+
+async fn find_or_create_citizen(
+    state: &AppState,
+    login: &VerifiedLogin,
+    names: &crate::config::oidc::ClaimNames,
+    cpr: &Cpr,
+    cpr_hash: String,
+) -> Result<Account, LoginError> {
+    let now = state.clock.now();
     if let Some(account) = accounts::find_citizen_by_cpr_hash(&state.db, &cpr_hash).await? {
         accounts::link_identity(&state.db, account.id, &login.issuer, &login.subject, now).await?;
         return Ok(account);

@@ -9,8 +9,8 @@ mod production;
 mod sections;
 
 pub use sections::{
-    BlobBackend, BlobSettings, CryptoSettings, DatabaseSettings, DevSettings, DocumentSettings,
-    LogFormat, LogSettings, ServerSettings, SessionSettings,
+    BlobBackend, BlobSettings, ConsentSettings, CryptoSettings, DatabaseSettings, DevSettings,
+    DocumentSettings, LogFormat, LogSettings, ServerSettings, SessionSettings,
 };
 
 use figment::Figment;
@@ -41,6 +41,8 @@ pub struct Settings {
     pub documents: DocumentSettings,
     #[serde(default)]
     pub oidc: oidc::OidcSettings,
+    #[serde(default)]
+    pub consent: ConsentSettings,
     pub dev: DevSettings,
     pub log: LogSettings,
 }

@@ -112,3 +112,12 @@ pub struct LogSettings {
     /// A tracing filter such as `info,sqlx=warn`; `RUST_LOG` wins when set.
     pub filter: String,
 }
+
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentSettings {
+    /// While the young person is under 18: consent from `all` custody holders on the case (the
+    /// default), or from `any` one of them.
+    #[serde(default)]
+    pub custody_rule: crate::policy::CustodyRule,
+}

@@ -15,11 +15,27 @@ use utoipa::OpenApi;
         super::health::metrics,
         super::api::dev_identities::list,
         super::api::me::show,
+        super::api::cases::create,
+        super::api::cases::list,
+        super::api::cases::show,
+        super::api::cases::hand_over,
+        super::api::cases::close,
+        super::api::cases::reopen,
+        super::api::participants::add,
+        super::api::participants::change,
+        super::api::participants::remove,
+        super::api::participants::grant,
+        super::api::consents::give,
+        super::api::consents::withdraw,
+        super::api::staff::search,
+        super::api::staff::set_flags,
     ),
     components(schemas(super::problem::ProblemBody)),
     tags(
         (name = "operations", description = "Health, readiness and metrics"),
         (name = "login", description = "Who is logged in"),
+        (name = "cases", description = "Cases, participants and consents"),
+        (name = "staff", description = "The municipality's staff"),
         (name = "development", description = "Only on the embedded default")
     )
 )]

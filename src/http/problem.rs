@@ -185,9 +185,9 @@ pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &HttpRequest) -
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid-body",
             "Invalid body",
-            format!("The JSON body does not have the expected fields: {e}"),
+            format!("The JSON body does not have the expected fields: {e}."),
         ),
-        E::Deserialize(e) => Problem::bad_request(format!("The body is not valid JSON: {e}")),
+        E::Deserialize(e) => Problem::bad_request(format!("The body is not valid JSON: {e}.")),
         _ => Problem::bad_request("The JSON body could not be read."),
     };
     problem.into()
@@ -198,7 +198,7 @@ pub fn query_error(
     err: actix_web::error::QueryPayloadError,
     _req: &HttpRequest,
 ) -> actix_web::Error {
-    Problem::bad_request(format!("The query string is not valid: {err}")).into()
+    Problem::bad_request(format!("The query string is not valid: {err}.")).into()
 }
 
 /// A path segment that does not parse (e.g. a malformed id) means no such resource.

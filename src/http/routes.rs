@@ -33,6 +33,32 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/auth/logged-out").get(auth::logged_out_page))
         .service(web::resource("/api/v1/me").get(api::me::show))
         .service(
+            web::resource("/api/v1/cases")
+                .get(api::cases::list)
+                .post(api::cases::create),
+        )
+        .service(web::resource("/api/v1/cases/{case_id}").get(api::cases::show))
+        .service(web::resource("/api/v1/cases/{case_id}/coordinator").post(api::cases::hand_over))
+        .service(web::resource("/api/v1/cases/{case_id}/close").post(api::cases::close))
+        .service(web::resource("/api/v1/cases/{case_id}/reopen").post(api::cases::reopen))
+        .service(web::resource("/api/v1/cases/{case_id}/participants").post(api::participants::add))
+        .service(
+            web::resource("/api/v1/cases/{case_id}/participants/{participant_id}")
+                .patch(api::participants::change)
+                .delete(api::participants::remove),
+        )
+        .service(
+            web::resource("/api/v1/cases/{case_id}/participants/{participant_id}/grant")
+                .post(api::participants::grant),
+        )
+        .service(web::resource("/api/v1/cases/{case_id}/consents").post(api::consents::give))
+        .service(
+            web::resource("/api/v1/cases/{case_id}/consents/{consent_id}/withdraw")
+                .post(api::consents::withdraw),
+        )
+        .service(web::resource("/api/v1/staff").get(api::staff::search))
+        .service(web::resource("/api/v1/staff/{account_id}").patch(api::staff::set_flags))
+        .service(
             web::resource("/dev-idp/{realm}/.well-known/openid-configuration")
                 .get(dev_idp::discovery),
         )

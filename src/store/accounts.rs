@@ -241,3 +241,78 @@ pub async fn find_staff_email(db: &Db, id: AccountId) -> StoreResult<String> {
         .try_get::<Option<String>, _>("email")?
         .unwrap_or_default())
 }
+
+/// A staff member's department.
+pub async fn find_staff_department(db: &Db, id: AccountId) -> StoreResult<Department> {
+    let row = sqlx::query("SELECT department FROM accounts WHERE id = $1 AND kind = 'staff'")
+        .bind(id.to_string())
+        .fetch_one(db.pool())
+        .await?;
+    row.try_get::<String, _>("department")?.parse().map_err(
+        |e: crate::domain::department::UnknownDepartment| StoreError::Corrupt(e.to_string()),
+    )
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct StaffListing {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub department: Department,
+    pub is_admin: bool,
+    pub is_active: bool,
+}
+
+/// Staff of a municipality, optionally matching a name or e-mail fragment.
+pub async fn list_staff(
+    db: &Db,
+    municipality: MunicipalityId,
+    query: Option<&str>,
+) -> StoreResult<Vec<StaffListing>> {
+    let pattern = query.map(|q| format!("%{}%", q.to_lowercase().replace(['%', '_'], "")));
+    let rows = sqlx::query(
+        "SELECT id, name, email, department, is_admin, is_active FROM accounts \
+         WHERE kind = 'staff' AND municipality_id = $1 \
+         AND ($2 IS NULL OR lower(name) LIKE $2 OR lower(email) LIKE $2) ORDER BY name LIMIT 100",
+    )
+    .bind(municipality.to_string())
+    .bind(pattern)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(StaffListing {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+                email: row
+                    .try_get::<Option<String>, _>("email")?
+                    .unwrap_or_default(),
+                department: row.try_get::<String, _>("department")?.parse().map_err(
+                    |e: crate::domain::department::UnknownDepartment| {
+                        StoreError::Corrupt(e.to_string())
+                    },
+                )?,
+                is_admin: row.try_get::<i64, _>("is_admin")? != 0,
+                is_active: row.try_get::<i64, _>("is_active")? != 0,
+            })
+        })
+        .collect()
+}
+
+pub async fn set_staff_flags(
+    db: &Db,
+    id: AccountId,
+    is_active: Option<bool>,
+    is_admin: Option<bool>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE accounts SET is_active = COALESCE($2, is_active), is_admin = COALESCE($3, is_admin) \
+         WHERE id = $1 AND kind = 'staff'",
+    )
+    .bind(id.to_string())
+    .bind(is_active.map(i64::from))
+    .bind(is_admin.map(i64::from))
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}

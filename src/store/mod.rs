@@ -7,9 +7,12 @@
 //! `Database` (a server fault, never the caller's).
 
 pub mod accounts;
+pub mod cases;
+pub mod consents;
 pub mod credentials;
 pub mod login_flows;
 pub mod municipalities;
+pub mod participants;
 pub mod sessions;
 pub mod time_text;
 

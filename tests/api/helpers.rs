@@ -141,6 +141,18 @@ pub async fn spawn_app_with(backend: Backend, extra: &str) -> TestApp {
 }
 
 impl TestApp {
+    /// The same app reached with another client (the temporary folder stays with the original).
+    pub fn with_client(&self, client: reqwest::Client) -> TestApp {
+        TestApp {
+            address: self.address.clone(),
+            client,
+            app: self.app.clone(),
+            database_url: self.database_url.clone(),
+            data_dir: self.data_dir.clone(),
+            _data: tempfile::tempdir().expect("a temp dir"),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

@@ -6,7 +6,9 @@
 mod browser;
 mod helpers;
 mod support;
+mod team;
 
+mod cases;
 mod cli;
 mod headers;
 mod health;

@@ -1,4 +1,9 @@
 //! JSON API routes under /api/v1, one module per resource.
 
+mod case_errors;
+pub mod cases;
+pub mod consents;
 pub mod dev_identities;
 pub mod me;
+pub mod participants;
+pub mod staff;

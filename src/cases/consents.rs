@@ -1,0 +1,149 @@
+//! Consents: a citizen gives their own (logged in at Substantial), the coordinator records a
+//! paper declaration on someone's behalf, and either withdraws. Never edited, never deleted.
+
+use super::{CaseError, CaseResult, authorize};
+use crate::domain::department::Department;
+use crate::domain::ids::{CaseId, ParticipantId};
+use crate::http::state::AppState;
+use crate::policy::{Action, Actor, ConsentGiver, Role, age};
+use crate::store::consents::{self, NewConsent};
+use time::Date;
+use uuid::Uuid;
+
+pub struct ConsentInput {
+    pub scope: Vec<Department>,
+    pub valid_until: Option<Date>,
+}
+
+pub struct PaperConsentInput {
+    pub given_by: ParticipantId,
+    pub signed_on: Date,
+    pub evidence_document_id: Option<String>,
+    pub consent: ConsentInput,
+}
+
+fn check(state: &AppState, input: &ConsentInput) -> CaseResult<()> {
+    if input.scope.is_empty() {
+        return Err(CaseError::invalid(
+            "scope",
+            "name at least one department the consent covers",
+        ));
+    }
+    let today = age::copenhagen_date(state.clock.now());
+    if input.valid_until.is_some_and(|until| until < today) {
+        return Err(CaseError::invalid(
+            "valid_until",
+            "the end date has already passed",
+        ));
+    }
+    Ok(())
+}
+
+/// The logged-in young person or custody holder consents.
+pub async fn give(
+    state: &AppState,
+    actor: &Actor,
+    case_id: CaseId,
+    input: ConsentInput,
+) -> CaseResult<Uuid> {
+    let case = authorize(state, actor, Action::GiveOwnConsent, case_id).await?;
+    check(state, &input)?;
+    let me = case
+        .participants
+        .iter()
+        .find(|p| p.fact.account == Some(actor.account))
+        .ok_or(CaseError::Denied(crate::policy::Reason::NotFound))?;
+    let giver = match me.fact.role {
+        Role::YoungPerson => ConsentGiver::YoungPerson,
+        _ => ConsentGiver::CustodyHolder(me.fact.id),
+    };
+    let new = NewConsent {
+        case_id,
+        giver,
+        giver_participant_id: me.fact.id,
+        paper: false,
+        scope: input.scope,
+        valid_until: input.valid_until,
+        signed_on: None,
+        evidence_document_id: None,
+        recorded_by: actor.account,
+    };
+    let id = consents::insert(&state.db, &new, state.clock.now()).await?;
+    tracing::info!(case = %case_id, consent = %id, "consent given");
+    Ok(id)
+}
+
+/// The coordinator records a signed paper declaration.
+pub async fn record_paper(
+    state: &AppState,
+    actor: &Actor,
+    case_id: CaseId,
+    input: PaperConsentInput,
+) -> CaseResult<Uuid> {
+    let case = authorize(state, actor, Action::RecordPaperConsent, case_id).await?;
+    check(state, &input.consent)?;
+    let today = age::copenhagen_date(state.clock.now());
+    if input.signed_on > today {
+        return Err(CaseError::invalid(
+            "signed_on",
+            "the declaration cannot be signed in the future",
+        ));
+    }
+    let giver = case
+        .participants
+        .iter()
+        .find(|p| p.fact.id == input.given_by)
+        .ok_or_else(|| {
+            CaseError::invalid("given_by_participant_id", "no such participant in the case")
+        })?;
+    let minor = age::is_minor(case.row.young_person_birth_date, today);
+    let giver_kind = match giver.fact.role {
+        Role::YoungPerson => ConsentGiver::YoungPerson,
+        Role::Parent if giver.fact.has_custody && minor => {
+            ConsentGiver::CustodyHolder(giver.fact.id)
+        }
+        _ => {
+            return Err(CaseError::invalid(
+                "given_by_participant_id",
+                "only the young person, or a custody holder while the young person is under 18, consents",
+            ));
+        }
+    };
+    let new = NewConsent {
+        case_id,
+        giver: giver_kind,
+        giver_participant_id: giver.fact.id,
+        paper: true,
+        scope: input.consent.scope,
+        valid_until: input.consent.valid_until,
+        signed_on: Some(input.signed_on),
+        evidence_document_id: input.evidence_document_id,
+        recorded_by: actor.account,
+    };
+    let id = consents::insert(&state.db, &new, state.clock.now()).await?;
+    tracing::info!(case = %case_id, consent = %id, "paper consent recorded");
+    Ok(id)
+}
+
+/// Withdraws a consent: its giver or the coordinator. Sharing stops on the next request.
+pub async fn withdraw(
+    state: &AppState,
+    actor: &Actor,
+    case_id: CaseId,
+    consent: Uuid,
+) -> CaseResult<()> {
+    let case = crate::store::cases::load(&state.db, case_id).await?;
+    let giver = case
+        .as_ref()
+        .and_then(|(_, _, _, consents)| consents.iter().find(|c| c.id == consent))
+        .map(|c| c.fact.giver);
+    let Some(giver) = giver else {
+        // Unknown consent: let the policy say whether the case itself may be known.
+        authorize(state, actor, Action::ViewCase, case_id).await?;
+        return Err(CaseError::Denied(crate::policy::Reason::NotFound));
+    };
+    authorize(state, actor, Action::WithdrawConsent(giver), case_id).await?;
+    consents::withdraw(&state.db, consent, actor.account, state.clock.now()).await?;
+    tracing::info!(case = %case_id, consent = %consent, "consent withdrawn");
+    Ok(())
+}

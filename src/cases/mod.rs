@@ -1,0 +1,117 @@
+//! The case services: what handlers call. Each loads the facts, asks the policy, and only then
+//! reads or changes anything. Services never see HTTP types; handlers never decide access.
+
+pub mod consents;
+pub mod create;
+pub mod participants;
+pub mod staff;
+pub mod view;
+
+use crate::auth::session::Authenticated;
+use crate::domain::ids::CaseId;
+use crate::http::state::AppState;
+use crate::policy::{self, Action, Actor, ActorKind, CaseFacts, Decision, Reason};
+use crate::store::StoreError;
+use crate::store::accounts::AccountKind;
+use crate::store::cases::{self, CaseRow};
+use crate::store::consents::ConsentRow;
+use crate::store::participants::ParticipantRow;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CaseError {
+    #[error("denied: {}", .0.code())]
+    Denied(Reason),
+    #[error("{field}: {message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+    #[error("{0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl CaseError {
+    pub fn invalid(field: &'static str, message: impl ToString) -> Self {
+        Self::Invalid {
+            field,
+            message: message.to_string(),
+        }
+    }
+}
+
+pub type CaseResult<T> = Result<T, CaseError>;
+
+/// The policy's view of who is asking.
+pub fn actor_of(who: &Authenticated) -> Actor {
+    let kind = match who.account.kind {
+        AccountKind::Staff => ActorKind::Staff {
+            municipality: who.account.municipality_id.unwrap_or_default(),
+            is_admin: who.account.is_admin,
+        },
+        AccountKind::Citizen => ActorKind::Citizen {
+            assurance: who.session.assurance_level,
+        },
+    };
+    Actor {
+        account: who.account.id,
+        kind,
+    }
+}
+
+/// A case with everything known about it, loaded for one request.
+pub struct LoadedCase {
+    pub row: CaseRow,
+    pub facts: CaseFacts,
+    pub participants: Vec<ParticipantRow>,
+    pub consents: Vec<ConsentRow>,
+}
+
+/// Loads the case and asks the policy whether `actor` may do `action` on it. A case that does
+/// not exist and one the actor may not know about look the same (NotFound).
+pub async fn authorize(
+    state: &AppState,
+    actor: &Actor,
+    action: Action,
+    id: CaseId,
+) -> CaseResult<LoadedCase> {
+    let loaded = cases::load(&state.db, id).await?;
+    let facts = loaded.as_ref().map(|(_, facts, _, _)| facts);
+    match policy::decide(
+        actor,
+        action,
+        facts,
+        state.settings.consent.custody_rule,
+        state.clock.now(),
+    ) {
+        Decision::Allow => {
+            let (row, facts, participants, consents) =
+                loaded.ok_or(CaseError::Denied(Reason::NotFound))?;
+            Ok(LoadedCase {
+                row,
+                facts,
+                participants,
+                consents,
+            })
+        }
+        Decision::Deny(reason) => Err(CaseError::Denied(reason)),
+    }
+}
+
+/// The policy's decision on an already loaded case (for lists and what a view offers).
+pub fn decision(state: &AppState, actor: &Actor, action: Action, case: &LoadedCase) -> Decision {
+    policy::decide(
+        actor,
+        action,
+        Some(&case.facts),
+        state.settings.consent.custody_rule,
+        state.clock.now(),
+    )
+}
+
+pub fn allows(state: &AppState, actor: &Actor, action: Action, case: &LoadedCase) -> bool {
+    decision(state, actor, action, case).is_allowed()
+}

@@ -1,0 +1,210 @@
+//! The team around the young person: adding, changing and removing participants.
+
+use super::create::CASE_CPR_PURPOSE;
+use super::{CaseError, CaseResult, authorize};
+use crate::domain::cpr::Cpr;
+use crate::domain::department::Department;
+use crate::domain::email::Email;
+use crate::domain::ids::{AccountId, CaseId, ParticipantId};
+use crate::domain::person_name::PersonName;
+use crate::http::state::AppState;
+use crate::policy::{Access, Action, Actor, Role};
+use crate::store::StoreError;
+use crate::store::accounts::{self, AccountKind};
+use crate::store::participants::{self, NewParticipant};
+
+/// A participant as the coordinator describes them (already parsed from the request).
+pub struct ParticipantInput<'a> {
+    pub role: Role,
+    pub access: Access,
+    pub account_id: Option<AccountId>,
+    pub cpr: Option<&'a str>,
+    pub name: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub department: Option<Department>,
+    pub has_custody: Option<bool>,
+}
+
+pub async fn add(
+    state: &AppState,
+    actor: &Actor,
+    case_id: CaseId,
+    input: ParticipantInput<'_>,
+) -> CaseResult<ParticipantId> {
+    let case = authorize(state, actor, Action::ManageParticipants, case_id).await?;
+    let mut new = NewParticipant {
+        case_id,
+        account: None,
+        invited_cpr_hash: None,
+        invited_name: None,
+        invited_email: None,
+        role: input.role,
+        department: None,
+        has_custody: false,
+        access: input.access,
+        added_by: actor.account,
+    };
+    if input.has_custody.is_some() && input.role != Role::Parent {
+        return Err(CaseError::invalid(
+            "has_custody",
+            "only a parent has custody",
+        ));
+    }
+    match input.role {
+        Role::Professional => {
+            let id = input.account_id.ok_or_else(|| {
+                CaseError::invalid(
+                    "account_id",
+                    "a professional is added by their staff account",
+                )
+            })?;
+            let staff = match accounts::find(&state.db, id).await {
+                Ok(staff)
+                    if staff.kind == AccountKind::Staff
+                        && staff.municipality_id == Some(case.row.municipality_id)
+                        && staff.is_active =>
+                {
+                    staff
+                }
+                Ok(_) | Err(StoreError::NotFound) => {
+                    return Err(CaseError::invalid(
+                        "account_id",
+                        "no active staff member of this municipality has that id",
+                    ));
+                }
+                Err(other) => return Err(other.into()),
+            };
+            if staff.id == case.row.coordinator_id {
+                return Err(CaseError::Conflict(
+                    "The coordinator already has every access to the case.".into(),
+                ));
+            }
+            let own_department = accounts::find_staff_department(&state.db, staff.id).await?;
+            new.account = Some(staff.id);
+            new.department = Some(input.department.unwrap_or(own_department));
+        }
+        Role::YoungPerson | Role::Parent | Role::TrustedAdult => {
+            if input.account_id.is_some() {
+                return Err(CaseError::invalid(
+                    "account_id",
+                    "citizens are added by CPR number and name",
+                ));
+            }
+            if input.department.is_some() {
+                return Err(CaseError::invalid(
+                    "department",
+                    "only professionals have a department",
+                ));
+            }
+            let cpr =
+                Cpr::parse(input.cpr.ok_or_else(|| {
+                    CaseError::invalid("cpr", "a citizen is added by CPR number")
+                })?)
+                .map_err(|e| CaseError::invalid("cpr", e))?;
+            let name = PersonName::parse(input.name.unwrap_or_default())
+                .map_err(|e| CaseError::invalid("name", e))?;
+            let email = input
+                .email
+                .filter(|e| !e.trim().is_empty())
+                .map(Email::parse)
+                .transpose()
+                .map_err(|e| CaseError::invalid("email", e))?;
+            let cpr_hash = state.lookup.hash(CASE_CPR_PURPOSE, &cpr.compact());
+            let is_the_young_person = cpr_hash == case.row.young_person_cpr_hash;
+            if (input.role == Role::YoungPerson) != is_the_young_person {
+                return Err(CaseError::invalid(
+                    "cpr",
+                    if is_the_young_person {
+                        "this is the young person's CPR number: add them as young_person"
+                    } else {
+                        "this is not the young person's CPR number"
+                    },
+                ));
+            }
+            if case
+                .participants
+                .iter()
+                .any(|p| p.invited_cpr_hash.as_deref() == Some(cpr_hash.as_str()))
+            {
+                return Err(CaseError::Conflict(
+                    "This person already takes part in the case.".into(),
+                ));
+            }
+            new.account = accounts::find_citizen_by_cpr_hash(&state.db, &cpr_hash)
+                .await?
+                .map(|a| a.id);
+            new.invited_cpr_hash = Some(cpr_hash);
+            new.invited_name = Some(name.as_str().to_owned());
+            new.invited_email = email.map(|e| e.as_str().to_owned());
+            new.has_custody = input.role == Role::Parent && input.has_custody.unwrap_or(false);
+        }
+    }
+    if new.account.is_some()
+        && case
+            .participants
+            .iter()
+            .any(|p| p.fact.account == new.account)
+    {
+        return Err(CaseError::Conflict(
+            "This person already takes part in the case.".into(),
+        ));
+    }
+    let id = participants::insert(&state.db, &new, state.clock.now()).await?;
+    tracing::info!(case = %case_id, participant = %id, "participant added");
+    Ok(id)
+}
+
+fn find_participant(
+    case: &super::LoadedCase,
+    id: ParticipantId,
+) -> CaseResult<&participants::ParticipantRow> {
+    case.participants
+        .iter()
+        .find(|p| p.fact.id == id)
+        .ok_or(CaseError::Denied(crate::policy::Reason::NotFound))
+}
+
+pub async fn set_access(
+    state: &AppState,
+    actor: &Actor,
+    case_id: CaseId,
+    id: ParticipantId,
+    access: Access,
+) -> CaseResult<()> {
+    let case = authorize(state, actor, Action::ManageParticipants, case_id).await?;
+    find_participant(&case, id)?;
+    participants::set_access(&state.db, id, access).await?;
+    Ok(())
+}
+
+pub async fn remove(
+    state: &AppState,
+    actor: &Actor,
+    case_id: CaseId,
+    id: ParticipantId,
+) -> CaseResult<()> {
+    let case = authorize(state, actor, Action::ManageParticipants, case_id).await?;
+    find_participant(&case, id)?;
+    participants::remove(&state.db, id, state.clock.now()).await?;
+    tracing::info!(case = %case_id, participant = %id, "participant removed");
+    Ok(())
+}
+
+/// The young adult (18 or over) gives a parent access again.
+pub async fn grant_parent_access(
+    state: &AppState,
+    actor: &Actor,
+    case_id: CaseId,
+    id: ParticipantId,
+) -> CaseResult<()> {
+    let case = authorize(state, actor, Action::GrantParentAccess, case_id).await?;
+    if find_participant(&case, id)?.fact.role != Role::Parent {
+        return Err(CaseError::invalid(
+            "participant_id",
+            "access can be granted again to a parent only",
+        ));
+    }
+    let today = crate::policy::age::copenhagen_date(state.clock.now());
+    participants::set_adult_grant(&state.db, id, today).await?;
+    Ok(())
+}

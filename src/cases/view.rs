@@ -1,0 +1,339 @@
+//! What a case looks like to the people allowed to see it (API and pages share this).
+
+use super::{CaseResult, LoadedCase, allows, authorize};
+use crate::domain::ids::CaseId;
+use crate::http::state::AppState;
+use crate::policy::{self, Action, Actor, Missing, Role, age};
+use crate::store::cases;
+use serde::Serialize;
+
+/// Six months before the 18th birthday the coordinator holds the 17½-year meeting.
+pub const WARNING_MONTHS: u8 = 6;
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct YoungPersonView {
+    pub name: String,
+    /// DDMMYY-xxxx: the birth date part only.
+    pub cpr_masked: String,
+    pub age: i32,
+    pub turns_18_on: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MissingView {
+    pub code: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participant_id: Option<String>,
+    pub text_da: &'static str,
+    pub text_en: &'static str,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SharingView {
+    pub permitted: bool,
+    pub missing: Vec<MissingView>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PersonRef {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ParticipantView {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    pub department: Option<crate::domain::department::Department>,
+    pub access: policy::Access,
+    pub has_custody: bool,
+    /// False while an invited citizen has not logged in yet.
+    pub has_logged_in: bool,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ConsentView {
+    pub id: String,
+    pub given_by_participant_id: String,
+    pub giver: &'static str,
+    pub method: String,
+    pub scope: Vec<crate::domain::department::Department>,
+    pub valid_from: String,
+    pub valid_until: Option<String>,
+    pub signed_on: Option<String>,
+    pub withdrawn_at: Option<String>,
+    pub active: bool,
+}
+
+/// What the caller may do on the case right now, as the policy decides it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PermissionsView {
+    pub read_documents: bool,
+    pub write_documents: bool,
+    pub manage_participants: bool,
+    pub give_consent: bool,
+    /// Why documents are closed to the caller, when they are.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub documents_denied: Option<DeniedView>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DeniedView {
+    pub code: &'static str,
+    pub text_da: &'static str,
+    pub text_en: &'static str,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CaseView {
+    pub id: String,
+    pub status: policy::CaseStatus,
+    pub young_person: YoungPersonView,
+    pub coordinator: PersonRef,
+    pub placement: Option<String>,
+    /// The caller's role: coordinator, admin, or their participant role.
+    pub my_role: String,
+    pub sharing: SharingView,
+    /// True from six months before the 18th birthday (the 17½-year meeting) until it.
+    pub approaching_18: bool,
+    pub permissions: PermissionsView,
+    pub participants: Vec<ParticipantView>,
+    pub consents: Vec<ConsentView>,
+}
+
+fn missing_view(missing: &Missing) -> MissingView {
+    match missing {
+        Missing::ConsentYoungPerson => MissingView {
+            code: "consent_young_person",
+            participant_id: None,
+            text_da: "Afventer samtykke fra den unge.",
+            text_en: "Awaiting consent from the young person.",
+        },
+        Missing::ConsentCustodyHolder { participant_id } => MissingView {
+            code: "consent_custody_holder",
+            participant_id: participant_id.map(|p| p.to_string()),
+            text_da: "Afventer samtykke fra forældremyndighedsindehaver.",
+            text_en: "Awaiting consent from a custody holder.",
+        },
+    }
+}
+
+/// Whether the 18th birthday is within the warning period (and not yet passed) on `today`.
+pub fn approaching_18(birth_date: time::Date, today: time::Date) -> bool {
+    let eighteen = age::birthday(birth_date, age::ADULT_AGE);
+    let warn_from = shift_months(eighteen, -i32::from(WARNING_MONTHS));
+    today >= warn_from && today < eighteen
+}
+
+/// The same day `months` later (earlier when negative), or the month's last day if shorter.
+fn shift_months(date: time::Date, months: i32) -> time::Date {
+    let total = date.year() * 12 + i32::from(u8::from(date.month())) - 1 + months;
+    let (year, month) = (
+        total.div_euclid(12),
+        u8::try_from(total.rem_euclid(12) + 1).unwrap_or(1),
+    );
+    let month = time::Month::try_from(month).unwrap_or(time::Month::January);
+    let last_day = time::util::days_in_month(month, year);
+    time::Date::from_calendar_date(year, month, date.day().min(last_day)).unwrap_or(date)
+}
+
+pub fn case_view(state: &AppState, actor: &Actor, case: &LoadedCase) -> CaseView {
+    let now = state.clock.now();
+    let today = age::copenhagen_date(now);
+    let sharing = policy::sharing(&case.facts, state.settings.consent.custody_rule, now);
+    let birth = case.row.young_person_birth_date;
+    let my_role = if actor.account == case.row.coordinator_id {
+        "coordinator".to_owned()
+    } else if let Some(me) = case
+        .participants
+        .iter()
+        .find(|p| p.fact.account == Some(actor.account))
+    {
+        serde_json::to_value(me.fact.role)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    } else {
+        "admin".to_owned()
+    };
+    CaseView {
+        id: case.row.id.to_string(),
+        status: case.row.status,
+        young_person: YoungPersonView {
+            name: case.row.young_person_name.clone(),
+            cpr_masked: format!(
+                "{:02}{:02}{:02}-xxxx",
+                birth.day(),
+                u8::from(birth.month()),
+                birth.year().rem_euclid(100)
+            ),
+            age: age::age_on(birth, today),
+            turns_18_on: age::birthday(birth, age::ADULT_AGE).to_string(),
+        },
+        coordinator: PersonRef {
+            id: case.row.coordinator_id.to_string(),
+            name: case.row.coordinator_name.clone(),
+        },
+        placement: case.row.placement.clone(),
+        my_role,
+        sharing: SharingView {
+            permitted: sharing.permitted,
+            missing: sharing.missing.iter().map(missing_view).collect(),
+        },
+        approaching_18: approaching_18(birth, today),
+        permissions: permissions(state, actor, case),
+        participants: case
+            .participants
+            .iter()
+            .map(|p| ParticipantView {
+                id: p.fact.id.to_string(),
+                name: p.name.clone(),
+                role: p.fact.role,
+                department: p.fact.department,
+                access: p.fact.access,
+                has_custody: p.fact.has_custody,
+                has_logged_in: p.fact.account.is_some(),
+            })
+            .collect(),
+        consents: case
+            .consents
+            .iter()
+            .map(|c| ConsentView {
+                id: c.id.to_string(),
+                given_by_participant_id: c.giver_participant_id.to_string(),
+                giver: match c.fact.giver {
+                    policy::ConsentGiver::YoungPerson => "young_person",
+                    policy::ConsentGiver::CustodyHolder(_) => "custody_holder",
+                },
+                method: c.method.clone(),
+                scope: c.fact.scope.clone(),
+                valid_from: crate::store::time_text::to_text(c.fact.valid_from),
+                valid_until: c.fact.valid_until.map(|d| d.to_string()),
+                signed_on: c.signed_on.map(|d| d.to_string()),
+                withdrawn_at: c.fact.withdrawn_at.map(crate::store::time_text::to_text),
+                active: policy::is_active(&c.fact, now),
+            })
+            .collect(),
+    }
+}
+
+fn permissions(state: &AppState, actor: &Actor, case: &LoadedCase) -> PermissionsView {
+    let decide = |action| super::decision(state, actor, action, case);
+    let read = decide(Action::ReadDocuments);
+    PermissionsView {
+        read_documents: read.is_allowed(),
+        write_documents: decide(Action::WriteDocuments).is_allowed(),
+        manage_participants: decide(Action::ManageParticipants).is_allowed(),
+        give_consent: decide(Action::GiveOwnConsent).is_allowed(),
+        documents_denied: match read {
+            policy::Decision::Deny(reason) => Some(DeniedView {
+                code: reason.code(),
+                text_da: reason.danish(),
+                text_en: reason.english(),
+            }),
+            policy::Decision::Allow => None,
+        },
+    }
+}
+
+pub async fn show(state: &AppState, actor: &Actor, id: CaseId) -> CaseResult<CaseView> {
+    let case = authorize(state, actor, Action::ViewCase, id).await?;
+    Ok(case_view(state, actor, &case))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CaseListItem {
+    pub id: String,
+    pub young_person_name: String,
+    pub role: String,
+    pub status: policy::CaseStatus,
+    pub sharing: SharingView,
+    pub turns_18_on: String,
+    pub approaching_18: bool,
+}
+
+/// The cases the actor may view among `ids`, each as a list item.
+async fn list_items(
+    state: &AppState,
+    actor: &Actor,
+    ids: Vec<CaseId>,
+) -> CaseResult<Vec<CaseListItem>> {
+    let mut items = Vec::new();
+    for id in ids {
+        let Some((row, facts, participants, consents)) = cases::load(&state.db, id).await? else {
+            continue;
+        };
+        let case = LoadedCase {
+            row,
+            facts,
+            participants,
+            consents,
+        };
+        if !allows(state, actor, Action::ViewCase, &case) {
+            continue;
+        }
+        let view = case_view(state, actor, &case);
+        items.push(CaseListItem {
+            id: view.id,
+            young_person_name: view.young_person.name,
+            role: view.my_role,
+            status: view.status,
+            sharing: view.sharing,
+            turns_18_on: view.young_person.turns_18_on,
+            approaching_18: view.approaching_18,
+        });
+    }
+    Ok(items)
+}
+
+/// "Mine sager": the cases the actor takes part in.
+pub async fn mine(state: &AppState, actor: &Actor) -> CaseResult<Vec<CaseListItem>> {
+    let ids = cases::ids_for_account(&state.db, actor.account).await?;
+    list_items(state, actor, ids).await
+}
+
+/// Staff search by name or CPR within their own municipality; only viewable cases are listed.
+pub async fn search(state: &AppState, actor: &Actor, query: &str) -> CaseResult<Vec<CaseListItem>> {
+    let policy::ActorKind::Staff { municipality, .. } = actor.kind else {
+        return Err(super::CaseError::Denied(policy::Reason::StaffOnly));
+    };
+    let query = query.trim();
+    let ids = match crate::domain::cpr::Cpr::parse(query) {
+        Ok(cpr) => {
+            let hash = state
+                .lookup
+                .hash(super::create::CASE_CPR_PURPOSE, &cpr.compact());
+            cases::search(&state.db, municipality, None, Some(&hash)).await?
+        }
+        Err(_) if query.chars().count() >= 2 => {
+            cases::search(&state.db, municipality, Some(query), None).await?
+        }
+        Err(_) => Vec::new(),
+    };
+    list_items(state, actor, ids).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::approaching_18;
+    use time::macros::date;
+
+    #[test]
+    fn the_warning_starts_six_months_before_the_18th_birthday() {
+        let born = date!(2008 - 11 - 23);
+        assert!(!approaching_18(born, date!(2026 - 05 - 22)));
+        assert!(approaching_18(born, date!(2026 - 05 - 23)));
+        assert!(approaching_18(born, date!(2026 - 11 - 22)));
+        assert!(
+            !approaching_18(born, date!(2026 - 11 - 23)),
+            "18 today: no longer approaching"
+        );
+        // 31 August: six months earlier is the last day of February.
+        assert!(approaching_18(date!(2008 - 08 - 31), date!(2026 - 02 - 28)));
+        assert!(!approaching_18(
+            date!(2008 - 08 - 31),
+            date!(2026 - 02 - 27)
+        ));
+    }
+}

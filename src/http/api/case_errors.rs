@@ -1,0 +1,43 @@
+//! How the case services' errors answer over HTTP: a denial the policy says must hide the case is
+//! the same 404 as a case that does not exist; other denials are 403 with the reason, in words.
+
+use crate::cases::CaseError;
+use crate::http::problem::Problem;
+use actix_web::http::StatusCode;
+
+impl From<CaseError> for Problem {
+    fn from(err: CaseError) -> Self {
+        match err {
+            CaseError::Denied(reason) if reason.hides_existence() => {
+                Problem::not_found("There is nothing at this address, or you have no access to it.")
+            }
+            CaseError::Denied(reason) => Problem::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "Forbidden",
+                reason.english(),
+            )
+            .with("reason", reason.code())
+            .with("detail_da", reason.danish()),
+            CaseError::Invalid { field, message } => Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid-field",
+                "Invalid field",
+                format!("{field}: {}", sentence(&message)),
+            )
+            .with("field", field),
+            CaseError::Conflict(message) => Problem::conflict(message),
+            CaseError::Store(e) => e.into(),
+            CaseError::Internal(reason) => {
+                tracing::error!(reason, "case service failed");
+                Problem::internal()
+            }
+        }
+    }
+}
+
+/// Messages from domain types are fragments; a problem's detail is a sentence.
+fn sentence(message: &str) -> String {
+    let message = message.trim_end_matches('.');
+    format!("{message}.")
+}

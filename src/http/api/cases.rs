@@ -1,0 +1,145 @@
+//! `/api/v1/cases`: create, list, search, show, hand over, close, reopen.
+
+use crate::auth::session::Authenticated;
+use crate::cases::actor_of;
+use crate::cases::create::{self, CaseInput};
+use crate::cases::view::{self, CaseListItem, CaseView};
+use crate::domain::ids::{AccountId, CaseId};
+use crate::http::problem::{Problem, ProblemBody};
+use crate::http::state::AppState;
+use crate::policy::CaseStatus;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct YoungPersonInput {
+    /// DDMMYY-SSSS or DDMMYYSSSS.
+    cpr: String,
+    name: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateCase {
+    young_person: YoungPersonInput,
+    placement: Option<String>,
+}
+
+/// Parses a case id from the path; a malformed one is simply not found.
+pub fn case_id(raw: &str) -> Result<CaseId, Problem> {
+    CaseId::parse(raw).map_err(|_| {
+        Problem::not_found("There is nothing at this address, or you have no access to it.")
+    })
+}
+
+#[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = CreateCase,
+    responses((status = 201, body = CaseView), (status = 403, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
+pub async fn create(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    body: web::Json<CreateCase>,
+) -> Result<HttpResponse, Problem> {
+    let actor = actor_of(&who);
+    let input = CaseInput {
+        cpr: &body.young_person.cpr,
+        name: &body.young_person.name,
+        placement: body.placement.as_deref(),
+    };
+    let id = create::create(&state, &actor, input).await?;
+    let view = view::show(&state, &actor, id).await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/cases/{id}")))
+        .json(view))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ListQuery {
+    /// Staff: search the municipality's cases by the young person's name or CPR number.
+    q: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(ListQuery),
+    responses((status = 200, body = Vec<CaseListItem>), (status = 401, body = ProblemBody)))]
+pub async fn list(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, Problem> {
+    let actor = actor_of(&who);
+    let items = match query.q.as_deref() {
+        Some(q) => view::search(&state, &actor, q).await?,
+        None => view::mine(&state, &actor).await?,
+    };
+    Ok(HttpResponse::Ok().json(items))
+}
+
+#[utoipa::path(get, path = "/api/v1/cases/{case_id}", tag = "cases",
+    responses((status = 200, body = CaseView), (status = 404, body = ProblemBody)))]
+pub async fn show(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let view = view::show(&state, &actor_of(&who), case_id(&path)?).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(view))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HandOver {
+    #[schema(value_type = String)]
+    account_id: AccountId,
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{case_id}/coordinator", tag = "cases", request_body = HandOver,
+    responses((status = 200, body = CaseView), (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)))]
+pub async fn hand_over(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    path: web::Path<String>,
+    body: web::Json<HandOver>,
+) -> Result<HttpResponse, Problem> {
+    let id = case_id(&path)?;
+    let actor = actor_of(&who);
+    create::hand_over(&state, &actor, id, body.account_id).await?;
+    // The caller may no longer see the case (an admin reassigning, or a coordinator leaving it).
+    match view::show(&state, &actor, id).await {
+        Ok(view) => Ok(HttpResponse::Ok().json(view)),
+        Err(_) => Ok(HttpResponse::NoContent().finish()),
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{case_id}/close", tag = "cases",
+    responses((status = 200, body = CaseView), (status = 403, body = ProblemBody)))]
+pub async fn close(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    set_status(state, who, path, CaseStatus::Closed).await
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{case_id}/reopen", tag = "cases",
+    responses((status = 200, body = CaseView), (status = 403, body = ProblemBody)))]
+pub async fn reopen(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    set_status(state, who, path, CaseStatus::Active).await
+}
+
+async fn set_status(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    path: web::Path<String>,
+    status: CaseStatus,
+) -> Result<HttpResponse, Problem> {
+    let id = case_id(&path)?;
+    let actor = actor_of(&who);
+    create::set_status(&state, &actor, id, status).await?;
+    Ok(HttpResponse::Ok().json(view::show(&state, &actor, id).await?))
+}

@@ -1,0 +1,58 @@
+//! `/api/v1/staff`: search the municipality's staff; admins change flags.
+
+use crate::auth::session::Authenticated;
+use crate::cases::{actor_of, staff};
+use crate::domain::ids::AccountId;
+use crate::http::problem::{Problem, ProblemBody};
+use crate::http::state::AppState;
+use crate::store::accounts::StaffListing;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct StaffQuery {
+    /// A fragment of a name or an e-mail.
+    q: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/staff", tag = "staff", params(StaffQuery),
+    responses((status = 200, body = Vec<StaffListing>), (status = 403, body = ProblemBody)))]
+pub async fn search(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    query: web::Query<StaffQuery>,
+) -> Result<HttpResponse, Problem> {
+    let found = staff::search(&state, &actor_of(&who).kind, query.q.as_deref()).await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaffFlags {
+    is_active: Option<bool>,
+    is_admin: Option<bool>,
+}
+
+#[utoipa::path(patch, path = "/api/v1/staff/{account_id}", tag = "staff", request_body = StaffFlags,
+    responses((status = 204), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody)))]
+pub async fn set_flags(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    path: web::Path<String>,
+    body: web::Json<StaffFlags>,
+) -> Result<HttpResponse, Problem> {
+    let target = AccountId::parse(&path).map_err(|_| {
+        Problem::not_found("There is nothing at this address, or you have no access to it.")
+    })?;
+    let actor = actor_of(&who);
+    staff::set_flags(
+        &state,
+        &actor.kind,
+        actor.account,
+        target,
+        body.is_active,
+        body.is_admin,
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,217 @@
+//! Cases: one young person each, in one municipality, with a coordinator.
+
+use super::time_text::to_text;
+use super::{Db, StoreError, StoreResult, consents, participants};
+use crate::domain::ids::{AccountId, CaseId, MunicipalityId};
+use crate::policy::{CaseFacts, CaseStatus};
+use sqlx::Row;
+use time::{Date, OffsetDateTime};
+
+#[derive(Debug, Clone)]
+pub struct CaseRow {
+    pub id: CaseId,
+    pub municipality_id: MunicipalityId,
+    pub young_person_name: String,
+    pub young_person_cpr_hash: String,
+    pub young_person_birth_date: Date,
+    pub coordinator_id: AccountId,
+    pub coordinator_name: String,
+    pub placement: Option<String>,
+    pub status: CaseStatus,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewCase {
+    pub municipality_id: MunicipalityId,
+    pub young_person_name: String,
+    pub cpr_hash: String,
+    pub cpr_sealed: Vec<u8>,
+    pub birth_date: Date,
+    pub coordinator: AccountId,
+    pub placement: Option<String>,
+}
+
+pub async fn create(db: &Db, case: &NewCase, now: OffsetDateTime) -> StoreResult<CaseId> {
+    let id = CaseId::new();
+    sqlx::query(
+        "INSERT INTO cases (id, municipality_id, young_person_name, young_person_cpr_hash, young_person_cpr_sealed, \
+         young_person_birth_date, coordinator_id, placement, status, created_at, created_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $7)",
+    )
+    .bind(id.to_string())
+    .bind(case.municipality_id.to_string())
+    .bind(&case.young_person_name)
+    .bind(&case.cpr_hash)
+    .bind(case.cpr_sealed.clone())
+    .bind(case.birth_date.to_string())
+    .bind(case.coordinator.to_string())
+    .bind(case.placement.clone())
+    .bind(to_text(now))
+    .execute(db.pool())
+    .await?;
+    Ok(id)
+}
+
+const CASE_COLUMNS: &str = "c.id, c.municipality_id, c.young_person_name, c.young_person_cpr_hash, \
+    c.young_person_birth_date, c.coordinator_id, a.name AS coordinator_name, c.placement, c.status, c.created_at";
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+pub(crate) fn parse_date(text: &str) -> StoreResult<Date> {
+    Date::parse(
+        text,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .map_err(corrupt)
+}
+
+fn case_from(row: &sqlx::any::AnyRow) -> StoreResult<CaseRow> {
+    let status = match row.try_get::<String, _>("status")?.as_str() {
+        "active" => CaseStatus::Active,
+        "closed" => CaseStatus::Closed,
+        "erased" => CaseStatus::Erased,
+        other => return Err(corrupt(format!("case status {other}"))),
+    };
+    Ok(CaseRow {
+        id: CaseId::parse(row.try_get("id")?).map_err(corrupt)?,
+        municipality_id: MunicipalityId::parse(row.try_get("municipality_id")?).map_err(corrupt)?,
+        young_person_name: row.try_get("young_person_name")?,
+        young_person_cpr_hash: row.try_get("young_person_cpr_hash")?,
+        young_person_birth_date: parse_date(row.try_get("young_person_birth_date")?)?,
+        coordinator_id: AccountId::parse(row.try_get("coordinator_id")?).map_err(corrupt)?,
+        coordinator_name: row.try_get("coordinator_name")?,
+        placement: row.try_get("placement")?,
+        status,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+pub async fn find(db: &Db, id: CaseId) -> StoreResult<Option<CaseRow>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {CASE_COLUMNS} FROM cases c JOIN accounts a ON a.id = c.coordinator_id WHERE c.id = $1"
+    )))
+    .bind(id.to_string())
+    .fetch_optional(db.pool())
+    .await?;
+    row.as_ref().map(case_from).transpose()
+}
+
+/// The case and every fact the policy needs about it, or None.
+pub async fn load(
+    db: &Db,
+    id: CaseId,
+) -> StoreResult<
+    Option<(
+        CaseRow,
+        CaseFacts,
+        Vec<participants::ParticipantRow>,
+        Vec<consents::ConsentRow>,
+    )>,
+> {
+    let Some(case) = find(db, id).await? else {
+        return Ok(None);
+    };
+    let participants = participants::for_case(db, id).await?;
+    let consents = consents::for_case(db, id).await?;
+    let facts = CaseFacts {
+        municipality: case.municipality_id,
+        status: case.status,
+        coordinator: case.coordinator_id,
+        young_person_birth_date: case.young_person_birth_date,
+        participants: participants.iter().map(|p| p.fact.clone()).collect(),
+        consents: consents.iter().map(|c| c.fact.clone()).collect(),
+    };
+    Ok(Some((case, facts, participants, consents)))
+}
+
+/// The cases an account takes part in (as coordinator or participant), newest first.
+pub async fn ids_for_account(db: &Db, account: AccountId) -> StoreResult<Vec<CaseId>> {
+    let rows = sqlx::query(
+        "SELECT id, created_at FROM cases WHERE coordinator_id = $1 AND status <> 'erased' \
+         UNION SELECT c.id, c.created_at FROM participants p JOIN cases c ON c.id = p.case_id \
+         WHERE p.account_id = $1 AND p.removed_at IS NULL AND c.status <> 'erased' \
+         ORDER BY created_at DESC",
+    )
+    .bind(account.to_string())
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| CaseId::parse(r.try_get("id")?).map_err(corrupt))
+        .collect()
+}
+
+/// Cases of a municipality whose young person is named like `name` or has this CPR hash.
+pub async fn search(
+    db: &Db,
+    municipality: MunicipalityId,
+    name: Option<&str>,
+    cpr_hash: Option<&str>,
+) -> StoreResult<Vec<CaseId>> {
+    let pattern = name.map(|n| format!("%{}%", n.to_lowercase().replace(['%', '_'], "")));
+    let rows = sqlx::query(
+        "SELECT id FROM cases WHERE municipality_id = $1 AND status <> 'erased' \
+         AND (($2 IS NOT NULL AND lower(young_person_name) LIKE $2) OR ($3 IS NOT NULL AND young_person_cpr_hash = $3)) \
+         ORDER BY young_person_name LIMIT 50",
+    )
+    .bind(municipality.to_string())
+    .bind(pattern)
+    .bind(cpr_hash.map(str::to_owned))
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| CaseId::parse(r.try_get("id")?).map_err(corrupt))
+        .collect()
+}
+
+/// Active cases of a municipality whose young person turns 18 between the two dates.
+pub async fn turning_18_between(
+    db: &Db,
+    municipality: MunicipalityId,
+    born_from: Date,
+    born_until: Date,
+) -> StoreResult<Vec<CaseId>> {
+    let rows = sqlx::query(
+        "SELECT id FROM cases WHERE municipality_id = $1 AND status = 'active' \
+         AND young_person_birth_date >= $2 AND young_person_birth_date <= $3 ORDER BY young_person_birth_date",
+    )
+    .bind(municipality.to_string())
+    .bind(born_from.to_string())
+    .bind(born_until.to_string())
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| CaseId::parse(r.try_get("id")?).map_err(corrupt))
+        .collect()
+}
+
+pub async fn set_status(
+    db: &Db,
+    id: CaseId,
+    status: CaseStatus,
+    now: OffsetDateTime,
+) -> StoreResult<()> {
+    let (text, closed_at) = match status {
+        CaseStatus::Active => ("active", None),
+        CaseStatus::Closed => ("closed", Some(to_text(now))),
+        CaseStatus::Erased => ("erased", Some(to_text(now))),
+    };
+    sqlx::query("UPDATE cases SET status = $2, closed_at = $3 WHERE id = $1")
+        .bind(id.to_string())
+        .bind(text)
+        .bind(closed_at)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+pub async fn set_coordinator(db: &Db, id: CaseId, coordinator: AccountId) -> StoreResult<()> {
+    sqlx::query("UPDATE cases SET coordinator_id = $2 WHERE id = $1")
+        .bind(id.to_string())
+        .bind(coordinator.to_string())
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}

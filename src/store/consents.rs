@@ -1,0 +1,121 @@
+//! Consents: inserted, then only ever withdrawn (never edited or deleted).
+
+use super::time_text::{from_text, to_text};
+use super::{Db, StoreError, StoreResult};
+use crate::domain::department::Department;
+use crate::domain::ids::{AccountId, CaseId, ParticipantId};
+use crate::policy::{Consent, ConsentGiver};
+use sqlx::Row;
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+pub struct ConsentRow {
+    pub id: Uuid,
+    pub fact: Consent,
+    pub giver_participant_id: ParticipantId,
+    pub method: String,
+    pub signed_on: Option<Date>,
+    pub evidence_document_id: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewConsent {
+    pub case_id: CaseId,
+    pub giver: ConsentGiver,
+    pub giver_participant_id: ParticipantId,
+    pub paper: bool,
+    pub scope: Vec<Department>,
+    pub valid_until: Option<Date>,
+    pub signed_on: Option<Date>,
+    pub evidence_document_id: Option<String>,
+    pub recorded_by: AccountId,
+}
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+pub async fn insert(db: &Db, new: &NewConsent, now: OffsetDateTime) -> StoreResult<Uuid> {
+    let id = Uuid::new_v4();
+    let scope: Vec<&str> = new.scope.iter().map(|d| d.as_str()).collect();
+    sqlx::query(
+        "INSERT INTO consents (id, case_id, giver_kind, giver_participant_id, method, scope, valid_from, valid_until, \
+         signed_on, evidence_document_id, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $7)",
+    )
+    .bind(id.to_string())
+    .bind(new.case_id.to_string())
+    .bind(match new.giver {
+        ConsentGiver::YoungPerson => "young_person",
+        ConsentGiver::CustodyHolder(_) => "custody_holder",
+    })
+    .bind(new.giver_participant_id.to_string())
+    .bind(if new.paper { "paper" } else { "digital" })
+    .bind(serde_json::to_string(&scope).expect("strings serialise"))
+    .bind(to_text(now))
+    .bind(new.valid_until.map(|d| d.to_string()))
+    .bind(new.signed_on.map(|d| d.to_string()))
+    .bind(new.evidence_document_id.clone())
+    .bind(new.recorded_by.to_string())
+    .execute(db.pool())
+    .await?;
+    Ok(id)
+}
+
+pub async fn for_case(db: &Db, case: CaseId) -> StoreResult<Vec<ConsentRow>> {
+    let rows = sqlx::query(
+        "SELECT id, giver_kind, giver_participant_id, method, scope, valid_from, valid_until, signed_on, \
+         evidence_document_id, withdrawn_at FROM consents WHERE case_id = $1 ORDER BY created_at, id",
+    )
+    .bind(case.to_string())
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let giver_participant_id =
+                ParticipantId::parse(row.try_get("giver_participant_id")?).map_err(corrupt)?;
+            let giver = match row.try_get::<String, _>("giver_kind")?.as_str() {
+                "young_person" => ConsentGiver::YoungPerson,
+                _ => ConsentGiver::CustodyHolder(giver_participant_id),
+            };
+            let scope: Vec<String> =
+                serde_json::from_str(&row.try_get::<String, _>("scope")?).map_err(corrupt)?;
+            let date = |name: &str| -> StoreResult<Option<Date>> {
+                row.try_get::<Option<String>, _>(name)?
+                    .map(|d| super::cases::parse_date(&d))
+                    .transpose()
+            };
+            Ok(ConsentRow {
+                id: Uuid::parse_str(row.try_get("id")?).map_err(corrupt)?,
+                fact: Consent {
+                    giver,
+                    scope: scope
+                        .iter()
+                        .map(|d| d.parse().map_err(corrupt))
+                        .collect::<StoreResult<_>>()?,
+                    valid_from: from_text(row.try_get("valid_from")?)?,
+                    valid_until: date("valid_until")?,
+                    withdrawn_at: row
+                        .try_get::<Option<String>, _>("withdrawn_at")?
+                        .map(|t| from_text(&t))
+                        .transpose()?,
+                },
+                giver_participant_id,
+                method: row.try_get("method")?,
+                signed_on: date("signed_on")?,
+                evidence_document_id: row.try_get("evidence_document_id")?,
+            })
+        })
+        .collect()
+}
+
+/// Withdraws once: a second withdrawal changes nothing.
+pub async fn withdraw(db: &Db, id: Uuid, by: AccountId, now: OffsetDateTime) -> StoreResult<()> {
+    sqlx::query("UPDATE consents SET withdrawn_at = $2, withdrawn_by = $3 WHERE id = $1 AND withdrawn_at IS NULL")
+        .bind(id.to_string())
+        .bind(to_text(now))
+        .bind(by.to_string())
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}

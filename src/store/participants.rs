@@ -1,0 +1,169 @@
+//! Participants of a case: staff by account, citizens by account or (until they first log in)
+//! by an invitation keyed on their CPR hash.
+
+use super::time_text::to_text;
+use super::{Db, StoreError, StoreResult};
+use crate::domain::department::Department;
+use crate::domain::ids::{AccountId, CaseId, ParticipantId};
+use crate::policy::{Access, Participant, Role};
+use sqlx::Row;
+use time::{Date, OffsetDateTime};
+
+#[derive(Debug, Clone)]
+pub struct ParticipantRow {
+    pub fact: Participant,
+    /// The account's name, or the invited name while the citizen has not logged in.
+    pub name: String,
+    pub invited_cpr_hash: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewParticipant {
+    pub case_id: CaseId,
+    pub account: Option<AccountId>,
+    pub invited_cpr_hash: Option<String>,
+    pub invited_name: Option<String>,
+    pub invited_email: Option<String>,
+    pub role: Role,
+    pub department: Option<Department>,
+    pub has_custody: bool,
+    pub access: Access,
+    pub added_by: AccountId,
+}
+
+pub fn role_text(role: Role) -> &'static str {
+    match role {
+        Role::Professional => "professional",
+        Role::YoungPerson => "young_person",
+        Role::Parent => "parent",
+        Role::TrustedAdult => "trusted_adult",
+    }
+}
+
+pub fn access_text(access: Access) -> &'static str {
+    match access {
+        Access::Read => "read",
+        Access::Write => "write",
+    }
+}
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+pub async fn insert(
+    db: &Db,
+    new: &NewParticipant,
+    now: OffsetDateTime,
+) -> StoreResult<ParticipantId> {
+    let id = ParticipantId::new();
+    sqlx::query(
+        "INSERT INTO participants (id, case_id, account_id, invited_cpr_hash, invited_name, invited_email, role, \
+         department, has_custody, access, added_at, added_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(id.to_string())
+    .bind(new.case_id.to_string())
+    .bind(new.account.map(|a| a.to_string()))
+    .bind(new.invited_cpr_hash.clone())
+    .bind(new.invited_name.clone())
+    .bind(new.invited_email.clone())
+    .bind(role_text(new.role))
+    .bind(new.department.map(|d| d.as_str().to_owned()))
+    .bind(i64::from(new.has_custody))
+    .bind(access_text(new.access))
+    .bind(to_text(now))
+    .bind(new.added_by.to_string())
+    .execute(db.pool())
+    .await?;
+    Ok(id)
+}
+
+/// The case's current participants (removed ones are history, not facts), in the order added.
+pub async fn for_case(db: &Db, case: CaseId) -> StoreResult<Vec<ParticipantRow>> {
+    let rows = sqlx::query(
+        "SELECT p.id, p.account_id, p.invited_cpr_hash, COALESCE(a.name, p.invited_name, '') AS name, p.role, \
+         p.department, p.has_custody, p.access, p.adult_grant_on \
+         FROM participants p LEFT JOIN accounts a ON a.id = p.account_id \
+         WHERE p.case_id = $1 AND p.removed_at IS NULL ORDER BY p.added_at, p.id",
+    )
+    .bind(case.to_string())
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(participant_from).collect()
+}
+
+fn participant_from(row: &sqlx::any::AnyRow) -> StoreResult<ParticipantRow> {
+    let role = match row.try_get::<String, _>("role")?.as_str() {
+        "professional" => Role::Professional,
+        "young_person" => Role::YoungPerson,
+        "parent" => Role::Parent,
+        "trusted_adult" => Role::TrustedAdult,
+        other => return Err(corrupt(format!("role {other}"))),
+    };
+    let access = match row.try_get::<String, _>("access")?.as_str() {
+        "read" => Access::Read,
+        "write" => Access::Write,
+        other => return Err(corrupt(format!("access {other}"))),
+    };
+    let department = row
+        .try_get::<Option<String>, _>("department")?
+        .map(|d| d.parse::<Department>().map_err(corrupt))
+        .transpose()?;
+    let adult_grant_on = row
+        .try_get::<Option<String>, _>("adult_grant_on")?
+        .map(|d| super::cases::parse_date(&d))
+        .transpose()?;
+    Ok(ParticipantRow {
+        fact: Participant {
+            id: ParticipantId::parse(row.try_get("id")?).map_err(corrupt)?,
+            account: row
+                .try_get::<Option<String>, _>("account_id")?
+                .map(|a| AccountId::parse(&a).map_err(corrupt))
+                .transpose()?,
+            role,
+            department,
+            access,
+            has_custody: row.try_get::<i64, _>("has_custody")? != 0,
+            adult_grant_on,
+        },
+        name: row.try_get("name")?,
+        invited_cpr_hash: row.try_get("invited_cpr_hash")?,
+    })
+}
+
+pub async fn set_access(db: &Db, id: ParticipantId, access: Access) -> StoreResult<()> {
+    sqlx::query("UPDATE participants SET access = $2 WHERE id = $1 AND removed_at IS NULL")
+        .bind(id.to_string())
+        .bind(access_text(access))
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+pub async fn remove(db: &Db, id: ParticipantId, now: OffsetDateTime) -> StoreResult<()> {
+    sqlx::query("UPDATE participants SET removed_at = $2 WHERE id = $1 AND removed_at IS NULL")
+        .bind(id.to_string())
+        .bind(to_text(now))
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+pub async fn set_adult_grant(db: &Db, id: ParticipantId, on: Date) -> StoreResult<()> {
+    sqlx::query("UPDATE participants SET adult_grant_on = $2 WHERE id = $1")
+        .bind(id.to_string())
+        .bind(on.to_string())
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// A citizen who logs in for the first time finds the invitations made for their CPR number.
+pub async fn link_invitations(db: &Db, account: AccountId, cpr_hash: &str) -> StoreResult<u64> {
+    let done = sqlx::query("UPDATE participants SET account_id = $1 WHERE invited_cpr_hash = $2 AND account_id IS NULL")
+        .bind(account.to_string())
+        .bind(cpr_hash)
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected())
+}

@@ -19,7 +19,7 @@ pub struct YoungPersonView {
     pub turns_18_on: String,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MissingView {
     pub code: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -28,7 +28,7 @@ pub struct MissingView {
     pub text_en: &'static str,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SharingView {
     pub permitted: bool,
     pub missing: Vec<MissingView>,
@@ -242,7 +242,7 @@ pub async fn show(state: &AppState, actor: &Actor, id: CaseId) -> CaseResult<Cas
     Ok(case_view(state, actor, &case))
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CaseListItem {
     pub id: String,
     pub young_person_name: String,

@@ -1,7 +1,7 @@
 //! Every route of the service, in one table, and the answers for routes and methods that do not
 //! exist.
 
-use super::pages::{front, language, notice};
+use super::pages::{self, front, language, notice};
 use super::problem::Problem;
 use super::{api, auth, health, openapi, password, static_files};
 use crate::auth::dev_idp::endpoints as dev_idp;
@@ -31,6 +31,24 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/auth/logout").post(auth::logout))
         .service(web::resource("/auth/logout-everywhere").post(auth::logout_everywhere))
         .service(web::resource("/auth/logged-out").get(auth::logged_out_page))
+        .service(web::resource("/cases").get(pages::cases::list))
+        .service(
+            web::resource("/cases/new")
+                .get(pages::cases::new_form)
+                .post(pages::cases::create_case),
+        )
+        .service(web::resource("/cases/{case_id}").get(pages::cases::show))
+        .service(web::resource("/cases/{case_id}/participants").post(pages::cases::add_participant))
+        .service(
+            web::resource("/cases/{case_id}/participants/{participant_id}/remove")
+                .post(pages::cases::remove_participant),
+        )
+        .service(web::resource("/cases/{case_id}/consents").post(pages::cases::give_consent))
+        .service(
+            web::resource("/cases/{case_id}/consents/{consent_id}/withdraw")
+                .post(pages::cases::withdraw_consent),
+        )
+        .service(web::resource("/cases/{case_id}/status/{change}").post(pages::cases::set_status))
         .service(web::resource("/api/v1/me").get(api::me::show))
         .service(
             web::resource("/api/v1/cases")

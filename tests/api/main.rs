@@ -8,6 +8,7 @@ mod helpers;
 mod support;
 mod team;
 
+mod case_pages;
 mod cases;
 mod cli;
 mod headers;

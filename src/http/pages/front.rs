@@ -1,6 +1,7 @@
 //! The front page: what vejviser is, and the two ways to log in.
 
 use super::layout::{Chrome, render};
+use crate::auth::session::Authenticated;
 use crate::i18n::Catalogue;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
@@ -12,9 +13,10 @@ struct FrontPage {
     lang: &'static str,
     t: &'static Catalogue,
     switch_lang_href: String,
+    logged_in: bool,
 }
 
-pub async fn show(req: HttpRequest) -> HttpResponse {
+pub async fn show(req: HttpRequest, who: Option<Authenticated>) -> HttpResponse {
     let Chrome {
         lang,
         t,
@@ -26,6 +28,7 @@ pub async fn show(req: HttpRequest) -> HttpResponse {
             lang,
             t,
             switch_lang_href,
+            logged_in: who.is_some(),
         },
     )
 }

@@ -36,3 +36,23 @@ pub fn notice(req: &HttpRequest, status: StatusCode, prefix: &str) -> HttpRespon
     };
     render(status, &page)
 }
+
+/// A notice with a text of its own (already in the reader's language), e.g. why an action was
+/// refused.
+pub fn notice_text(req: &HttpRequest, status: StatusCode, text: &str) -> HttpResponse {
+    let Chrome {
+        lang,
+        t,
+        switch_lang_href,
+    } = Chrome::for_request(req);
+    let page = NoticePage {
+        heading: t.get("refused.heading").to_owned(),
+        body: text.to_owned(),
+        link_href: "/cases".to_owned(),
+        link_label: t.get("refused.back").to_owned(),
+        lang,
+        t,
+        switch_lang_href,
+    };
+    render(status, &page)
+}

@@ -1,0 +1,486 @@
+//! The case pages: "Mine sager" (and "Min sag" for citizens), creating a case, the case page with
+//! its sharing banner, participants and consents, and the forms that change them. Forms post to
+//! these routes with the session's CSRF token and land back on the case page; every decision is
+//! the policy's, through the same services as the API.
+
+use super::layout::{Chrome, render};
+use super::notice::notice_text;
+use crate::auth::session::Authenticated;
+use crate::auth::tokens::same_secret;
+use crate::cases::consents::{ConsentInput, PaperConsentInput};
+use crate::cases::create::CaseInput;
+use crate::cases::participants::ParticipantInput;
+use crate::cases::view::{CaseListItem, CaseView};
+use crate::cases::{CaseError, actor_of, consents, create, participants, staff, view};
+use crate::domain::department::Department;
+use crate::domain::ids::{AccountId, CaseId, ParticipantId};
+use crate::http::state::AppState;
+use crate::i18n::Catalogue;
+use crate::policy::{Access, ActorKind, CaseStatus, Role};
+use crate::store::accounts::StaffListing;
+use actix_web::http::StatusCode;
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+type FormPairs = web::Form<Vec<(String, String)>>;
+
+fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    form.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .filter(|v| !v.trim().is_empty())
+}
+
+fn departments(form: &[(String, String)]) -> Vec<Department> {
+    form.iter()
+        .filter(|(k, _)| k == "scope")
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect()
+}
+
+fn date(form: &[(String, String)], name: &str) -> Result<Option<time::Date>, CaseError> {
+    field(form, name)
+        .map(|d| time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]")))
+        .transpose()
+        .map_err(|_| CaseError::invalid("date", "write the date as YYYY-MM-DD"))
+}
+
+/// Not logged in: to the front page. Otherwise the page, or a page saying what went wrong.
+fn answer(req: &HttpRequest, result: Result<HttpResponse, CaseError>) -> HttpResponse {
+    match result {
+        Ok(response) => response,
+        Err(CaseError::Denied(reason)) if reason.hides_existence() => {
+            super::notice::notice(req, StatusCode::NOT_FOUND, "notfound")
+        }
+        Err(CaseError::Denied(reason)) => {
+            let text = if Chrome::for_request(req).lang == "en" {
+                reason.english()
+            } else {
+                reason.danish()
+            };
+            notice_text(req, StatusCode::FORBIDDEN, text)
+        }
+        Err(CaseError::Invalid { field, message }) => notice_text(
+            req,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &format!("{field}: {message}"),
+        ),
+        Err(CaseError::Conflict(message)) => notice_text(req, StatusCode::CONFLICT, &message),
+        Err(other) => {
+            tracing::error!(error = %other, "case page failed");
+            super::notice::notice(req, StatusCode::INTERNAL_SERVER_ERROR, "error")
+        }
+    }
+}
+
+fn back_to(case: CaseId) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((LOCATION, format!("/cases/{case}")))
+        .finish()
+}
+
+fn check_csrf(who: &Authenticated, form: &[(String, String)]) -> Result<(), CaseError> {
+    match field(form, "csrf_token") {
+        Some(token) if same_secret(token, &who.session.csrf_token) => Ok(()),
+        _ => Err(CaseError::invalid(
+            "csrf_token",
+            "the form was out of date: reload the page and try again",
+        )),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "cases.html")]
+struct CasesPage {
+    lang: &'static str,
+    t: &'static Catalogue,
+    switch_lang_href: String,
+    is_staff: bool,
+    cases: Vec<CaseListItem>,
+    approaching: Vec<CaseListItem>,
+    query: String,
+    results: Option<Vec<CaseListItem>>,
+}
+
+#[derive(serde::Deserialize)]
+pub struct SearchQuery {
+    q: Option<String>,
+}
+
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    who: Option<Authenticated>,
+    query: web::Query<SearchQuery>,
+) -> HttpResponse {
+    let Some(who) = who else {
+        return HttpResponse::SeeOther()
+            .insert_header((LOCATION, "/"))
+            .finish();
+    };
+    let actor = actor_of(&who);
+    let result = async {
+        let cases = view::mine(&state, &actor).await?;
+        let is_staff = matches!(actor.kind, ActorKind::Staff { .. });
+        let query = query.q.clone().unwrap_or_default();
+        let results = match (is_staff, query.trim().is_empty()) {
+            (true, false) => Some(view::search(&state, &actor, &query).await?),
+            _ => None,
+        };
+        let approaching = cases
+            .iter()
+            .filter(|c| c.approaching_18 && c.role == "coordinator")
+            .cloned()
+            .collect();
+        let Chrome {
+            lang,
+            t,
+            switch_lang_href,
+        } = Chrome::for_request(&req);
+        Ok(render(
+            StatusCode::OK,
+            &CasesPage {
+                lang,
+                t,
+                switch_lang_href,
+                is_staff,
+                cases,
+                approaching,
+                query,
+                results,
+            },
+        ))
+    }
+    .await;
+    answer(&req, result)
+}
+
+#[derive(Template)]
+#[template(path = "case_new.html")]
+struct NewCasePage {
+    lang: &'static str,
+    t: &'static Catalogue,
+    switch_lang_href: String,
+    csrf_token: String,
+}
+
+pub async fn new_form(req: HttpRequest, who: Authenticated) -> HttpResponse {
+    let Chrome {
+        lang,
+        t,
+        switch_lang_href,
+    } = Chrome::for_request(&req);
+    render(
+        StatusCode::OK,
+        &NewCasePage {
+            lang,
+            t,
+            switch_lang_href,
+            csrf_token: who.session.csrf_token,
+        },
+    )
+}
+
+pub async fn create_case(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    who: Authenticated,
+    form: FormPairs,
+) -> HttpResponse {
+    let result = async {
+        check_csrf(&who, &form)?;
+        let input = CaseInput {
+            cpr: field(&form, "cpr").unwrap_or_default(),
+            name: field(&form, "name").unwrap_or_default(),
+            placement: field(&form, "placement"),
+        };
+        let id = create::create(&state, &actor_of(&who), input).await?;
+        Ok(back_to(id))
+    }
+    .await;
+    answer(&req, result)
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct CasePage {
+    lang: &'static str,
+    t: &'static Catalogue,
+    switch_lang_href: String,
+    case: CaseView,
+    csrf_token: String,
+    staff: Vec<StaffListing>,
+    departments: Vec<&'static str>,
+    my_participant_id: String,
+    is_coordinator: bool,
+    is_closed: bool,
+}
+
+impl CasePage {
+    fn missing_text(&self, m: &crate::cases::view::MissingView) -> &'static str {
+        if self.lang == "en" {
+            m.text_en
+        } else {
+            m.text_da
+        }
+    }
+
+    fn denied_text(&self) -> &'static str {
+        self.case
+            .permissions
+            .documents_denied
+            .as_ref()
+            .map_or("", |d| {
+                if self.lang == "en" {
+                    d.text_en
+                } else {
+                    d.text_da
+                }
+            })
+    }
+
+    fn role_label(&self, role: &Role) -> &'static str {
+        let key = match role {
+            Role::Professional => "role.professional",
+            Role::YoungPerson => "role.young_person",
+            Role::Parent => "role.parent",
+            Role::TrustedAdult => "role.trusted_adult",
+        };
+        self.t.get(key)
+    }
+
+    fn department_label(&self, department: &Option<Department>) -> String {
+        department
+            .map(|d| self.t.get(&format!("dept.{}", d.as_str())).to_owned())
+            .unwrap_or_default()
+    }
+
+    fn scope_labels(&self, scope: &[Department]) -> String {
+        scope
+            .iter()
+            .map(|d| self.t.get(&format!("dept.{}", d.as_str())).to_owned())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn participant_name(&self, id: &str) -> String {
+        self.case
+            .participants
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.name.clone())
+            .unwrap_or_default()
+    }
+
+    fn may_withdraw(&self, giver: &str) -> bool {
+        self.is_coordinator || giver == self.my_participant_id
+    }
+
+    fn is_write(&self, access: &Access) -> bool {
+        *access == Access::Write
+    }
+}
+
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    who: Option<Authenticated>,
+    path: web::Path<String>,
+) -> HttpResponse {
+    let Some(who) = who else {
+        return HttpResponse::SeeOther()
+            .insert_header((LOCATION, "/"))
+            .finish();
+    };
+    let result = async {
+        let id =
+            CaseId::parse(&path).map_err(|_| CaseError::Denied(crate::policy::Reason::NotFound))?;
+        let actor = actor_of(&who);
+        let case = view::show(&state, &actor, id).await?;
+        let is_coordinator = case.my_role == "coordinator";
+        let staff = if is_coordinator {
+            staff::search(&state, &actor.kind, None).await?
+        } else {
+            Vec::new()
+        };
+        let my_participant_id = participants_of(&case, &state, who.account.id).await;
+        let Chrome {
+            lang,
+            t,
+            switch_lang_href,
+        } = Chrome::for_request(&req);
+        let page = CasePage {
+            lang,
+            t,
+            switch_lang_href,
+            is_closed: case.status == CaseStatus::Closed,
+            case,
+            csrf_token: who.session.csrf_token.clone(),
+            staff,
+            departments: Department::ALL.iter().map(|d| d.as_str()).collect(),
+            my_participant_id,
+            is_coordinator,
+        };
+        Ok(render(StatusCode::OK, &page))
+    }
+    .await;
+    answer(&req, result)
+}
+
+/// The caller's own participant id on the case, if they are one.
+async fn participants_of(case: &CaseView, state: &AppState, account: AccountId) -> String {
+    let Ok(id) = CaseId::parse(&case.id) else {
+        return String::new();
+    };
+    let rows = crate::store::participants::for_case(&state.db, id)
+        .await
+        .unwrap_or_default();
+    rows.iter()
+        .find(|p| p.fact.account == Some(account))
+        .map(|p| p.fact.id.to_string())
+        .unwrap_or_default()
+}
+
+fn ids(path: &str) -> Result<CaseId, CaseError> {
+    CaseId::parse(path).map_err(|_| CaseError::Denied(crate::policy::Reason::NotFound))
+}
+
+pub async fn add_participant(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    who: Authenticated,
+    path: web::Path<String>,
+    form: FormPairs,
+) -> HttpResponse {
+    let result = async {
+        check_csrf(&who, &form)?;
+        let case = ids(&path)?;
+        let role: Role =
+            serde_json::from_value(serde_json::json!(field(&form, "role").unwrap_or_default()))
+                .map_err(|_| CaseError::invalid("role", "choose a role"))?;
+        let access = if field(&form, "access") == Some("write") {
+            Access::Write
+        } else {
+            Access::Read
+        };
+        let account_id = field(&form, "account_id")
+            .map(AccountId::parse)
+            .transpose()
+            .map_err(|_| CaseError::invalid("account_id", "choose a staff member"))?;
+        let input = ParticipantInput {
+            role,
+            access,
+            account_id,
+            cpr: field(&form, "cpr"),
+            name: field(&form, "name"),
+            email: field(&form, "email"),
+            department: None,
+            has_custody: (role == Role::Parent).then(|| field(&form, "has_custody").is_some()),
+        };
+        participants::add(&state, &actor_of(&who), case, input).await?;
+        Ok(back_to(case))
+    }
+    .await;
+    answer(&req, result)
+}
+
+pub async fn remove_participant(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    who: Authenticated,
+    path: web::Path<(String, String)>,
+    form: FormPairs,
+) -> HttpResponse {
+    let result = async {
+        check_csrf(&who, &form)?;
+        let case = ids(&path.0)?;
+        let participant = ParticipantId::parse(&path.1)
+            .map_err(|_| CaseError::Denied(crate::policy::Reason::NotFound))?;
+        participants::remove(&state, &actor_of(&who), case, participant).await?;
+        Ok(back_to(case))
+    }
+    .await;
+    answer(&req, result)
+}
+
+pub async fn give_consent(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    who: Authenticated,
+    path: web::Path<String>,
+    form: FormPairs,
+) -> HttpResponse {
+    let result = async {
+        check_csrf(&who, &form)?;
+        let case = ids(&path)?;
+        let consent = ConsentInput {
+            scope: departments(&form),
+            valid_until: date(&form, "valid_until")?,
+        };
+        match field(&form, "given_by_participant_id") {
+            Some(given_by) => {
+                let given_by = ParticipantId::parse(given_by).map_err(|_| {
+                    CaseError::invalid("given_by_participant_id", "choose who signed")
+                })?;
+                let signed_on = date(&form, "signed_on")?.ok_or_else(|| {
+                    CaseError::invalid("signed_on", "the day the declaration was signed")
+                })?;
+                let input = PaperConsentInput {
+                    given_by,
+                    signed_on,
+                    evidence_document_id: None,
+                    consent,
+                };
+                consents::record_paper(&state, &actor_of(&who), case, input).await?;
+            }
+            None => {
+                consents::give(&state, &actor_of(&who), case, consent).await?;
+            }
+        }
+        Ok(back_to(case))
+    }
+    .await;
+    answer(&req, result)
+}
+
+pub async fn withdraw_consent(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    who: Authenticated,
+    path: web::Path<(String, String)>,
+    form: FormPairs,
+) -> HttpResponse {
+    let result = async {
+        check_csrf(&who, &form)?;
+        let case = ids(&path.0)?;
+        let consent = uuid::Uuid::parse_str(&path.1)
+            .map_err(|_| CaseError::Denied(crate::policy::Reason::NotFound))?;
+        consents::withdraw(&state, &actor_of(&who), case, consent).await?;
+        Ok(back_to(case))
+    }
+    .await;
+    answer(&req, result)
+}
+
+pub async fn set_status(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    who: Authenticated,
+    path: web::Path<(String, String)>,
+    form: FormPairs,
+) -> HttpResponse {
+    let result = async {
+        check_csrf(&who, &form)?;
+        let case = ids(&path.0)?;
+        let status = match path.1.as_str() {
+            "close" => CaseStatus::Closed,
+            "reopen" => CaseStatus::Active,
+            _ => return Err(CaseError::Denied(crate::policy::Reason::NotFound)),
+        };
+        create::set_status(&state, &actor_of(&who), case, status).await?;
+        Ok(back_to(case))
+    }
+    .await;
+    answer(&req, result)
+}

@@ -1,0 +1,133 @@
+//! The case pages, driven as a browser drives them: forms with the session's token, redirects
+//! back to the case page, Danish text.
+
+use crate::helpers::{Backend, spawn_app};
+use crate::team::*;
+
+fn csrf_of(html: &str) -> String {
+    html.split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+async fn page(
+    app: &crate::helpers::TestApp,
+    client: &reqwest::Client,
+    path: &str,
+) -> (u16, String) {
+    let response = client
+        .get(app.url(path))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_coordinator_creates_a_case_and_a_young_person_consents_through_the_pages() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let coordinator = logged_in(&app, "coordinator").await;
+    let (status, html) = page(&app, &coordinator, "/cases").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Mine sager") && html.contains("Opret sag"),
+        "{html}"
+    );
+
+    let (_, form) = page(&app, &coordinator, "/cases/new").await;
+    let token = csrf_of(&form);
+    let young = identity(&app, "young19").await;
+    let created = coordinator
+        .post(app.url("/cases/new"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("cpr", young["cpr"].as_str().unwrap()),
+            ("name", "Mikkel Jensen"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 303);
+    let case_path = created.headers()["location"].to_str().unwrap().to_owned();
+    let (status, html) = page(&app, &coordinator, &case_path).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Mikkel Jensen") && html.contains("Papirerne deles ikke endnu"),
+        "{html}"
+    );
+    assert!(html.contains("Afventer samtykke fra den unge."));
+
+    // A form without the token is refused, and nothing is added.
+    let forged = coordinator
+        .post(app.url(&format!("{case_path}/participants")))
+        .form(&[
+            ("role", "young_person"),
+            ("cpr", young["cpr"].as_str().unwrap()),
+            ("name", "Mikkel Jensen"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 422);
+    let token = csrf_of(&html);
+    let added = coordinator
+        .post(app.url(&format!("{case_path}/participants")))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("role", "young_person"),
+            ("cpr", young["cpr"].as_str().unwrap()),
+            ("name", "Mikkel Jensen"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(added.status(), 303);
+
+    let citizen = logged_in(&app, "young19").await;
+    let (_, mine) = page(&app, &citizen, "/cases").await;
+    assert!(
+        mine.contains("Min sag") && mine.contains("Den unge (dig)"),
+        "{mine}"
+    );
+    let (_, html) = page(&app, &citizen, &case_path).await;
+    assert!(html.contains("Giv samtykke"), "{html}");
+    let token = csrf_of(&html);
+    let consented = citizen
+        .post(app.url(&format!("{case_path}/consents")))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("scope", "job_centre"),
+            ("scope", "adult"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(consented.status(), 303);
+    let (_, html) = page(&app, &coordinator, &case_path).await;
+    assert!(html.contains("Der er givet samtykke"), "{html}");
+    assert!(html.contains("Jobcenteret, Voksenforvaltningen"), "{html}");
+}
+
+#[tokio::test]
+async fn strangers_get_the_not_found_page_and_the_anonymous_the_front_page() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let coordinator = logged_in(&app, "coordinator").await;
+    let case = create_case(&app, &coordinator, "young17").await;
+    let stranger = logged_in(&app, "guidance").await;
+    let (status, html) = page(&app, &stranger, &format!("/cases/{case}")).await;
+    assert_eq!(status, 404);
+    assert!(html.contains("Siden findes ikke"));
+    let anonymous = browser();
+    let response = anonymous
+        .get(app.url(&format!("/cases/{case}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], "/");
+}

@@ -94,6 +94,8 @@ pub struct CaseView {
     pub placement: Option<String>,
     /// The caller's role: coordinator, admin, or their participant role.
     pub my_role: String,
+    /// The caller's own participant id, when they take part in the case.
+    pub my_participant_id: Option<String>,
     pub sharing: SharingView,
     /// True from six months before the 18th birthday (the 17½-year meeting) until it.
     pub approaching_18: bool,
@@ -143,13 +145,13 @@ pub fn case_view(state: &AppState, actor: &Actor, case: &LoadedCase) -> CaseView
     let today = age::copenhagen_date(now);
     let sharing = policy::sharing(&case.facts, state.settings.consent.custody_rule, now);
     let birth = case.row.young_person_birth_date;
-    let my_role = if actor.account == case.row.coordinator_id {
-        "coordinator".to_owned()
-    } else if let Some(me) = case
+    let me = case
         .participants
         .iter()
-        .find(|p| p.fact.account == Some(actor.account))
-    {
+        .find(|p| p.fact.account == Some(actor.account));
+    let my_role = if actor.account == case.row.coordinator_id {
+        "coordinator".to_owned()
+    } else if let Some(me) = me {
         serde_json::to_value(me.fact.role)
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))
@@ -177,6 +179,7 @@ pub fn case_view(state: &AppState, actor: &Actor, case: &LoadedCase) -> CaseView
         },
         placement: case.row.placement.clone(),
         my_role,
+        my_participant_id: me.map(|p| p.fact.id.to_string()),
         sharing: SharingView {
             permitted: sharing.permitted,
             missing: sharing.missing.iter().map(missing_view).collect(),

@@ -294,8 +294,7 @@ pub async fn show(
             .finish();
     };
     let result = async {
-        let id =
-            CaseId::parse(&path).map_err(|_| CaseError::Denied(crate::policy::Reason::NotFound))?;
+        let id = ids(&path)?;
         let actor = actor_of(&who);
         let case = view::show(&state, &actor, id).await?;
         let is_coordinator = case.my_role == "coordinator";
@@ -304,7 +303,7 @@ pub async fn show(
         } else {
             Vec::new()
         };
-        let my_participant_id = participants_of(&case, &state, who.account.id).await;
+        let my_participant_id = case.my_participant_id.clone().unwrap_or_default();
         let Chrome {
             lang,
             t,
@@ -328,22 +327,35 @@ pub async fn show(
     answer(&req, result)
 }
 
-/// The caller's own participant id on the case, if they are one.
-async fn participants_of(case: &CaseView, state: &AppState, account: AccountId) -> String {
-    let Ok(id) = CaseId::parse(&case.id) else {
-        return String::new();
-    };
-    let rows = crate::store::participants::for_case(&state.db, id)
-        .await
-        .unwrap_or_default();
-    rows.iter()
-        .find(|p| p.fact.account == Some(account))
-        .map(|p| p.fact.id.to_string())
-        .unwrap_or_default()
+fn not_found() -> CaseError {
+    CaseError::Denied(crate::policy::Reason::NotFound)
 }
 
 fn ids(path: &str) -> Result<CaseId, CaseError> {
-    CaseId::parse(path).map_err(|_| CaseError::Denied(crate::policy::Reason::NotFound))
+    CaseId::parse(path).map_err(|_| not_found())
+}
+
+/// A form posted on a case page: the token is checked, `action` runs on the case, and the
+/// browser goes back to the case page, or gets a page saying why not.
+async fn on_case<F, Fut>(
+    req: &HttpRequest,
+    who: &Authenticated,
+    form: &[(String, String)],
+    case: &str,
+    action: F,
+) -> HttpResponse
+where
+    F: FnOnce(CaseId) -> Fut,
+    Fut: std::future::Future<Output = Result<(), CaseError>>,
+{
+    let result = async {
+        check_csrf(who, form)?;
+        let case = ids(case)?;
+        action(case).await?;
+        Ok(back_to(case))
+    }
+    .await;
+    answer(req, result)
 }
 
 pub async fn add_participant(
@@ -353,18 +365,17 @@ pub async fn add_participant(
     path: web::Path<String>,
     form: FormPairs,
 ) -> HttpResponse {
-    let result = async {
-        check_csrf(&who, &form)?;
-        let case = ids(&path)?;
+    let (state, who, form, path) = (&state, &who, &form, &path);
+    on_case(&req, who, form, path, |case| async move {
         let role: Role =
-            serde_json::from_value(serde_json::json!(field(&form, "role").unwrap_or_default()))
+            serde_json::from_value(serde_json::json!(field(form, "role").unwrap_or_default()))
                 .map_err(|_| CaseError::invalid("role", "choose a role"))?;
-        let access = if field(&form, "access") == Some("write") {
+        let access = if field(form, "access") == Some("write") {
             Access::Write
         } else {
             Access::Read
         };
-        let account_id = field(&form, "account_id")
+        let account_id = field(form, "account_id")
             .map(AccountId::parse)
             .transpose()
             .map_err(|_| CaseError::invalid("account_id", "choose a staff member"))?;
@@ -372,17 +383,17 @@ pub async fn add_participant(
             role,
             access,
             account_id,
-            cpr: field(&form, "cpr"),
-            name: field(&form, "name"),
-            email: field(&form, "email"),
+            cpr: field(form, "cpr"),
+            name: field(form, "name"),
+            email: field(form, "email"),
             department: None,
-            has_custody: (role == Role::Parent).then(|| field(&form, "has_custody").is_some()),
+            has_custody: (role == Role::Parent).then(|| field(form, "has_custody").is_some()),
         };
-        participants::add(&state, &actor_of(&who), case, input).await?;
-        Ok(back_to(case))
-    }
-    .await;
-    answer(&req, result)
+        participants::add(state, &actor_of(who), case, input)
+            .await
+            .map(|_| ())
+    })
+    .await
 }
 
 pub async fn remove_participant(
@@ -392,16 +403,12 @@ pub async fn remove_participant(
     path: web::Path<(String, String)>,
     form: FormPairs,
 ) -> HttpResponse {
-    let result = async {
-        check_csrf(&who, &form)?;
-        let case = ids(&path.0)?;
-        let participant = ParticipantId::parse(&path.1)
-            .map_err(|_| CaseError::Denied(crate::policy::Reason::NotFound))?;
-        participants::remove(&state, &actor_of(&who), case, participant).await?;
-        Ok(back_to(case))
-    }
-    .await;
-    answer(&req, result)
+    let (state, who, form, path) = (&state, &who, &form, &path);
+    on_case(&req, who, form, &path.0, |case| async move {
+        let participant = ParticipantId::parse(&path.1).map_err(|_| not_found())?;
+        participants::remove(state, &actor_of(who), case, participant).await
+    })
+    .await
 }
 
 pub async fn give_consent(
@@ -411,19 +418,19 @@ pub async fn give_consent(
     path: web::Path<String>,
     form: FormPairs,
 ) -> HttpResponse {
-    let result = async {
-        check_csrf(&who, &form)?;
-        let case = ids(&path)?;
+    let (state, who, form, path) = (&state, &who, &form, &path);
+    on_case(&req, who, form, path, |case| async move {
         let consent = ConsentInput {
-            scope: departments(&form),
-            valid_until: date(&form, "valid_until")?,
+            scope: departments(form),
+            valid_until: date(form, "valid_until")?,
         };
-        match field(&form, "given_by_participant_id") {
+        let actor = actor_of(who);
+        match field(form, "given_by_participant_id") {
             Some(given_by) => {
                 let given_by = ParticipantId::parse(given_by).map_err(|_| {
                     CaseError::invalid("given_by_participant_id", "choose who signed")
                 })?;
-                let signed_on = date(&form, "signed_on")?.ok_or_else(|| {
+                let signed_on = date(form, "signed_on")?.ok_or_else(|| {
                     CaseError::invalid("signed_on", "the day the declaration was signed")
                 })?;
                 let input = PaperConsentInput {
@@ -432,16 +439,16 @@ pub async fn give_consent(
                     evidence_document_id: None,
                     consent,
                 };
-                consents::record_paper(&state, &actor_of(&who), case, input).await?;
+                consents::record_paper(state, &actor, case, input)
+                    .await
+                    .map(|_| ())
             }
-            None => {
-                consents::give(&state, &actor_of(&who), case, consent).await?;
-            }
+            None => consents::give(state, &actor, case, consent)
+                .await
+                .map(|_| ()),
         }
-        Ok(back_to(case))
-    }
-    .await;
-    answer(&req, result)
+    })
+    .await
 }
 
 pub async fn withdraw_consent(
@@ -451,16 +458,12 @@ pub async fn withdraw_consent(
     path: web::Path<(String, String)>,
     form: FormPairs,
 ) -> HttpResponse {
-    let result = async {
-        check_csrf(&who, &form)?;
-        let case = ids(&path.0)?;
-        let consent = uuid::Uuid::parse_str(&path.1)
-            .map_err(|_| CaseError::Denied(crate::policy::Reason::NotFound))?;
-        consents::withdraw(&state, &actor_of(&who), case, consent).await?;
-        Ok(back_to(case))
-    }
-    .await;
-    answer(&req, result)
+    let (state, who, form, path) = (&state, &who, &form, &path);
+    on_case(&req, who, form, &path.0, |case| async move {
+        let consent = uuid::Uuid::parse_str(&path.1).map_err(|_| not_found())?;
+        consents::withdraw(state, &actor_of(who), case, consent).await
+    })
+    .await
 }
 
 pub async fn set_status(
@@ -470,17 +473,14 @@ pub async fn set_status(
     path: web::Path<(String, String)>,
     form: FormPairs,
 ) -> HttpResponse {
-    let result = async {
-        check_csrf(&who, &form)?;
-        let case = ids(&path.0)?;
+    let (state, who, form, path) = (&state, &who, &form, &path);
+    on_case(&req, who, form, &path.0, |case| async move {
         let status = match path.1.as_str() {
             "close" => CaseStatus::Closed,
             "reopen" => CaseStatus::Active,
-            _ => return Err(CaseError::Denied(crate::policy::Reason::NotFound)),
+            _ => return Err(not_found()),
         };
-        create::set_status(&state, &actor_of(&who), case, status).await?;
-        Ok(back_to(case))
-    }
-    .await;
-    answer(&req, result)
+        create::set_status(state, &actor_of(who), case, status).await
+    })
+    .await
 }

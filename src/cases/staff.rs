@@ -39,7 +39,7 @@ pub async fn set_flags(
         is_admin: true,
     } = kind
     else {
-        return Err(CaseError::Denied(Reason::CoordinatorOnly));
+        return Err(CaseError::Denied(Reason::AdminOnly));
     };
     let account = match accounts::find(&state.db, target).await {
         Ok(a) if a.kind == AccountKind::Staff && a.municipality_id == Some(*municipality) => a,

@@ -40,7 +40,7 @@ pub struct PersonRef {
     pub name: String,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ParticipantView {
     pub id: String,
     pub name: String,
@@ -50,6 +50,8 @@ pub struct ParticipantView {
     pub has_custody: bool,
     /// False while an invited citizen has not logged in yet.
     pub has_logged_in: bool,
+    /// A parent whose access ended at the young person's 18th birthday (until granted again).
+    pub access_ended_at_18: bool,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -73,6 +75,10 @@ pub struct PermissionsView {
     pub write_documents: bool,
     pub manage_participants: bool,
     pub give_consent: bool,
+    /// The coordinator hands the case over; an admin reassigns it.
+    pub hand_over_coordinator: bool,
+    /// The young adult may give a parent access again.
+    pub grant_parent_access: bool,
     /// Why documents are closed to the caller, when they are.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub documents_denied: Option<DeniedView>,
@@ -197,6 +203,7 @@ pub fn case_view(state: &AppState, actor: &Actor, case: &LoadedCase) -> CaseView
                 access: p.fact.access,
                 has_custody: p.fact.has_custody,
                 has_logged_in: p.fact.account.is_some(),
+                access_ended_at_18: policy::parent_access_ended(&p.fact, birth, today),
             })
             .collect(),
         consents: case
@@ -229,6 +236,8 @@ fn permissions(state: &AppState, actor: &Actor, case: &LoadedCase) -> Permission
         write_documents: decide(Action::WriteDocuments).is_allowed(),
         manage_participants: decide(Action::ManageParticipants).is_allowed(),
         give_consent: decide(Action::GiveOwnConsent).is_allowed(),
+        hand_over_coordinator: decide(Action::HandOverCoordinator).is_allowed(),
+        grant_parent_access: decide(Action::GrantParentAccess).is_allowed(),
         documents_denied: match read {
             policy::Decision::Deny(reason) => Some(DeniedView {
                 code: reason.code(),

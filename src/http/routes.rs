@@ -43,6 +43,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::resource("/cases/{case_id}/participants/{participant_id}/remove")
                 .post(pages::cases::remove_participant),
         )
+        .service(
+            web::resource("/cases/{case_id}/participants/{participant_id}")
+                .get(pages::participants::edit_form)
+                .post(pages::participants::change_access),
+        )
+        .service(
+            web::resource("/cases/{case_id}/participants/{participant_id}/grant")
+                .post(pages::participants::grant_parent_access),
+        )
+        .service(web::resource("/cases/{case_id}/coordinator").post(pages::participants::hand_over))
+        .service(web::resource("/admin").get(pages::admin::show))
+        .service(web::resource("/admin/staff/{account_id}").post(pages::admin::change_staff))
         .service(web::resource("/cases/{case_id}/consents").post(pages::cases::give_consent))
         .service(
             web::resource("/cases/{case_id}/consents/{consent_id}/withdraw")

@@ -86,6 +86,16 @@ pub struct Participant {
     pub adult_grant_on: Option<Date>,
 }
 
+/// A parent's access ends on the young person's 18th birthday unless the young adult granted it
+/// again on or after that day.
+pub fn parent_access_ended(participant: &Participant, birth_date: Date, today: Date) -> bool {
+    participant.role == Role::Parent
+        && !age::is_minor(birth_date, today)
+        && participant
+            .adult_grant_on
+            .is_none_or(|granted| granted < age::birthday(birth_date, age::ADULT_AGE))
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConsentGiver {
     YoungPerson,
@@ -235,14 +245,8 @@ pub fn decide(
     }
     let today = age::copenhagen_date(now);
     let minor = age::is_minor(case.young_person_birth_date, today);
-    if me.role == Role::Parent && !minor {
-        let came_of_age = age::birthday(case.young_person_birth_date, age::ADULT_AGE);
-        if me
-            .adult_grant_on
-            .is_none_or(|granted| granted < came_of_age)
-        {
-            return Deny(Reason::ParentAccessEnded);
-        }
+    if parent_access_ended(me, case.young_person_birth_date, today) {
+        return Deny(Reason::ParentAccessEnded);
     }
     match action {
         Action::ViewCase => Allow,

@@ -9,6 +9,8 @@ pub enum Reason {
     NotFound,
     StaffOnly,
     CoordinatorOnly,
+    /// Managing staff accounts is for the municipality's admins.
+    AdminOnly,
     AdminNoDocuments,
     AssuranceTooLow,
     ParentAccessEnded,
@@ -25,6 +27,7 @@ impl Reason {
             Self::NotFound => "not_found",
             Self::StaffOnly => "staff_only",
             Self::CoordinatorOnly => "coordinator_only",
+            Self::AdminOnly => "admin_only",
             Self::AdminNoDocuments => "admin_no_documents",
             Self::AssuranceTooLow => "assurance_too_low",
             Self::ParentAccessEnded => "parent_access_ended",
@@ -46,6 +49,7 @@ impl Reason {
             Self::NotFound => "Sagen findes ikke, eller du har ikke adgang til den.",
             Self::StaffOnly => "Kun kommunens medarbejdere kan gøre dette.",
             Self::CoordinatorOnly => "Kun sagens koordinator kan gøre dette.",
+            Self::AdminOnly => "Kun kommunens administratorer kan gøre dette.",
             Self::AdminNoDocuments => {
                 "Administratorer kan ikke se sagens papirer, medmindre de selv er med i sagen."
             }
@@ -76,6 +80,7 @@ impl Reason {
             Self::NotFound => "The case does not exist, or you have no access to it.",
             Self::StaffOnly => "Only the municipality's staff can do this.",
             Self::CoordinatorOnly => "Only the case's coordinator can do this.",
+            Self::AdminOnly => "Only the municipality's administrators can do this.",
             Self::AdminNoDocuments => {
                 "Admins cannot see the case's papers unless they take part in the case."
             }

@@ -4,30 +4,6 @@
 use crate::helpers::{Backend, spawn_app};
 use crate::team::*;
 
-fn csrf_of(html: &str) -> String {
-    html.split("name=\"csrf_token\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned()
-}
-
-async fn page(
-    app: &crate::helpers::TestApp,
-    client: &reqwest::Client,
-    path: &str,
-) -> (u16, String) {
-    let response = client
-        .get(app.url(path))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
-    (response.status().as_u16(), response.text().await.unwrap())
-}
-
 #[tokio::test]
 async fn a_coordinator_creates_a_case_and_a_young_person_consents_through_the_pages() {
     let app = spawn_app(Backend::Sqlite).await;

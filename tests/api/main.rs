@@ -8,6 +8,7 @@ mod helpers;
 mod support;
 mod team;
 
+mod admin_pages;
 mod case_pages;
 mod cases;
 mod cli;

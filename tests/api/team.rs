@@ -196,3 +196,25 @@ pub fn missing_codes(case: &Value) -> Vec<String> {
         .map(|m| m["code"].as_str().unwrap().to_owned())
         .collect()
 }
+
+/// The session's CSRF token, as a page form carries it.
+pub fn csrf_of(html: &str) -> String {
+    html.split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+/// GETs a page as a browser would; the status and the HTML.
+pub async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16, String) {
+    let response = client
+        .get(app.url(path))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}

@@ -3,17 +3,18 @@
 //! these routes with the session's CSRF token and land back on the case page; every decision is
 //! the policy's, through the same services as the API.
 
+use super::forms::{
+    FormPairs, answer, back_to, check_csrf, date, departments, field, ids, not_found, on_case,
+};
 use super::layout::{Chrome, render};
-use super::notice::notice_text;
 use crate::auth::session::Authenticated;
-use crate::auth::tokens::same_secret;
 use crate::cases::consents::{ConsentInput, PaperConsentInput};
 use crate::cases::create::CaseInput;
 use crate::cases::participants::ParticipantInput;
 use crate::cases::view::{CaseListItem, CaseView};
 use crate::cases::{CaseError, actor_of, consents, create, participants, staff, view};
 use crate::domain::department::Department;
-use crate::domain::ids::{AccountId, CaseId, ParticipantId};
+use crate::domain::ids::{AccountId, ParticipantId};
 use crate::http::state::AppState;
 use crate::i18n::Catalogue;
 use crate::policy::{Access, ActorKind, CaseStatus, Role};
@@ -22,73 +23,6 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-
-type FormPairs = web::Form<Vec<(String, String)>>;
-
-fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    form.iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-        .filter(|v| !v.trim().is_empty())
-}
-
-fn departments(form: &[(String, String)]) -> Vec<Department> {
-    form.iter()
-        .filter(|(k, _)| k == "scope")
-        .filter_map(|(_, v)| v.parse().ok())
-        .collect()
-}
-
-fn date(form: &[(String, String)], name: &str) -> Result<Option<time::Date>, CaseError> {
-    field(form, name)
-        .map(|d| time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]")))
-        .transpose()
-        .map_err(|_| CaseError::invalid("date", "write the date as YYYY-MM-DD"))
-}
-
-/// Not logged in: to the front page. Otherwise the page, or a page saying what went wrong.
-fn answer(req: &HttpRequest, result: Result<HttpResponse, CaseError>) -> HttpResponse {
-    match result {
-        Ok(response) => response,
-        Err(CaseError::Denied(reason)) if reason.hides_existence() => {
-            super::notice::notice(req, StatusCode::NOT_FOUND, "notfound")
-        }
-        Err(CaseError::Denied(reason)) => {
-            let text = if Chrome::for_request(req).lang == "en" {
-                reason.english()
-            } else {
-                reason.danish()
-            };
-            notice_text(req, StatusCode::FORBIDDEN, text)
-        }
-        Err(CaseError::Invalid { field, message }) => notice_text(
-            req,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &format!("{field}: {message}"),
-        ),
-        Err(CaseError::Conflict(message)) => notice_text(req, StatusCode::CONFLICT, &message),
-        Err(other) => {
-            tracing::error!(error = %other, "case page failed");
-            super::notice::notice(req, StatusCode::INTERNAL_SERVER_ERROR, "error")
-        }
-    }
-}
-
-fn back_to(case: CaseId) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((LOCATION, format!("/cases/{case}")))
-        .finish()
-}
-
-fn check_csrf(who: &Authenticated, form: &[(String, String)]) -> Result<(), CaseError> {
-    match field(form, "csrf_token") {
-        Some(token) if same_secret(token, &who.session.csrf_token) => Ok(()),
-        _ => Err(CaseError::invalid(
-            "csrf_token",
-            "the form was out of date: reload the page and try again",
-        )),
-    }
-}
 
 #[derive(Template)]
 #[template(path = "cases.html")]
@@ -298,7 +232,7 @@ pub async fn show(
         let actor = actor_of(&who);
         let case = view::show(&state, &actor, id).await?;
         let is_coordinator = case.my_role == "coordinator";
-        let staff = if is_coordinator {
+        let staff = if is_coordinator || case.permissions.hand_over_coordinator {
             staff::search(&state, &actor.kind, None).await?
         } else {
             Vec::new()
@@ -325,37 +259,6 @@ pub async fn show(
     }
     .await;
     answer(&req, result)
-}
-
-fn not_found() -> CaseError {
-    CaseError::Denied(crate::policy::Reason::NotFound)
-}
-
-fn ids(path: &str) -> Result<CaseId, CaseError> {
-    CaseId::parse(path).map_err(|_| not_found())
-}
-
-/// A form posted on a case page: the token is checked, `action` runs on the case, and the
-/// browser goes back to the case page, or gets a page saying why not.
-async fn on_case<F, Fut>(
-    req: &HttpRequest,
-    who: &Authenticated,
-    form: &[(String, String)],
-    case: &str,
-    action: F,
-) -> HttpResponse
-where
-    F: FnOnce(CaseId) -> Fut,
-    Fut: std::future::Future<Output = Result<(), CaseError>>,
-{
-    let result = async {
-        check_csrf(who, form)?;
-        let case = ids(case)?;
-        action(case).await?;
-        Ok(back_to(case))
-    }
-    .await;
-    answer(req, result)
 }
 
 pub async fn add_participant(

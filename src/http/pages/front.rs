@@ -14,6 +14,7 @@ struct FrontPage {
     t: &'static Catalogue,
     switch_lang_href: String,
     logged_in: bool,
+    is_admin: bool,
 }
 
 pub async fn show(req: HttpRequest, who: Option<Authenticated>) -> HttpResponse {
@@ -29,6 +30,7 @@ pub async fn show(req: HttpRequest, who: Option<Authenticated>) -> HttpResponse 
             t,
             switch_lang_href,
             logged_in: who.is_some(),
+            is_admin: who.is_some_and(|w| w.account.is_admin),
         },
     )
 }

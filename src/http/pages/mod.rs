@@ -1,7 +1,10 @@
 //! HTML pages (askama templates under templates/, DKFDS styled, text from the catalogue).
 
+pub mod admin;
 pub mod cases;
+mod forms;
 pub mod front;
 pub mod language;
 pub mod layout;
 pub mod notice;
+pub mod participants;

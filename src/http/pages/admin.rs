@@ -1,0 +1,117 @@
+//! The municipal admin's page: the staff of the municipality, with deactivation and the admin
+//! flag. Admins reassign a case's coordinator from the case page (found by the staff search);
+//! they never read documents unless they are participants.
+
+use super::forms::{FormPairs, answer, check_csrf, field};
+use super::layout::{Chrome, render};
+use crate::auth::session::Authenticated;
+use crate::cases::{CaseError, actor_of, staff};
+use crate::domain::ids::AccountId;
+use crate::http::state::AppState;
+use crate::i18n::Catalogue;
+use crate::policy::{ActorKind, Reason};
+use crate::store::accounts::StaffListing;
+use actix_web::http::StatusCode;
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+struct AdminPage {
+    lang: &'static str,
+    t: &'static Catalogue,
+    switch_lang_href: String,
+    staff: Vec<StaffListing>,
+    query: String,
+    me: String,
+    csrf_token: String,
+}
+
+impl AdminPage {
+    fn department_label(&self, member: &StaffListing) -> String {
+        self.t
+            .get(&format!("dept.{}", member.department.as_str()))
+            .to_owned()
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct StaffQuery {
+    q: Option<String>,
+}
+
+fn require_admin(who: &Authenticated) -> Result<(), CaseError> {
+    match actor_of(who).kind {
+        ActorKind::Staff { is_admin: true, .. } => Ok(()),
+        _ => Err(CaseError::Denied(Reason::AdminOnly)),
+    }
+}
+
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    who: Authenticated,
+    query: web::Query<StaffQuery>,
+) -> HttpResponse {
+    let result = async {
+        require_admin(&who)?;
+        let query = query.q.clone().unwrap_or_default();
+        let staff = staff::search(&state, &actor_of(&who).kind, Some(&query)).await?;
+        let Chrome {
+            lang,
+            t,
+            switch_lang_href,
+        } = Chrome::for_request(&req);
+        Ok(render(
+            StatusCode::OK,
+            &AdminPage {
+                lang,
+                t,
+                switch_lang_href,
+                staff,
+                query,
+                me: who.account.id.to_string(),
+                csrf_token: who.session.csrf_token.clone(),
+            },
+        ))
+    }
+    .await;
+    answer(&req, result)
+}
+
+/// One button on the staff table: `change` is deactivate, activate, grant_admin or revoke_admin.
+pub async fn change_staff(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    who: Authenticated,
+    path: web::Path<String>,
+    form: FormPairs,
+) -> HttpResponse {
+    let result = async {
+        check_csrf(&who, &form)?;
+        let target = AccountId::parse(&path).map_err(|_| CaseError::Denied(Reason::NotFound))?;
+        let (is_active, is_admin) = match field(&form, "change") {
+            Some("deactivate") => (Some(false), None),
+            Some("activate") => (Some(true), None),
+            Some("grant_admin") => (None, Some(true)),
+            Some("revoke_admin") => (None, Some(false)),
+            _ => return Err(CaseError::invalid("change", "choose what to change")),
+        };
+        let actor = actor_of(&who);
+        staff::set_flags(
+            &state,
+            &actor.kind,
+            actor.account,
+            target,
+            is_active,
+            is_admin,
+        )
+        .await?;
+        Ok(HttpResponse::SeeOther()
+            .insert_header((LOCATION, "/admin"))
+            .finish())
+    }
+    .await;
+    answer(&req, result)
+}

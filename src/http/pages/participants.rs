@@ -1,0 +1,137 @@
+//! Changing the team from the case page: the page to edit one participant's access, the young
+//! adult giving a parent access again, and handing the case to another coordinator (which an
+//! admin may also do). Every decision is the policy's, through the same services as the API.
+
+use super::forms::{FormPairs, answer, field, ids, not_found, on_case};
+use super::layout::{Chrome, render};
+use crate::auth::session::Authenticated;
+use crate::cases::view::{CaseView, ParticipantView};
+use crate::cases::{CaseError, actor_of, create, participants, view};
+use crate::domain::ids::{AccountId, ParticipantId};
+use crate::http::state::AppState;
+use crate::i18n::Catalogue;
+use crate::policy::{Access, Reason};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+#[derive(Template)]
+#[template(path = "participant_edit.html")]
+struct EditPage {
+    lang: &'static str,
+    t: &'static Catalogue,
+    switch_lang_href: String,
+    case: CaseView,
+    participant: ParticipantView,
+    csrf_token: String,
+}
+
+impl EditPage {
+    fn has_write(&self) -> bool {
+        self.participant.access == Access::Write
+    }
+
+    fn role_label(&self) -> String {
+        let role = serde_json::to_value(self.participant.role)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        self.t.get(&format!("role.{role}")).to_owned()
+    }
+}
+
+fn participant_id(text: &str) -> Result<ParticipantId, CaseError> {
+    ParticipantId::parse(text).map_err(|_| not_found())
+}
+
+/// The coordinator's page for one participant: read or write access, or removal.
+pub async fn edit_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    who: Authenticated,
+    path: web::Path<(String, String)>,
+) -> HttpResponse {
+    let result = async {
+        let (case_id, id) = (ids(&path.0)?, participant_id(&path.1)?);
+        let case = view::show(&state, &actor_of(&who), case_id).await?;
+        if !case.permissions.manage_participants {
+            return Err(CaseError::Denied(Reason::CoordinatorOnly));
+        }
+        let participant = case
+            .participants
+            .iter()
+            .find(|p| p.id == id.to_string())
+            .cloned()
+            .ok_or_else(not_found)?;
+        let Chrome {
+            lang,
+            t,
+            switch_lang_href,
+        } = Chrome::for_request(&req);
+        Ok(render(
+            StatusCode::OK,
+            &EditPage {
+                lang,
+                t,
+                switch_lang_href,
+                case,
+                participant,
+                csrf_token: who.session.csrf_token.clone(),
+            },
+        ))
+    }
+    .await;
+    answer(&req, result)
+}
+
+pub async fn change_access(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    who: Authenticated,
+    path: web::Path<(String, String)>,
+    form: FormPairs,
+) -> HttpResponse {
+    let (state, who, form, path) = (&state, &who, &form, &path);
+    on_case(&req, who, form, &path.0, |case| async move {
+        let access = match field(form, "access") {
+            Some("read") => Access::Read,
+            Some("write") => Access::Write,
+            _ => return Err(CaseError::invalid("access", "choose read or write")),
+        };
+        let id = participant_id(&path.1)?;
+        participants::set_access(state, &actor_of(who), case, id, access).await
+    })
+    .await
+}
+
+pub async fn grant_parent_access(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    who: Authenticated,
+    path: web::Path<(String, String)>,
+    form: FormPairs,
+) -> HttpResponse {
+    let (state, who, form, path) = (&state, &who, &form, &path);
+    on_case(&req, who, form, &path.0, |case| async move {
+        let id = participant_id(&path.1)?;
+        participants::grant_parent_access(state, &actor_of(who), case, id).await
+    })
+    .await
+}
+
+pub async fn hand_over(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    who: Authenticated,
+    path: web::Path<String>,
+    form: FormPairs,
+) -> HttpResponse {
+    let (state, who, form) = (&state, &who, &form);
+    on_case(&req, who, form, &path, |case| async move {
+        let to = field(form, "account_id")
+            .and_then(|id| AccountId::parse(id).ok())
+            .ok_or_else(|| CaseError::invalid("account_id", "choose a staff member"))?;
+        create::hand_over(state, &actor_of(who), case, to).await
+    })
+    .await
+}

@@ -1,0 +1,218 @@
+//! The pages that change the team and the staff: editing a participant's access, the young adult
+//! giving a parent access again, handing a case over, and the admin's staff page.
+
+use crate::helpers::{Backend, TestApp, spawn_app};
+use crate::team::*;
+use serde_json::Value;
+
+async fn submit(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> (u16, String) {
+    // Every page form carries the session's token; the new-case form is one any login can open.
+    let (_, html) = page(app, client, "/cases/new").await;
+    let token = csrf_of(&html);
+    let mut form = vec![("csrf_token", token.as_str())];
+    form.extend_from_slice(fields);
+    let response = client
+        .post(app.url(path))
+        .header("accept", "text/html")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+fn participant<'a>(case: &'a Value, id: &str) -> &'a Value {
+    case["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == id)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_coordinator_changes_a_participants_access_on_its_own_page() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let coordinator = logged_in(&app, "coordinator").await;
+    let case = create_case(&app, &coordinator, "young17").await;
+    let jonas = add_professional(&app, &coordinator, &case, "Jonas", "read").await;
+    let edit = format!("/cases/{case}/participants/{jonas}");
+
+    let (status, html) = page(&app, &coordinator, &edit).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Jonas Berg") && html.contains("Ret deltagerens adgang"));
+    assert!(html.contains(
+        r#"id="access-read" type="radio" name="access" value="read" class="form-radio" checked"#
+    ));
+
+    let (status, _) = submit(&app, &coordinator, &edit, &[("access", "write")]).await;
+    assert_eq!(status, 303);
+    let (_, view) = case_of(&app, &coordinator, &case).await;
+    assert_eq!(participant(&view, &jonas)["access"], "write");
+
+    let (status, html) = submit(&app, &coordinator, &edit, &[("access", "owner")]).await;
+    assert_eq!(status, 422, "{html}");
+    let (_, view) = case_of(&app, &coordinator, &case).await;
+    assert_eq!(participant(&view, &jonas)["access"], "write", "unchanged");
+
+    // The professional may not edit the team, and an unknown participant does not exist.
+    let professional = logged_in(&app, "jobcentre").await;
+    let (status, html) = page(&app, &professional, &edit).await;
+    assert_eq!(status, 403);
+    assert!(html.contains("Kun sagens koordinator"), "{html}");
+    let (status, _) = submit(&app, &professional, &edit, &[("access", "read")]).await;
+    assert_eq!(status, 403);
+    let unknown = format!("/cases/{case}/participants/{}", uuid::Uuid::new_v4());
+    assert_eq!(page(&app, &coordinator, &unknown).await.0, 404);
+    assert_eq!(
+        page(&app, &coordinator, &format!("/cases/{case}/participants/x"))
+            .await
+            .0,
+        404
+    );
+}
+
+#[tokio::test]
+async fn the_young_adult_gives_a_parent_access_again_from_the_case_page() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let coordinator = logged_in(&app, "coordinator").await;
+    let case = create_case(&app, &coordinator, "young19").await;
+    add_citizen(&app, &coordinator, &case, "young19", "young_person", None).await;
+    let parent_id = add_citizen(&app, &coordinator, &case, "parent", "parent", Some(false)).await;
+    let young = logged_in(&app, "young19").await;
+    let parent = logged_in(&app, "parent").await;
+    assert_eq!(case_of(&app, &parent, &case).await.0, 403, "ended at 18");
+
+    let (_, html) = page(&app, &young, &format!("/cases/{case}")).await;
+    assert!(
+        html.contains("Adgangen ophørte, da den unge fyldte 18 år"),
+        "{html}"
+    );
+    assert!(html.contains("Giv adgang igen"));
+    let grant = format!("/cases/{case}/participants/{parent_id}/grant");
+    // Only the young adult grants it: the coordinator cannot.
+    assert_eq!(submit(&app, &coordinator, &grant, &[]).await.0, 403);
+    assert_eq!(submit(&app, &young, &grant, &[]).await.0, 303);
+    assert_eq!(case_of(&app, &parent, &case).await.0, 200);
+    let (_, html) = page(&app, &young, &format!("/cases/{case}")).await;
+    assert!(!html.contains("Giv adgang igen"));
+}
+
+#[tokio::test]
+async fn an_admin_reassigns_the_coordinator_and_others_cannot() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let coordinator = logged_in(&app, "coordinator").await;
+    let case = create_case(&app, &coordinator, "young17").await;
+    add_professional(&app, &coordinator, &case, "Jonas", "write").await;
+    let admin = logged_in(&app, "admin").await;
+    let amira = staff_id(&app, &admin, "Amira").await;
+
+    let (status, html) = page(&app, &admin, &format!("/cases/{case}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Skift koordinator"), "{html}");
+    let professional = logged_in(&app, "jobcentre").await;
+    let (_, html) = page(&app, &professional, &format!("/cases/{case}")).await;
+    assert!(!html.contains("Skift koordinator"));
+    let hand_over = format!("/cases/{case}/coordinator");
+    assert_eq!(
+        submit(&app, &professional, &hand_over, &[("account_id", &amira)])
+            .await
+            .0,
+        403
+    );
+    assert_eq!(
+        submit(&app, &admin, &hand_over, &[("account_id", "nobody")])
+            .await
+            .0,
+        422
+    );
+
+    assert_eq!(
+        submit(&app, &admin, &hand_over, &[("account_id", &amira)])
+            .await
+            .0,
+        303
+    );
+    let (_, view) = case_of(&app, &admin, &case).await;
+    assert_eq!(view["coordinator"]["name"], "Amira Larsen");
+    assert_eq!(
+        view["permissions"]["read_documents"], false,
+        "admins read no documents"
+    );
+}
+
+#[tokio::test]
+async fn the_admin_page_deactivates_staff_and_is_for_admins_only() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let admin = logged_in(&app, "admin").await;
+    let jonas_session = logged_in(&app, "jobcentre").await;
+    let jonas = staff_id(&app, &admin, "Jonas").await;
+
+    let (status, html) = page(&app, &admin, "/admin").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Karen Holm") && html.contains("Jonas Berg"),
+        "{html}"
+    );
+    let (_, html) = page(&app, &admin, "/admin?q=Jonas").await;
+    assert!(html.contains("Jonas Berg") && !html.contains("Karen Holm"));
+    let (_, front) = page(&app, &admin, "/").await;
+    assert!(front.contains(r#"href="/admin""#));
+
+    let (status, _) = submit(
+        &app,
+        &admin,
+        &format!("/admin/staff/{jonas}"),
+        &[("change", "deactivate")],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (_, html) = page(&app, &admin, "/admin?q=Jonas").await;
+    assert!(html.contains("Deaktiveret"), "{html}");
+    let me = get(&app, &jonas_session, "/api/v1/me").await;
+    assert_eq!(me.status(), 401, "deactivation ends the sessions at once");
+
+    let (status, _) = submit(
+        &app,
+        &admin,
+        &format!("/admin/staff/{jonas}"),
+        &[("change", "grant_admin")],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let found: Vec<Value> = get(&app, &admin, "/api/v1/staff?q=Jonas")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found[0]["is_admin"], true);
+    assert_eq!(found[0]["is_active"], false);
+    let (status, _) = submit(
+        &app,
+        &admin,
+        &format!("/admin/staff/{jonas}"),
+        &[("change", "explode")],
+    )
+    .await;
+    assert_eq!(status, 422);
+
+    let coordinator = logged_in(&app, "coordinator").await;
+    let (status, html) = page(&app, &coordinator, "/admin").await;
+    assert_eq!(status, 403);
+    assert!(html.contains("Kun kommunens administratorer"), "{html}");
+    let (status, _) = submit(
+        &app,
+        &coordinator,
+        &format!("/admin/staff/{jonas}"),
+        &[("change", "activate")],
+    )
+    .await;
+    assert_eq!(status, 403);
+    let citizen = logged_in(&app, "young17").await;
+    assert_eq!(page(&app, &citizen, "/admin").await.0, 403);
+}

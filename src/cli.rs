@@ -2,15 +2,18 @@
 //! commands.
 
 use crate::auth::password;
+use crate::blobs::BlobStore;
 use crate::config::{Profile, Settings};
+use crate::crypto::master_keys::MasterKeyRing;
 use crate::domain::department::Department;
 use crate::domain::email::Email;
+use crate::domain::ids::CaseId;
 use crate::domain::municipality_code::MunicipalityCode;
 use crate::domain::person_name::PersonName;
 use crate::startup::{Application, connect_and_migrate};
 use crate::store::accounts::{self, NewStaff};
 use crate::store::{StoreError, credentials, municipalities};
-use crate::{clock, seed};
+use crate::{clock, operations, seed};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -53,6 +56,40 @@ pub enum Command {
     Staff {
         #[command(subcommand)]
         action: StaffAction,
+    },
+    /// Manage the master keys.
+    Keys {
+        #[command(subcommand)]
+        action: KeysAction,
+    },
+    /// Operations on one case.
+    Case {
+        #[command(subcommand)]
+        action: CaseAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysAction {
+    /// Seal every case key (and sealed CPR numbers and TOTP secrets) under the active master key;
+    /// no blob is rewritten. Load the old and new keys, make the new one active, run this, then
+    /// retire the old key.
+    RotateMaster,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CaseAction {
+    /// Crypto-shred a closed case past its retention period: its key is destroyed and its blobs
+    /// deleted; the audit trail stays. Earlier only with --admin and --reason, which are recorded.
+    Erase {
+        /// The case id.
+        case_id: String,
+        /// The e-mail of an admin of the case's municipality (needed with --reason).
+        #[arg(long)]
+        admin: Option<String>,
+        /// Why the case is erased before the end of its retention period.
+        #[arg(long)]
+        reason: Option<String>,
     },
 }
 
@@ -120,6 +157,47 @@ pub async fn run(command: Option<Command>, settings: Settings) -> anyhow::Result
             Ok(())
         }
         Command::Staff { action } => staff(action, settings).await,
+        Command::Keys {
+            action: KeysAction::RotateMaster,
+        } => {
+            let db = connect_and_migrate(&settings).await?;
+            let keys = MasterKeyRing::load(&settings.crypto, &settings.data_dir)?;
+            let now = clock::from_fixed_now(settings.dev.fixed_now).now();
+            let done = operations::rotate::rotate_master(&db, &keys, now).await?;
+            println!(
+                "Sealed under master key '{}': {} case keys, {} other secrets; {} were already.",
+                keys.active_id(),
+                done.case_keys,
+                done.other_secrets,
+                done.already_current
+            );
+            Ok(())
+        }
+        Command::Case {
+            action:
+                CaseAction::Erase {
+                    case_id,
+                    admin,
+                    reason,
+                },
+        } => {
+            let case = CaseId::parse(&case_id).context("the case id")?;
+            let db = connect_and_migrate(&settings).await?;
+            let blobs = BlobStore::open(&settings).await?;
+            let now = clock::from_fixed_now(settings.dev.fixed_now).now();
+            let request = operations::erase::EraseRequest {
+                case,
+                admin,
+                reason,
+            };
+            let erased =
+                operations::erase::erase_case(&db, &blobs, &settings, now, request).await?;
+            println!(
+                "Case {case} erased: its key is destroyed; {} blobs deleted, {} left to delete again.",
+                erased.blobs_deleted, erased.blobs_left
+            );
+            Ok(())
+        }
     }
 }
 

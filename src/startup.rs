@@ -106,6 +106,7 @@ impl Application {
             metrics: Arc::new(Metrics::default()),
             dev_identities,
         };
+        start_sweeper(&state).await;
         let server = serve(listener, state.clone())?;
         tracing::info!(port, "listening");
         Ok(Self {
@@ -131,6 +132,23 @@ impl Application {
         tracing::info!("stopped");
         outcome
     }
+}
+
+/// Sweeps abandoned uploads now (so a crash's leftovers go on the next start), then every few
+/// minutes in the background.
+async fn start_sweeper(state: &AppState) {
+    let grace = Duration::from_secs(state.settings.documents.orphan_grace_minutes * 60);
+    let (db, blobs, clock) = (state.db.clone(), state.blobs.clone(), state.clock.clone());
+    crate::documents::sweeper::sweep(&db, &blobs, &clock, grace).await;
+    let every = (grace / 2).clamp(Duration::from_secs(60), Duration::from_secs(15 * 60));
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        ticks.tick().await;
+        loop {
+            ticks.tick().await;
+            crate::documents::sweeper::sweep(&db, &blobs, &clock, grace).await;
+        }
+    });
 }
 
 /// The data folder holds the database and keys: readable by the service's user only.

@@ -51,6 +51,9 @@ fn allowed(fetch_site: Option<&str>, origin: Option<&str>, own_origin: Option<&s
     }
     match origin {
         None => true,
+        // Under `Referrer-Policy: no-referrer` browsers send `Origin: null` on their own form
+        // posts; `Sec-Fetch-Site` (which no page can forge) says whether it really is ours.
+        Some("null") => fetch_site == Some("same-origin"),
         Some(origin) => own_origin == Some(origin),
     }
 }
@@ -64,6 +67,15 @@ mod tests {
     #[test]
     fn scripts_and_same_origin_pass_cross_site_does_not() {
         assert!(allowed(None, None, OWN), "a script");
+        assert!(
+            allowed(Some("same-origin"), Some("null"), OWN),
+            "a form under no-referrer"
+        );
+        assert!(!allowed(Some("cross-site"), Some("null"), OWN));
+        assert!(
+            !allowed(None, Some("null"), OWN),
+            "an opaque origin that does not say"
+        );
         assert!(allowed(
             Some("same-origin"),
             Some("https://vejviser.kommune.dk"),

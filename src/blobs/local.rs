@@ -1,7 +1,20 @@
 //! The local-directory blob store of the embedded default.
+//!
+//! A blob is the file `<root>/<key>`. Writers fill a temp file in `<root>/.tmp/` (same file
+//! system, so the final rename is atomic), fsync it, rename it into place and fsync the directory,
+//! so after a crash a key holds either the old blob, the new one, or nothing — never a part.
+//! Keys cannot contain `.`, so `.tmp` and the readiness probes never collide with a key.
 
-use super::BlobError;
-use std::path::PathBuf;
+use super::{BlobError, BlobKey};
+use bytes::{Bytes, BytesMut};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+use tokio::fs;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const TMP_DIR: &str = ".tmp";
+const CHUNK: usize = 64 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct LocalDir {
@@ -11,20 +24,283 @@ pub struct LocalDir {
 impl LocalDir {
     /// Opens the directory, creating it (owner-only) on first start.
     pub async fn open(root: PathBuf) -> Result<Self, BlobError> {
-        tokio::fs::create_dir_all(&root).await?;
+        fs::create_dir_all(&root).await?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            tokio::fs::set_permissions(&root, std::fs::Permissions::from_mode(0o700)).await?;
+            fs::set_permissions(&root, std::fs::Permissions::from_mode(0o700)).await?;
         }
-        Ok(Self { root })
+        let dir = Self { root };
+        create_private_dir(&dir.tmp_dir()).await?;
+        Ok(dir)
     }
 
     /// The directory must still exist and take a file.
     pub async fn check_ready(&self) -> Result<(), BlobError> {
-        let probe = self.root.join(format!(".ready-{}", uuid::Uuid::new_v4()));
-        tokio::fs::write(&probe, b"").await?;
-        tokio::fs::remove_file(&probe).await?;
+        let probe = self
+            .tmp_dir()
+            .join(format!("ready-{}", uuid::Uuid::new_v4()));
+        fs::write(&probe, b"").await?;
+        fs::remove_file(&probe).await?;
         Ok(())
+    }
+
+    fn tmp_dir(&self) -> PathBuf {
+        self.root.join(TMP_DIR)
+    }
+
+    fn path(&self, key: &BlobKey) -> PathBuf {
+        self.root.join(key.as_str())
+    }
+
+    pub(super) async fn writer(&self, key: &BlobKey) -> Result<LocalWriter, BlobError> {
+        let temp = TempFile(Some(
+            self.tmp_dir()
+                .join(format!("{}.part", uuid::Uuid::new_v4())),
+        ));
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        options.mode(0o600);
+        let file = options.open(temp.path()).await?;
+        Ok(LocalWriter {
+            file,
+            temp,
+            root: self.root.clone(),
+            key: key.clone(),
+            written: 0,
+        })
+    }
+
+    pub(super) async fn reader(&self, key: &BlobKey) -> Result<LocalReader, BlobError> {
+        let file = fs::File::open(self.path(key)).await.map_err(not_found)?;
+        let meta = file.metadata().await?;
+        // A key that is a directory here is only the prefix of other keys.
+        if !meta.is_file() {
+            return Err(BlobError::NotFound);
+        }
+        Ok(LocalReader {
+            file,
+            len: meta.len(),
+        })
+    }
+
+    pub(super) async fn delete(&self, key: &BlobKey) -> Result<(), BlobError> {
+        let path = self.path(key);
+        match fs::remove_file(&path).await {
+            Ok(()) => sync_parent(&path).await,
+            Err(e) if is_missing(&e) || e.kind() == io::ErrorKind::IsADirectory => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub(super) async fn exists(&self, key: &BlobKey) -> Result<bool, BlobError> {
+        match fs::metadata(self.path(key)).await {
+            Ok(meta) => Ok(meta.is_file()),
+            Err(e) if is_missing(&e) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Walks only the directories that can hold keys starting with `prefix`.
+    pub(super) async fn list(&self, prefix: &str) -> Result<Vec<(BlobKey, SystemTime)>, BlobError> {
+        let mut found = Vec::new();
+        let start = prefix.rfind('/').map_or("", |i| &prefix[..=i]);
+        let mut dirs = vec![start.to_owned()];
+        while let Some(rel) = dirs.pop() {
+            let mut entries = match fs::read_dir(self.root.join(&rel)).await {
+                Ok(entries) => entries,
+                Err(e) if is_missing(&e) => continue,
+                Err(e) => return Err(e.into()),
+            };
+            while let Some(entry) = entries.next_entry().await? {
+                // `.tmp`, probes and anything else that is not a key.
+                let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
+                    continue;
+                };
+                let Ok(key) = BlobKey::new(format!("{rel}{name}")) else {
+                    continue;
+                };
+                let kind = entry.file_type().await?;
+                if kind.is_dir() {
+                    let sub = format!("{key}/");
+                    if sub.starts_with(prefix) || prefix.starts_with(&sub) {
+                        dirs.push(sub);
+                    }
+                } else if kind.is_file() && key.as_str().starts_with(prefix) {
+                    found.push((key, entry.metadata().await?.modified()?));
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// Removes temp files of writers that crashed (or whose drop cleanup failed) and were last
+    /// written more than `older_than` ago.
+    pub async fn sweep_temp(&self, older_than: Duration) -> Result<usize, BlobError> {
+        let cutoff = SystemTime::now()
+            .checked_sub(older_than)
+            .unwrap_or(SystemTime::UNIX_EPOCH);
+        let mut entries = fs::read_dir(self.tmp_dir()).await?;
+        let mut removed = 0;
+        while let Some(entry) = entries.next_entry().await? {
+            let meta = entry.metadata().await?;
+            if !meta.is_file() || meta.modified()? >= cutoff {
+                continue;
+            }
+            match fs::remove_file(entry.path()).await {
+                Ok(()) => removed += 1,
+                Err(e) if is_missing(&e) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(removed)
+    }
+}
+
+/// The temp file is removed when this drops, unless it was renamed into place.
+#[derive(Debug)]
+struct TempFile(Option<PathBuf>);
+
+impl TempFile {
+    fn path(&self) -> &Path {
+        self.0
+            .as_deref()
+            .expect("a TempFile has its path until dropped or kept")
+    }
+
+    fn keep(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let Some(path) = self.0.take() else { return };
+        // Off the async worker when there is one; a leftover is for `sweep_temp`.
+        let remove = move || drop(std::fs::remove_file(path));
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => drop(runtime.spawn_blocking(remove)),
+            Err(_) => remove(),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub(super) struct LocalWriter {
+    // Declared before `temp` so the file is closed before its removal on drop.
+    file: fs::File,
+    temp: TempFile,
+    root: PathBuf,
+    key: BlobKey,
+    written: u64,
+}
+
+impl LocalWriter {
+    pub(super) async fn write(&mut self, bytes: &[u8]) -> Result<(), BlobError> {
+        self.file.write_all(bytes).await?;
+        self.written += bytes.len() as u64;
+        Ok(())
+    }
+
+    pub(super) async fn commit(self) -> Result<u64, BlobError> {
+        let Self {
+            mut file,
+            temp,
+            root,
+            key,
+            written,
+        } = self;
+        file.flush().await?;
+        file.sync_all().await?;
+        drop(file);
+        let dest = root.join(key.as_str());
+        create_parents(&root, &key).await?;
+        fs::rename(temp.path(), &dest).await?;
+        temp.keep();
+        sync_parent(&dest).await?;
+        Ok(written)
+    }
+
+    pub(super) async fn abort(self) -> Result<(), BlobError> {
+        let Self { file, temp, .. } = self;
+        drop(file);
+        let path = temp.path().to_owned();
+        temp.keep();
+        fs::remove_file(path).await?;
+        Ok(())
+    }
+}
+
+#[derive(Debug)]
+pub(super) struct LocalReader {
+    file: fs::File,
+    len: u64,
+}
+
+impl LocalReader {
+    pub(super) async fn next_chunk(&mut self) -> Result<Option<Bytes>, BlobError> {
+        let mut buf = BytesMut::with_capacity(CHUNK);
+        let n = self.file.read_buf(&mut buf).await?;
+        Ok((n > 0).then(|| buf.freeze()))
+    }
+
+    pub(super) fn len(&self) -> u64 {
+        self.len
+    }
+}
+
+/// Creates the key's missing directories one by one (owner-only), syncing each new one's parent
+/// so the entry survives a crash.
+async fn create_parents(root: &Path, key: &BlobKey) -> Result<(), BlobError> {
+    let Some((dirs, _)) = key.as_str().rsplit_once('/') else {
+        return Ok(());
+    };
+    let mut path = root.to_owned();
+    for segment in dirs.split('/') {
+        path.push(segment);
+        if create_private_dir(&path).await? {
+            sync_parent(&path).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether it created the directory; an existing one is fine.
+async fn create_private_dir(path: &Path) -> Result<bool, BlobError> {
+    let mut builder = fs::DirBuilder::new();
+    #[cfg(unix)]
+    builder.mode(0o700);
+    match builder.create(path).await {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Makes a rename, creation or removal in `path`'s directory durable.
+async fn sync_parent(path: &Path) -> Result<(), BlobError> {
+    #[cfg(unix)]
+    if let Some(parent) = path.parent() {
+        fs::File::open(parent).await?.sync_all().await?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+/// A missing file, or a path through something that is not a directory.
+fn is_missing(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+    )
+}
+
+fn not_found(e: io::Error) -> BlobError {
+    if is_missing(&e) {
+        BlobError::NotFound
+    } else {
+        e.into()
     }
 }

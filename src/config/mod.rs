@@ -10,7 +10,7 @@ mod sections;
 
 pub use sections::{
     BlobBackend, BlobSettings, ConsentSettings, CryptoSettings, DatabaseSettings, DevSettings,
-    DocumentSettings, LogFormat, LogSettings, ServerSettings, SessionSettings,
+    DocumentSettings, LogFormat, LogSettings, S3BlobSettings, ServerSettings, SessionSettings,
 };
 
 use figment::Figment;
@@ -141,6 +141,23 @@ impl Settings {
                 setting: "documents.max_upload_bytes",
                 reason: "must be more than 0".into(),
             });
+        }
+        if self.blobs.backend == BlobBackend::S3 && self.blobs.s3.is_none() {
+            found.push(Violation {
+                setting: "blobs.s3",
+                reason: "backend = \"s3\" needs a [blobs.s3] section with at least bucket".into(),
+            });
+        }
+        for mime in &self.documents.allowed_types {
+            if !crate::documents::sniff::KNOWN.contains(&mime.as_str()) {
+                found.push(Violation {
+                    setting: "documents.allowed_types",
+                    reason: format!(
+                        "'{mime}' is not a type vejviser recognises; choose among {}",
+                        crate::documents::sniff::KNOWN.join(", ")
+                    ),
+                });
+            }
         }
         found
     }

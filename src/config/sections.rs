@@ -43,6 +43,7 @@ pub struct DatabaseSettings {
 #[serde(rename_all = "lowercase")]
 pub enum BlobBackend {
     Local,
+    S3,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -51,6 +52,26 @@ pub struct BlobSettings {
     pub backend: BlobBackend,
     /// Unset means `<data_dir>/blobs`.
     pub local_dir: Option<PathBuf>,
+    /// Required when `backend = "s3"`.
+    pub s3: Option<S3BlobSettings>,
+}
+
+/// `[blobs.s3]`. Credentials are not here: they come from the standard AWS chain
+/// (`AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`, `AWS_PROFILE`, web identity, ECS, IMDS).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct S3BlobSettings {
+    pub bucket: String,
+    /// Unset means the standard chain (`AWS_REGION`, the profile).
+    pub region: Option<String>,
+    /// For S3-compatible services (MinIO, Ceph, moto), e.g. `https://s3.example.dk`.
+    pub endpoint_url: Option<String>,
+    /// `https://host/bucket/key` instead of `https://bucket.host/key`; most non-AWS servers need it.
+    #[serde(default)]
+    pub force_path_style: bool,
+    /// Prepended to every key, e.g. `vejviser/`, to share a bucket.
+    #[serde(default)]
+    pub key_prefix: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -83,7 +104,15 @@ pub struct SessionSettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentSettings {
+    /// The largest file accepted, in bytes (413 beyond).
     pub max_upload_bytes: u64,
+    /// Content types accepted, as sniffed from the bytes (415 otherwise).
+    pub allowed_types: Vec<String>,
+    /// An upload that has not finished after this long is treated as abandoned: its blob is
+    /// deleted by the sweeper. Longer than the slowest real upload, since several instances sweep.
+    pub orphan_grace_minutes: u64,
+    /// Days a closed case is kept before `vejviser case erase` may shred it without `--reason`.
+    pub retention_days_after_close: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -147,9 +147,32 @@ fn write_new_key_file(path: &Path) -> Result<(), MasterKeyError> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use secrecy::SecretString;
+
+    /// A ring of test keys, each 32 copies of one byte.
+    pub(crate) fn ring(keys: &[(&str, u8)], active: &str) -> MasterKeyRing {
+        use base64::Engine;
+        let settings = crate::config::CryptoSettings {
+            active_master_key: Some(active.into()),
+            master_keys: keys
+                .iter()
+                .map(|(id, b)| {
+                    (
+                        id.to_string(),
+                        SecretString::from(
+                            base64::engine::general_purpose::STANDARD.encode([*b; 32]),
+                        ),
+                    )
+                })
+                .collect(),
+            master_keys_file: None,
+            generate_dev_master_key: false,
+            lookup_key: None,
+        };
+        MasterKeyRing::load(&settings, std::path::Path::new("/nonexistent")).unwrap()
+    }
 
     fn settings(keys: &[(&str, &str)], active: Option<&str>, generate: bool) -> CryptoSettings {
         CryptoSettings {

@@ -1,8 +1,10 @@
 //! Encryption at rest (DESIGN.md §4). All cryptography lives below this folder.
 
+pub mod keys;
 pub mod lookup;
 pub mod master_keys;
 pub mod seal;
+pub mod stream;
 
 use std::path::Path;
 

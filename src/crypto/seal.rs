@@ -27,14 +27,33 @@ fn aead_key(bytes: &[u8; 32]) -> LessSafeKey {
 }
 
 pub fn seal(keys: &MasterKeyRing, purpose: &str, plaintext: &[u8]) -> Result<Vec<u8>, SealError> {
-    let id = keys.active_id().as_bytes();
+    seal_under(keys.active_id(), keys.active().bytes(), purpose, plaintext)
+}
+
+pub fn open(keys: &MasterKeyRing, purpose: &str, sealed: &[u8]) -> Result<Vec<u8>, SealError> {
+    open_with(sealed, purpose, |id| keys.get(id).map(|key| key.bytes()))
+}
+
+/// The id of the key a value was sealed under, so rotation can find values to re-seal.
+pub fn key_id_of(sealed: &[u8]) -> Result<&str, SealError> {
+    parse(sealed).map(|parts| parts.key_id)
+}
+
+/// Seals under a key that is not a master key (a case key sealing a data key), named `key_id`.
+pub(crate) fn seal_under(
+    key_id: &str,
+    key: &[u8; 32],
+    purpose: &str,
+    plaintext: &[u8],
+) -> Result<Vec<u8>, SealError> {
+    let id = key_id.as_bytes();
     let id_len = u8::try_from(id.len()).map_err(|_| SealError::Malformed)?;
     let mut nonce = [0u8; NONCE_LEN];
     SystemRandom::new()
         .fill(&mut nonce)
         .map_err(|_| SealError::Random)?;
     let mut body = plaintext.to_vec();
-    aead_key(keys.active().bytes())
+    aead_key(key)
         .seal_in_place_append_tag(
             Nonce::assume_unique_for_key(nonce),
             Aad::from(purpose.as_bytes()),
@@ -50,21 +69,40 @@ pub fn seal(keys: &MasterKeyRing, purpose: &str, plaintext: &[u8]) -> Result<Vec
     Ok(out)
 }
 
-pub fn open(keys: &MasterKeyRing, purpose: &str, sealed: &[u8]) -> Result<Vec<u8>, SealError> {
+struct Parts<'a> {
+    key_id: &'a str,
+    nonce: &'a [u8],
+    body: &'a [u8],
+}
+
+fn parse(sealed: &[u8]) -> Result<Parts<'_>, SealError> {
     let (&version, rest) = sealed.split_first().ok_or(SealError::Malformed)?;
     let (&id_len, rest) = rest.split_first().ok_or(SealError::Malformed)?;
     if version != VERSION || rest.len() < usize::from(id_len) + NONCE_LEN {
         return Err(SealError::Malformed);
     }
     let (id, rest) = rest.split_at(usize::from(id_len));
-    let id = std::str::from_utf8(id).map_err(|_| SealError::Malformed)?;
+    let key_id = std::str::from_utf8(id).map_err(|_| SealError::Malformed)?;
     let (nonce, body) = rest.split_at(NONCE_LEN);
-    let key = keys
-        .get(id)
-        .ok_or_else(|| SealError::UnknownKey(id.to_owned()))?;
-    let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| SealError::Malformed)?;
-    let mut body = body.to_vec();
-    let plaintext = aead_key(key.bytes())
+    Ok(Parts {
+        key_id,
+        nonce,
+        body,
+    })
+}
+
+/// Opens a sealed value with the key `key_for` gives for the id inside it.
+pub(crate) fn open_with<'k>(
+    sealed: &[u8],
+    purpose: &str,
+    key_for: impl FnOnce(&str) -> Option<&'k [u8; 32]>,
+) -> Result<Vec<u8>, SealError> {
+    let parts = parse(sealed)?;
+    let key =
+        key_for(parts.key_id).ok_or_else(|| SealError::UnknownKey(parts.key_id.to_owned()))?;
+    let nonce = Nonce::try_assume_unique_for_key(parts.nonce).map_err(|_| SealError::Malformed)?;
+    let mut body = parts.body.to_vec();
+    let plaintext = aead_key(key)
         .open_in_place(nonce, Aad::from(purpose.as_bytes()), &mut body)
         .map_err(|_| SealError::Open)?;
     Ok(plaintext.to_vec())
@@ -73,30 +111,7 @@ pub fn open(keys: &MasterKeyRing, purpose: &str, sealed: &[u8]) -> Result<Vec<u8
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::CryptoSettings;
-    use secrecy::SecretString;
-
-    fn ring(keys: &[(&str, u8)], active: &str) -> MasterKeyRing {
-        use base64::Engine;
-        let settings = CryptoSettings {
-            active_master_key: Some(active.into()),
-            master_keys: keys
-                .iter()
-                .map(|(id, b)| {
-                    (
-                        id.to_string(),
-                        SecretString::from(
-                            base64::engine::general_purpose::STANDARD.encode([*b; 32]),
-                        ),
-                    )
-                })
-                .collect(),
-            master_keys_file: None,
-            generate_dev_master_key: false,
-            lookup_key: None,
-        };
-        MasterKeyRing::load(&settings, std::path::Path::new("/nonexistent")).unwrap()
-    }
+    use crate::crypto::master_keys::tests::ring;
 
     #[test]
     fn round_trips_and_survives_rotation() {

@@ -19,6 +19,10 @@ macro_rules! typed_id {
             pub fn parse(raw: &str) -> Result<Self, uuid::Error> {
                 Uuid::parse_str(raw).map(Self)
             }
+
+            pub fn uuid(&self) -> Uuid {
+                self.0
+            }
         }
 
         impl Default for $name {
@@ -50,4 +54,12 @@ typed_id!(
 typed_id!(
     /// A participant of a case.
     ParticipantId
+);
+typed_id!(
+    /// A document of a case (its versions share it).
+    DocumentId
+);
+typed_id!(
+    /// One version of a document; also the associated data its blob's chunks are bound to.
+    VersionId
 );

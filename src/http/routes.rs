@@ -86,6 +86,28 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::resource("/api/v1/cases/{case_id}/consents/{consent_id}/withdraw")
                 .post(api::consents::withdraw),
         )
+        .service(
+            web::resource("/api/v1/cases/{case_id}/documents")
+                .get(api::documents::list)
+                .post(api::documents::upload),
+        )
+        .service(
+            web::resource("/api/v1/documents/{document_id}")
+                .get(api::documents::show)
+                .patch(api::documents::rename)
+                .delete(api::documents::delete),
+        )
+        .service(
+            web::resource("/api/v1/documents/{document_id}/content").get(api::documents::content),
+        )
+        .service(
+            web::resource("/api/v1/documents/{document_id}/versions")
+                .post(api::documents::new_version),
+        )
+        .service(
+            web::resource("/api/v1/documents/{document_id}/versions/{n}/content")
+                .get(api::documents::version_content),
+        )
         .service(web::resource("/api/v1/staff").get(api::staff::search))
         .service(web::resource("/api/v1/staff/{account_id}").patch(api::staff::set_flags))
         .service(

@@ -140,6 +140,8 @@ pub enum Action {
     ViewCase,
     ReadDocuments,
     WriteDocuments,
+    /// The coordinator's soft delete of a document (the versions stay).
+    DeleteDocument,
     ManageParticipants,
     RecordPaperConsent,
     GiveOwnConsent,

@@ -303,6 +303,7 @@ impl World {
             ("ViewCase", Action::ViewCase),
             ("ReadDocuments", Action::ReadDocuments),
             ("WriteDocuments", Action::WriteDocuments),
+            ("DeleteDocument", Action::DeleteDocument),
             ("ManageParticipants", Action::ManageParticipants),
             ("RecordPaperConsent", Action::RecordPaperConsent),
             ("GiveOwnConsent", Action::GiveOwnConsent),

@@ -1,6 +1,6 @@
 //! Cases: one young person each, in one municipality, with a coordinator.
 
-use super::time_text::to_text;
+use super::time_text::{from_text, to_text};
 use super::{Db, StoreError, StoreResult, consents, participants};
 use crate::domain::ids::{AccountId, CaseId, MunicipalityId};
 use crate::policy::{CaseFacts, CaseStatus};
@@ -214,4 +214,17 @@ pub async fn set_coordinator(db: &Db, id: CaseId, coordinator: AccountId) -> Sto
         .execute(db.pool())
         .await?;
     Ok(())
+}
+
+/// When the case was closed, if it is closed (for the retention rule of erasure).
+pub async fn closed_at(db: &Db, id: CaseId) -> StoreResult<Option<OffsetDateTime>> {
+    let row = sqlx::query("SELECT closed_at FROM cases WHERE id = $1 AND status = 'closed'")
+        .bind(id.to_string())
+        .fetch_optional(db.pool())
+        .await?;
+    row.map(|r| r.try_get::<Option<String>, _>("closed_at"))
+        .transpose()?
+        .flatten()
+        .map(|text| from_text(&text).map_err(corrupt))
+        .transpose()
 }

@@ -7,9 +7,11 @@
 //! `Database` (a server fault, never the caller's).
 
 pub mod accounts;
+pub mod case_keys;
 pub mod cases;
 pub mod consents;
 pub mod credentials;
+pub mod documents;
 pub mod login_flows;
 pub mod municipalities;
 pub mod participants;

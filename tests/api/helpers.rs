@@ -204,3 +204,26 @@ pub async fn assert_problem(response: reqwest::Response, status: u16) -> serde_j
     );
     body
 }
+
+/// `[blobs]` settings for the S3-compatible server scripts/test starts, each test under its own
+/// key prefix in the one bucket. Credentials come from the AWS environment variables it sets.
+pub fn s3_settings() -> String {
+    let endpoint = std::env::var("VEJVISER_TEST_S3_ENDPOINT").expect(
+        "VEJVISER_TEST_S3_ENDPOINT is not set: run the suite with scripts/test, which starts an S3 server",
+    );
+    let bucket =
+        std::env::var("VEJVISER_TEST_S3_BUCKET").unwrap_or_else(|_| "vejviser-test".into());
+    format!(
+        r#"
+        [blobs]
+        backend = "s3"
+        [blobs.s3]
+        bucket = "{bucket}"
+        region = "us-east-1"
+        endpoint_url = "{endpoint}"
+        force_path_style = true
+        key_prefix = "test-{}/"
+        "#,
+        uuid::Uuid::new_v4().simple()
+    )
+}

@@ -8,12 +8,15 @@ mod helpers;
 mod support;
 mod team;
 
+mod accessibility;
 mod admin_pages;
 mod case_pages;
 mod cases;
 mod cli;
+mod documents;
 mod headers;
 mod health;
+mod key_operations;
 mod login;
 mod login_conformance;
 mod login_oidc_provider;

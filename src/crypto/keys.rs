@@ -1,0 +1,141 @@
+//! The key hierarchy below the master keys (DESIGN.md §4): a random key per case, sealed by a
+//! master key with the case id as purpose; a random data key per document version, sealed by the
+//! case key with the version id as purpose. Rotating master keys re-seals case keys only; erasing
+//! a case destroys its sealed key, and with it every data key of the case.
+
+use super::master_keys::{KEY_LEN, MasterKeyRing};
+use super::seal::{self, SealError};
+use super::stream::DataKey;
+use ring::rand::{SecureRandom, SystemRandom};
+use std::fmt;
+use uuid::Uuid;
+use zeroize::Zeroizing;
+
+/// The key id written into data keys sealed by a case key (there is one case key per case).
+const CASE_KEY_ID: &str = "case";
+
+pub struct CaseKey(Zeroizing<[u8; KEY_LEN]>);
+
+impl fmt::Debug for CaseKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CaseKey(..)")
+    }
+}
+
+fn case_purpose(case: Uuid) -> String {
+    format!("case-key:{case}")
+}
+
+fn data_purpose(version: Uuid) -> String {
+    format!("data-key:{version}")
+}
+
+fn key_from(bytes: &[u8]) -> Result<Zeroizing<[u8; KEY_LEN]>, SealError> {
+    let bytes = Zeroizing::new(bytes.to_vec());
+    let array: [u8; KEY_LEN] = bytes
+        .as_slice()
+        .try_into()
+        .map_err(|_| SealError::Malformed)?;
+    Ok(Zeroizing::new(array))
+}
+
+impl CaseKey {
+    pub fn generate() -> Result<Self, SealError> {
+        let mut key = Zeroizing::new([0u8; KEY_LEN]);
+        SystemRandom::new()
+            .fill(key.as_mut())
+            .map_err(|_| SealError::Random)?;
+        Ok(Self(key))
+    }
+
+    /// The case key sealed by the active master key, for the `case_keys` row.
+    pub fn wrap(&self, keys: &MasterKeyRing, case: Uuid) -> Result<Vec<u8>, SealError> {
+        seal::seal(keys, &case_purpose(case), self.0.as_ref())
+    }
+
+    pub fn unwrap(keys: &MasterKeyRing, case: Uuid, wrapped: &[u8]) -> Result<Self, SealError> {
+        let plain = Zeroizing::new(seal::open(keys, &case_purpose(case), wrapped)?);
+        Ok(Self(key_from(&plain)?))
+    }
+
+    pub fn wrap_data_key(&self, version: Uuid, key: &DataKey) -> Result<Vec<u8>, SealError> {
+        seal::seal_under(CASE_KEY_ID, &self.0, &data_purpose(version), key.expose())
+    }
+
+    pub fn unwrap_data_key(&self, version: Uuid, wrapped: &[u8]) -> Result<DataKey, SealError> {
+        let plain = Zeroizing::new(seal::open_with(wrapped, &data_purpose(version), |id| {
+            (id == CASE_KEY_ID).then_some(&*self.0)
+        })?);
+        Ok(DataKey::from_bytes(*key_from(&plain)?))
+    }
+}
+
+/// A sealed case key re-sealed under the active master key, or None when it already is.
+pub fn rewrap(
+    keys: &MasterKeyRing,
+    case: Uuid,
+    wrapped: &[u8],
+) -> Result<Option<Vec<u8>>, SealError> {
+    if seal::key_id_of(wrapped)? == keys.active_id() {
+        return Ok(None);
+    }
+    CaseKey::unwrap(keys, case, wrapped)?
+        .wrap(keys, case)
+        .map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::master_keys::tests::ring;
+
+    #[test]
+    fn case_and_data_keys_round_trip_and_are_bound_to_their_ids() {
+        let keys = ring(&[("k1", 1)], "k1");
+        let (case, other_case) = (Uuid::new_v4(), Uuid::new_v4());
+        let case_key = CaseKey::generate().unwrap();
+        let wrapped = case_key.wrap(&keys, case).unwrap();
+        assert!(
+            CaseKey::unwrap(&keys, other_case, &wrapped).is_err(),
+            "bound to the case"
+        );
+        let opened = CaseKey::unwrap(&keys, case, &wrapped).unwrap();
+        assert_eq!(*opened.0, *case_key.0);
+
+        let (version, other_version) = (Uuid::new_v4(), Uuid::new_v4());
+        let data_key = DataKey::generate().unwrap();
+        let sealed = opened.wrap_data_key(version, &data_key).unwrap();
+        let back = case_key.unwrap_data_key(version, &sealed).unwrap();
+        assert_eq!(back.expose(), data_key.expose());
+        assert!(case_key.unwrap_data_key(other_version, &sealed).is_err());
+        let stranger = CaseKey::generate().unwrap();
+        assert_eq!(
+            stranger.unwrap_data_key(version, &sealed).err(),
+            Some(SealError::Open),
+            "another case's key opens nothing"
+        );
+    }
+
+    #[test]
+    fn rotation_rewraps_only_keys_under_an_old_master_key() {
+        let old = ring(&[("k1", 1)], "k1");
+        let case = Uuid::new_v4();
+        let case_key = CaseKey::generate().unwrap();
+        let wrapped = case_key.wrap(&old, case).unwrap();
+        assert_eq!(rewrap(&old, case, &wrapped).unwrap(), None);
+
+        let rotated = ring(&[("k1", 1), ("k2", 2)], "k2");
+        let rewrapped = rewrap(&rotated, case, &wrapped).unwrap().unwrap();
+        assert_eq!(seal::key_id_of(&rewrapped).unwrap(), "k2");
+        let only_new = ring(&[("k2", 2)], "k2");
+        let opened = CaseKey::unwrap(&only_new, case, &rewrapped).unwrap();
+        assert_eq!(
+            *opened.0, *case_key.0,
+            "the same case key, so no blob changes"
+        );
+        assert!(
+            CaseKey::unwrap(&only_new, case, &wrapped).is_err(),
+            "k1 retired"
+        );
+    }
+}

@@ -1,0 +1,109 @@
+//! Encrypted documents with versions (DESIGN.md §4, API.md "Documents"). Uploads stream through
+//! sniffing, hashing and encryption into the blob store; downloads stream back through decryption
+//! and a hash check. The policy decides every read and write, as for the rest of the case.
+
+pub mod case_key;
+pub mod download;
+pub mod file_name;
+pub mod service;
+pub mod sniff;
+pub mod sweeper;
+pub mod upload;
+
+use crate::blobs::BlobError;
+use crate::cases::CaseError;
+use crate::crypto::seal::SealError;
+use crate::crypto::stream::StreamError;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DocumentError {
+    #[error(transparent)]
+    Case(#[from] CaseError),
+    #[error("the file is larger than {max} bytes")]
+    TooLarge { max: u64 },
+    #[error("files of this type are not accepted (found: {found})")]
+    UnsupportedType { found: String },
+    #[error("the document has a newer version ({current})")]
+    Stale { current: i64 },
+    #[error("a new version needs If-Match with the version it is based on")]
+    PreconditionRequired,
+    #[error("the upload was interrupted: {0}")]
+    Interrupted(String),
+    #[error(transparent)]
+    Blob(#[from] BlobError),
+    #[error("key handling failed: {0}")]
+    Key(#[from] SealError),
+    #[error("encryption failed: {0}")]
+    Stream(#[from] StreamError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl DocumentError {
+    pub fn invalid(field: &'static str, message: impl ToString) -> Self {
+        Self::Case(CaseError::invalid(field, message))
+    }
+}
+
+pub type DocumentResult<T> = Result<T, DocumentError>;
+
+/// The kinds of papers the model knows (DESIGN.md §2).
+pub const KINDS: [&str; 7] = [
+    "goal_agreement",
+    "network_map",
+    "network_overview",
+    "intervention_overview",
+    "consent_declaration",
+    "meeting_checklist",
+    "other",
+];
+
+pub const MAX_TITLE_CHARS: usize = 200;
+pub const MAX_NOTE_CHARS: usize = 2000;
+
+pub fn check_kind(kind: &str) -> DocumentResult<&'static str> {
+    KINDS.iter().find(|k| **k == kind).copied().ok_or_else(|| {
+        DocumentError::invalid("kind", format!("choose one of {}", KINDS.join(", ")))
+    })
+}
+
+/// A title is one line of visible text.
+pub fn check_title(title: &str) -> DocumentResult<String> {
+    let title = title.trim();
+    if title.is_empty() {
+        return Err(DocumentError::invalid("title", "give the document a title"));
+    }
+    if title.chars().count() > MAX_TITLE_CHARS {
+        return Err(DocumentError::invalid(
+            "title",
+            format!("at most {MAX_TITLE_CHARS} characters"),
+        ));
+    }
+    if title.chars().any(char::is_control) {
+        return Err(DocumentError::invalid(
+            "title",
+            "no control characters or line breaks",
+        ));
+    }
+    Ok(title.to_owned())
+}
+
+pub fn check_note(note: Option<&str>) -> DocumentResult<Option<String>> {
+    let Some(note) = note.map(str::trim).filter(|n| !n.is_empty()) else {
+        return Ok(None);
+    };
+    if note.chars().count() > MAX_NOTE_CHARS {
+        return Err(DocumentError::invalid(
+            "note",
+            format!("at most {MAX_NOTE_CHARS} characters"),
+        ));
+    }
+    if note
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(DocumentError::invalid("note", "no control characters"));
+    }
+    Ok(Some(note.to_owned()))
+}

@@ -1,0 +1,342 @@
+//! What the document handlers call. Each asks the policy first, through the case services,
+//! before it reads or changes anything; an upload is refused before its body is read.
+
+use super::case_key;
+use super::download::{self, DownloadError, Expected};
+use super::upload::{self, StoredFile};
+use super::{DocumentError, DocumentResult, check_kind, check_note, check_title};
+use crate::cases::{CaseError, authorize};
+use crate::crypto::keys::CaseKey;
+use crate::domain::ids::{CaseId, DocumentId};
+use crate::http::state::AppState;
+use crate::policy::{Action, Actor, Reason};
+use crate::store::StoreError;
+use crate::store::documents::{self as store, DocumentRow, NewVersion, VersionRow};
+use crate::store::time_text::to_text;
+use bytes::Bytes;
+use futures_util::Stream;
+use serde::Serialize;
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CreatedVersion {
+    pub id: String,
+    pub title: String,
+    pub kind: String,
+    pub version: i64,
+    pub size: u64,
+    pub sha256: String,
+    pub content_type: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DocumentListItem {
+    pub id: String,
+    pub title: String,
+    pub kind: String,
+    pub version: i64,
+    pub updated_at: String,
+    pub updated_by: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct VersionView {
+    pub version: i64,
+    pub size: i64,
+    pub sha256: String,
+    pub content_type: String,
+    pub file_name: String,
+    pub uploaded_by: String,
+    pub uploaded_at: String,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DocumentDetail {
+    #[serde(flatten)]
+    pub document: DocumentListItem,
+    pub case_id: String,
+    pub versions: Vec<VersionView>,
+}
+
+fn list_item(row: &DocumentRow) -> DocumentListItem {
+    DocumentListItem {
+        id: row.id.to_string(),
+        title: row.title.clone(),
+        kind: row.kind.clone(),
+        version: row.current_version,
+        updated_at: to_text(row.updated_at),
+        updated_by: row.updated_by_name.clone(),
+    }
+}
+
+fn version_view(row: &VersionRow) -> VersionView {
+    VersionView {
+        version: row.version,
+        size: row.size,
+        sha256: row.sha256.clone(),
+        content_type: row.content_type.clone(),
+        file_name: row.file_name.clone(),
+        uploaded_by: row.uploaded_by_name.clone(),
+        uploaded_at: to_text(row.uploaded_at),
+        note: row.note.clone(),
+    }
+}
+
+fn not_found() -> DocumentError {
+    DocumentError::Case(CaseError::Denied(Reason::NotFound))
+}
+
+/// The document, if it exists and is not deleted, and the policy allows `action` on its case.
+/// Anyone the case is hidden from learns nothing about the document either.
+async fn document_for(
+    state: &AppState,
+    actor: &Actor,
+    id: DocumentId,
+    action: Action,
+) -> DocumentResult<DocumentRow> {
+    let row = match store::find(&state.db, id).await {
+        Ok(row) if !row.deleted => row,
+        Ok(_) | Err(StoreError::NotFound) => return Err(not_found()),
+        Err(e) => return Err(e.into()),
+    };
+    authorize(state, actor, action, row.case_id).await?;
+    Ok(row)
+}
+
+/// Permission to upload a new document to the case, asked before the body is read.
+pub async fn begin_document(
+    state: &AppState,
+    actor: &Actor,
+    case: CaseId,
+) -> DocumentResult<CaseKey> {
+    authorize(state, actor, Action::WriteDocuments, case).await?;
+    case_key::for_upload(state, case).await
+}
+
+/// The text that came with an uploaded file.
+pub struct UploadFields<'a> {
+    pub title: Option<&'a str>,
+    pub kind: Option<&'a str>,
+    pub note: Option<&'a str>,
+    /// As the browser sent it; sanitised before it is stored.
+    pub file_name: &'a str,
+}
+
+/// Makes an uploaded file visible as version 1 of a new document.
+pub async fn finish_document(
+    state: &AppState,
+    actor: &Actor,
+    case: CaseId,
+    fields: UploadFields<'_>,
+    file: StoredFile,
+) -> DocumentResult<CreatedVersion> {
+    let checked = (|| {
+        Ok::<_, DocumentError>((
+            check_title(fields.title.unwrap_or_default())?,
+            check_kind(fields.kind.unwrap_or_default())?,
+            check_note(fields.note)?,
+        ))
+    })();
+    let (title, kind, note) = match checked {
+        Ok(fields) => fields,
+        Err(e) => {
+            upload::discard(state, &file).await;
+            return Err(e);
+        }
+    };
+    // The policy again at the moment of commit: consent may have been withdrawn meanwhile.
+    if let Err(e) = authorize(state, actor, Action::WriteDocuments, case).await {
+        upload::discard(state, &file).await;
+        return Err(e.into());
+    }
+    let id = DocumentId::new();
+    let new = new_version(actor, fields.file_name, note, &file);
+    if let Err(e) = store::create(&state.db, id, case, &title, kind, &new, state.clock.now()).await
+    {
+        upload::discard(state, &file).await;
+        return Err(e.into());
+    }
+    tracing::info!(case = %case, document = %id, size = file.size, "document uploaded");
+    Ok(CreatedVersion {
+        id: id.to_string(),
+        title,
+        kind: kind.to_owned(),
+        version: 1,
+        size: file.size,
+        sha256: file.sha256,
+        content_type: file.content_type.to_owned(),
+    })
+}
+
+fn new_version(
+    actor: &Actor,
+    file_name: &str,
+    note: Option<String>,
+    file: &StoredFile,
+) -> NewVersion {
+    NewVersion {
+        id: file.version_id,
+        size: i64::try_from(file.size).unwrap_or(i64::MAX),
+        sha256: file.sha256.clone(),
+        content_type: file.content_type.to_owned(),
+        file_name: super::file_name::sanitise(file_name),
+        note,
+        uploaded_by: actor.account,
+        wrapped_data_key: file.wrapped_data_key.clone(),
+        blob_key: file.blob_key.as_str().to_owned(),
+    }
+}
+
+/// The version number an `If-Match` header names: `"3"` (or a weak `W/"3"`).
+pub fn parse_if_match(header: Option<&str>) -> DocumentResult<i64> {
+    let raw = header.ok_or(DocumentError::PreconditionRequired)?.trim();
+    raw.trim_start_matches("W/")
+        .trim_matches('"')
+        .parse::<i64>()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| {
+            DocumentError::invalid("If-Match", "name the version it is based on, like \"1\"")
+        })
+}
+
+/// Permission to upload a new version based on `based_on`, asked before the body is read;
+/// a stale base is refused at once (and again, atomically, at commit).
+pub async fn begin_version(
+    state: &AppState,
+    actor: &Actor,
+    document: DocumentId,
+    based_on: i64,
+) -> DocumentResult<(DocumentRow, CaseKey)> {
+    let row = document_for(state, actor, document, Action::WriteDocuments).await?;
+    if row.current_version != based_on {
+        return Err(DocumentError::Stale {
+            current: row.current_version,
+        });
+    }
+    let key = case_key::for_upload(state, row.case_id).await?;
+    Ok((row, key))
+}
+
+pub async fn finish_version(
+    state: &AppState,
+    actor: &Actor,
+    document: &DocumentRow,
+    based_on: i64,
+    note: Option<&str>,
+    file_name: &str,
+    file: StoredFile,
+) -> DocumentResult<CreatedVersion> {
+    let note = match check_note(note) {
+        Ok(note) => note,
+        Err(e) => {
+            upload::discard(state, &file).await;
+            return Err(e);
+        }
+    };
+    if let Err(e) = authorize(state, actor, Action::WriteDocuments, document.case_id).await {
+        upload::discard(state, &file).await;
+        return Err(e.into());
+    }
+    let new = new_version(actor, file_name, note, &file);
+    let number =
+        match store::add_version(&state.db, document.id, based_on, &new, state.clock.now()).await {
+            Ok(number) => number,
+            Err(e) => {
+                upload::discard(state, &file).await;
+                return Err(match e {
+                    StoreError::Conflict(_) => {
+                        let current = store::find(&state.db, document.id).await?.current_version;
+                        DocumentError::Stale { current }
+                    }
+                    other => other.into(),
+                });
+            }
+        };
+    tracing::info!(document = %document.id, version = number, "new version uploaded");
+    Ok(CreatedVersion {
+        id: document.id.to_string(),
+        title: document.title.clone(),
+        kind: document.kind.clone(),
+        version: number,
+        size: file.size,
+        sha256: file.sha256,
+        content_type: file.content_type.to_owned(),
+    })
+}
+
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    case: CaseId,
+) -> DocumentResult<Vec<DocumentListItem>> {
+    authorize(state, actor, Action::ReadDocuments, case).await?;
+    Ok(store::for_case(&state.db, case)
+        .await?
+        .iter()
+        .map(list_item)
+        .collect())
+}
+
+pub async fn show(
+    state: &AppState,
+    actor: &Actor,
+    id: DocumentId,
+) -> DocumentResult<DocumentDetail> {
+    let row = document_for(state, actor, id, Action::ReadDocuments).await?;
+    let versions = store::versions(&state.db, id).await?;
+    Ok(DocumentDetail {
+        document: list_item(&row),
+        case_id: row.case_id.to_string(),
+        versions: versions.iter().map(version_view).collect(),
+    })
+}
+
+/// A version's metadata and its decrypted bytes (the newest when `number` is None).
+pub async fn open(
+    state: &AppState,
+    actor: &Actor,
+    id: DocumentId,
+    number: Option<i64>,
+) -> DocumentResult<(
+    VersionRow,
+    impl Stream<Item = Result<Bytes, DownloadError>> + use<>,
+)> {
+    let row = document_for(state, actor, id, Action::ReadDocuments).await?;
+    let version =
+        match store::version_of(&state.db, id, number.unwrap_or(row.current_version)).await {
+            Ok(version) => version,
+            Err(StoreError::NotFound) => return Err(not_found()),
+            Err(e) => return Err(e.into()),
+        };
+    let case_key = case_key::for_download(state, row.case_id).await?;
+    let data_key = case_key.unwrap_data_key(version.id.uuid(), &version.wrapped_data_key)?;
+    let blob_key = crate::blobs::BlobKey::new(version.blob_key.clone())?;
+    let reader = state.blobs.reader(&blob_key).await?;
+    let expected = Expected {
+        version_id: version.id,
+        size: u64::try_from(version.size).unwrap_or_default(),
+        sha256: version.sha256.clone(),
+    };
+    Ok((version, download::plaintext(reader, &data_key, expected)))
+}
+
+pub async fn rename(
+    state: &AppState,
+    actor: &Actor,
+    id: DocumentId,
+    title: &str,
+) -> DocumentResult<()> {
+    let row = document_for(state, actor, id, Action::WriteDocuments).await?;
+    let title = check_title(title)?;
+    store::rename(&state.db, row.id, &title, actor.account, state.clock.now()).await?;
+    Ok(())
+}
+
+/// The coordinator's soft delete: gone from the case, every version kept for the audit trail.
+pub async fn delete(state: &AppState, actor: &Actor, id: DocumentId) -> DocumentResult<()> {
+    let row = document_for(state, actor, id, Action::DeleteDocument).await?;
+    store::soft_delete(&state.db, row.id, actor.account, state.clock.now()).await?;
+    tracing::info!(document = %id, "document deleted (versions kept)");
+    Ok(())
+}

@@ -1,0 +1,87 @@
+//! `vejviser keys rotate-master`: everything sealed under an older master key is sealed again
+//! under the active one: case keys (so no blob is rewritten: the case key inside stays the same),
+//! sealed CPR numbers and TOTP secrets. Afterwards the old key can be retired from configuration.
+
+use crate::auth::linking::SEALED_CPR_PURPOSE;
+use crate::auth::password_login::TOTP_PURPOSE;
+use crate::cases::create::SEALED_CASE_CPR_PURPOSE;
+use crate::crypto::keys;
+use crate::crypto::master_keys::MasterKeyRing;
+use crate::crypto::seal;
+use crate::store::{Db, case_keys};
+use sqlx::Row;
+use time::OffsetDateTime;
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Rotated {
+    pub case_keys: usize,
+    pub other_secrets: usize,
+    pub already_current: usize,
+}
+
+/// The other sealed columns: (table, id column, sealed column, purpose).
+const SEALED_COLUMNS: [(&str, &str, &str, &str); 4] = [
+    ("accounts", "id", "cpr_sealed", SEALED_CPR_PURPOSE),
+    (
+        "cases",
+        "id",
+        "young_person_cpr_sealed",
+        SEALED_CASE_CPR_PURPOSE,
+    ),
+    (
+        "staff_credentials",
+        "account_id",
+        "totp_sealed",
+        TOTP_PURPOSE,
+    ),
+    (
+        "staff_credentials",
+        "account_id",
+        "totp_pending_sealed",
+        TOTP_PURPOSE,
+    ),
+];
+
+pub async fn rotate_master(
+    db: &Db,
+    keys: &MasterKeyRing,
+    now: OffsetDateTime,
+) -> anyhow::Result<Rotated> {
+    let mut done = Rotated::default();
+    for (case, sealed) in case_keys::all(db).await? {
+        match keys::rewrap(keys, case.uuid(), &sealed)? {
+            Some(new) => {
+                if case_keys::rewrap(db, case, &sealed, &new, now).await? {
+                    done.case_keys += 1;
+                }
+            }
+            None => done.already_current += 1,
+        }
+    }
+    for (table, id_column, column, purpose) in SEALED_COLUMNS {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {id_column} AS id, {column} AS sealed FROM {table} WHERE {column} IS NOT NULL"
+        )))
+        .fetch_all(db.pool())
+        .await?;
+        for row in rows {
+            let (id, sealed): (String, Vec<u8>) = (row.try_get("id")?, row.try_get("sealed")?);
+            if seal::key_id_of(&sealed)? == keys.active_id() {
+                done.already_current += 1;
+                continue;
+            }
+            let plain = zeroize::Zeroizing::new(seal::open(keys, purpose, &sealed)?);
+            let resealed = seal::seal(keys, purpose, &plain)?;
+            let updated = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "UPDATE {table} SET {column} = $1 WHERE {id_column} = $2 AND {column} = $3"
+            )))
+            .bind(resealed)
+            .bind(id)
+            .bind(sealed)
+            .execute(db.pool())
+            .await?;
+            done.other_secrets += usize::try_from(updated.rows_affected()).unwrap_or_default();
+        }
+    }
+    Ok(done)
+}

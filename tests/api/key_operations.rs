@@ -1,0 +1,201 @@
+//! The operator's key commands, run as the binary against a service's database and blobs:
+//! master-key rotation (case keys re-sealed, no blob rewritten) and crypto-shredding a case.
+
+use crate::documents::{Store, form, raw_blobs, second_instance, team, upload};
+use crate::helpers::Backend;
+use crate::team::*;
+use serde_json::Value;
+use std::process::Command;
+
+fn vejviser(app: &crate::helpers::TestApp, config: Option<&std::path::Path>) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_vejviser"));
+    command
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("VEJVISER__DATA_DIR", &app.data_dir)
+        .env("VEJVISER__DATABASE__URL", &app.database_url)
+        .env("VEJVISER__LOG__FORMAT", "json");
+    if let Some(config) = config {
+        command.arg("--config").arg(config);
+    }
+    command
+}
+
+fn run(command: &mut Command) -> (bool, String) {
+    let output = command.output().expect("the binary runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), text)
+}
+
+#[tokio::test]
+async fn rotating_the_master_key_rewraps_case_keys_and_the_old_key_can_go() {
+    let team = team(Backend::Sqlite, Store::Local, "").await;
+    let created: Value = upload(
+        &team,
+        &team.professional,
+        form(b"hemmelig plan".to_vec(), "a.txt", "Plan"),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+    let blob_before = raw_blobs(&team.app).await;
+
+    // The development key the app made, plus a new one made active.
+    let dev_keys =
+        std::fs::read_to_string(team.app.data_dir.join("keys/master-keys.toml")).unwrap();
+    let new_key = "k2026-12 = \"AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI=\"";
+    let both = team.app.data_dir.join("both.toml");
+    std::fs::write(
+        &both,
+        format!(
+            "[crypto]\nactive_master_key = \"k2026-12\"\n[crypto.master_keys]\n{}\n{new_key}\n",
+            dev_keys.trim()
+        ),
+    )
+    .unwrap();
+    let (ok, output) = run(vejviser(&team.app, Some(&both)).args(["keys", "rotate-master"]));
+    assert!(ok, "{output}");
+    assert!(output.contains("1 case keys"), "{output}");
+    let (ok, output) = run(vejviser(&team.app, Some(&both)).args(["keys", "rotate-master"]));
+    assert!(ok && output.contains("0 case keys"), "idempotent: {output}");
+    assert!(
+        raw_blobs(&team.app).await == blob_before,
+        "no blob was rewritten"
+    );
+
+    // An instance that knows only the new key reads the document.
+    let only_new = format!(
+        "[crypto]\nactive_master_key = \"k2026-12\"\n[crypto.master_keys]\n{new_key}\n[documents]\norphan_grace_minutes = 60\n"
+    );
+    let other = second_instance(&team.app, &only_new).await;
+    let response = team
+        .young
+        .get(format!("{other}/api/v1/documents/{id}/content"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.bytes().await.unwrap().as_ref(), b"hemmelig plan");
+}
+
+#[tokio::test]
+async fn erasing_a_case_shreds_its_key_and_blobs_and_keeps_the_trail() {
+    let team = team(Backend::Sqlite, Store::Local, "").await;
+    let created: Value = upload(
+        &team,
+        &team.professional,
+        form(b"plan".to_vec(), "a.txt", "Plan"),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+    let erase = |extra: &[&str]| {
+        let mut command = vejviser(&team.app, None);
+        command.args(["case", "erase", &team.case]).args(extra);
+        run(&mut command)
+    };
+
+    let (ok, output) = erase(&[]);
+    assert!(!ok && output.contains("not closed"), "{output}");
+    let closed = post(
+        &team.app,
+        &team.coordinator,
+        &format!("/api/v1/cases/{}/close", team.case),
+        serde_json::json!({}),
+    )
+    .await;
+    assert!(closed.status().is_success());
+    let (ok, output) = erase(&[]);
+    assert!(!ok && output.contains("retention period ends"), "{output}");
+    let (ok, output) = erase(&["--reason", "Fejloprettet sag"]);
+    assert!(!ok && output.contains("--admin"), "{output}");
+    let (ok, output) = erase(&[
+        "--admin",
+        "karen.holm@demo-kommune.example",
+        "--reason",
+        "Fejloprettet sag",
+    ]);
+    assert!(!ok && output.contains("not an active admin"), "{output}");
+    assert_eq!(
+        raw_blobs(&team.app).await.len(),
+        1,
+        "nothing was erased yet"
+    );
+
+    let (ok, output) = erase(&[
+        "--admin",
+        "peter.dahl@demo-kommune.example",
+        "--reason",
+        "Fejloprettet sag",
+    ]);
+    assert!(ok, "{output}");
+    assert!(output.contains("1 blobs deleted"), "{output}");
+    assert!(raw_blobs(&team.app).await.is_empty());
+    assert_eq!(
+        case_of(&team.app, &team.coordinator, &team.case).await.0,
+        404
+    );
+    let gone = get(
+        &team.app,
+        &team.coordinator,
+        &format!("/api/v1/documents/{id}/content"),
+    )
+    .await;
+    assert_eq!(gone.status(), 404);
+
+    // The trail stays: the version rows and the erasure with its reason.
+    let db = &team.app.app.db;
+    let versions = vejviser::store::documents::versions(
+        db,
+        vejviser::domain::ids::DocumentId::parse(&id).unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(versions.len(), 1);
+    let case = vejviser::domain::ids::CaseId::parse(&team.case).unwrap();
+    assert!(
+        vejviser::store::case_keys::get(db, case)
+            .await
+            .unwrap()
+            .is_none(),
+        "the case key is destroyed"
+    );
+    let (ok, output) = erase(&[]);
+    assert!(!ok, "only once: {output}");
+}
+
+#[tokio::test]
+async fn after_the_retention_period_erasure_needs_no_reason() {
+    let team = team(
+        Backend::Sqlite,
+        Store::Local,
+        "retention_days_after_close = 0",
+    )
+    .await;
+    upload(
+        &team,
+        &team.professional,
+        form(b"plan".to_vec(), "a.txt", "Plan"),
+    )
+    .await;
+    post(
+        &team.app,
+        &team.coordinator,
+        &format!("/api/v1/cases/{}/close", team.case),
+        serde_json::json!({}),
+    )
+    .await;
+    let (ok, output) = run(vejviser(&team.app, None)
+        .env("VEJVISER__DOCUMENTS__RETENTION_DAYS_AFTER_CLOSE", "0")
+        .args(["case", "erase", &team.case]));
+    assert!(ok, "{output}");
+    assert!(raw_blobs(&team.app).await.is_empty());
+}

@@ -88,6 +88,8 @@ async fn the_young_adult_gives_a_parent_access_again_from_the_case_page() {
     let parent = logged_in(&app, "parent").await;
     assert_eq!(case_of(&app, &parent, &case).await.0, 403, "ended at 18");
 
+    let (_, html) = page(&app, &young, "/cases").await;
+    assert!(html.contains("Min sag") && !html.contains("Mit barns sag"));
     let (_, html) = page(&app, &young, &format!("/cases/{case}")).await;
     assert!(
         html.contains("Adgangen ophørte, da den unge fyldte 18 år"),
@@ -99,6 +101,8 @@ async fn the_young_adult_gives_a_parent_access_again_from_the_case_page() {
     assert_eq!(submit(&app, &coordinator, &grant, &[]).await.0, 403);
     assert_eq!(submit(&app, &young, &grant, &[]).await.0, 303);
     assert_eq!(case_of(&app, &parent, &case).await.0, 200);
+    let (_, html) = page(&app, &parent, "/cases").await;
+    assert!(html.contains("Mit barns sag"), "{html}");
     let (_, html) = page(&app, &young, &format!("/cases/{case}")).await;
     assert!(!html.contains("Giv adgang igen"));
 }

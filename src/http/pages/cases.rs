@@ -31,10 +31,22 @@ struct CasesPage {
     t: &'static Catalogue,
     switch_lang_href: String,
     is_staff: bool,
+    /// "Mine sager" for staff, "Min sag" for the young person, "Mit barns sag" for a parent.
+    heading: &'static str,
     cases: Vec<CaseListItem>,
     approaching: Vec<CaseListItem>,
     query: String,
     results: Option<Vec<CaseListItem>>,
+}
+
+fn heading(is_staff: bool, cases: &[CaseListItem]) -> &'static str {
+    if is_staff {
+        "cases.heading_staff"
+    } else if !cases.is_empty() && cases.iter().all(|c| c.role == "parent") {
+        "cases.heading_parent"
+    } else {
+        "cases.heading_citizen"
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -79,6 +91,7 @@ pub async fn list(
                 t,
                 switch_lang_href,
                 is_staff,
+                heading: heading(is_staff, &cases),
                 cases,
                 approaching,
                 query,

@@ -69,6 +69,13 @@ pub async fn upload(team: &Team, client: &reqwest::Client, form: Form) -> reqwes
         .unwrap()
 }
 
+/// Uploads and expects 201; the created document.
+pub async fn uploaded(team: &Team, client: &reqwest::Client, form: Form) -> Value {
+    let response = upload(team, client, form).await;
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    response.json().await.unwrap()
+}
+
 pub async fn new_version(
     team: &Team,
     client: &reqwest::Client,
@@ -190,15 +197,12 @@ async fn round_trips(backend: Backend, store: Store) {
 
 async fn versions_need_if_match(backend: Backend, store: Store) {
     let team = team(backend, store, "").await;
-    let created: Value = upload(
+    let created = uploaded(
         &team,
         &team.professional,
         form(b"version 1".to_vec(), "plan.txt", "Plan"),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     let id = created["id"].as_str().unwrap();
     assert_problem(
         new_version(&team, &team.professional, id, None, b"v2".to_vec()).await,
@@ -393,15 +397,12 @@ async fn limits_and_names(backend: Backend, store: Store) {
 
 async fn the_policy_decides_every_read_and_write(backend: Backend, store: Store) {
     let team = team(backend, store, "").await;
-    let created: Value = upload(
+    let created = uploaded(
         &team,
         &team.professional,
         form(b"fortroligt".to_vec(), "a.txt", "A"),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     let id = created["id"].as_str().unwrap();
     let content = format!("/api/v1/documents/{id}/content");
 
@@ -641,15 +642,12 @@ fn store_settings_for(team: &Team, store: Store) -> String {
 async fn two_instances_share_nothing_but_the_database_and_s3() {
     let team = team(Backend::Postgres, Store::S3, "").await;
     let other = second_instance(&team.app, &store_settings_for(&team, Store::S3)).await;
-    let created: Value = upload(
+    let created = uploaded(
         &team,
         &team.professional,
         form(pdf(300_000), "plan.pdf", "Plan"),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     let id = created["id"].as_str().unwrap();
     // The session cookie is the same on the other instance (same host): the session lives in the database.
     let through_other = team

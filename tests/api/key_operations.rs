@@ -1,10 +1,9 @@
 //! The operator's key commands, run as the binary against a service's database and blobs:
 //! master-key rotation (case keys re-sealed, no blob rewritten) and crypto-shredding a case.
 
-use crate::documents::{Store, form, raw_blobs, second_instance, team, upload};
+use crate::documents::{Store, form, raw_blobs, second_instance, team, upload, uploaded};
 use crate::helpers::Backend;
 use crate::team::*;
-use serde_json::Value;
 use std::process::Command;
 
 fn vejviser(app: &crate::helpers::TestApp, config: Option<&std::path::Path>) -> Command {
@@ -34,15 +33,12 @@ fn run(command: &mut Command) -> (bool, String) {
 #[tokio::test]
 async fn rotating_the_master_key_rewraps_case_keys_and_the_old_key_can_go() {
     let team = team(Backend::Sqlite, Store::Local, "").await;
-    let created: Value = upload(
+    let created = uploaded(
         &team,
         &team.professional,
         form(b"hemmelig plan".to_vec(), "a.txt", "Plan"),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     let id = created["id"].as_str().unwrap().to_owned();
     let blob_before = raw_blobs(&team.app).await;
 
@@ -87,15 +83,12 @@ async fn rotating_the_master_key_rewraps_case_keys_and_the_old_key_can_go() {
 #[tokio::test]
 async fn erasing_a_case_shreds_its_key_and_blobs_and_keeps_the_trail() {
     let team = team(Backend::Sqlite, Store::Local, "").await;
-    let created: Value = upload(
+    let created = uploaded(
         &team,
         &team.professional,
         form(b"plan".to_vec(), "a.txt", "Plan"),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     let id = created["id"].as_str().unwrap().to_owned();
     let erase = |extra: &[&str]| {
         let mut command = vejviser(&team.app, None);

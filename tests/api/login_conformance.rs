@@ -38,6 +38,8 @@ struct Outcome {
     me_body: Value,
     sessions_before: i64,
     sessions_after: i64,
+    /// Whether the page shows the authorization code the browser came back with.
+    shows_the_code: bool,
 }
 
 /// A login started at the app: where it sends the browser, and what it left in the browser.
@@ -73,6 +75,18 @@ fn query_param(url: &str, name: &str) -> Option<String> {
         .query_pairs()
         .find(|(key, _)| key == name)
         .map(|(_, value)| value.into_owned())
+}
+
+/// A JWT's shape: a base64url header `eyJ…`, a dot, a base64url payload `eyJ…`. (A bare "eyJ" can
+/// turn up by chance in any random base64url value on the page.)
+fn contains_a_jwt(text: &str) -> bool {
+    text.match_indices("eyJ").any(|(at, _)| {
+        let rest = &text[at..];
+        let header_len = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .unwrap_or(rest.len());
+        rest[header_len..].starts_with(".eyJ")
+    })
 }
 
 /// A fresh app whose provider `testop` is a fresh test OP.
@@ -139,6 +153,7 @@ impl Rig {
             me_body,
             sessions_before,
             sessions_after: self.sessions().await,
+            shows_the_code: false,
         }
     }
 
@@ -197,7 +212,11 @@ impl Rig {
             .send()
             .await
             .unwrap();
-        self.outcome(browser, response, before).await
+        let mut outcome = self.outcome(browser, response, before).await;
+        if let Some(code) = query_param(callback_url, "code") {
+            outcome.shows_the_code = outcome.body.contains(&code);
+        }
+        outcome
     }
 
     /// One whole login in `browser`, ending where the app answers.
@@ -241,8 +260,8 @@ fn assert_refused(outcome: &Outcome, status: u16, heading: &str) {
     );
     assert!(outcome.body.contains(heading), "{outcome:#?}");
     assert!(
-        !outcome.body.contains(CPR) && !outcome.body.contains("eyJ"),
-        "the page echoes no CPR and no token"
+        !outcome.body.contains(CPR) && !contains_a_jwt(&outcome.body) && !outcome.shows_the_code,
+        "the page echoes no CPR, no token and no authorization code: {outcome:#?}"
     );
     assert_eq!(outcome.me, 401, "no session: {outcome:#?}");
     assert_eq!(

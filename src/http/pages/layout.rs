@@ -24,7 +24,7 @@ pub struct Chrome {
 impl Chrome {
     pub fn for_request(req: &HttpRequest) -> Self {
         let lang = lang_of(req);
-        let here = req.uri().path_and_query().map_or("/", |pq| pq.as_str());
+        let here = return_target(req);
         Self {
             lang: lang.code(),
             t: catalogue(lang),
@@ -35,6 +35,16 @@ impl Chrome {
             ),
         }
     }
+}
+
+/// Where the language switch brings the reader back to: this page, except that a login callback's
+/// query (an authorization code and state) is never echoed into the page; its page of errors
+/// switches language back at the front page instead.
+fn return_target(req: &HttpRequest) -> &str {
+    if req.path().starts_with("/auth/callback/") {
+        return "/";
+    }
+    req.uri().path_and_query().map_or("/", |pq| pq.as_str())
 }
 
 /// Renders a page with a status. A template that fails to render is our fault: logged, 500.

@@ -3,9 +3,10 @@
 
 use super::{CaseError, CaseResult, authorize};
 use crate::domain::department::Department;
-use crate::domain::ids::{CaseId, ParticipantId};
+use crate::domain::ids::{CaseId, DocumentId, ParticipantId};
 use crate::http::state::AppState;
 use crate::policy::{Action, Actor, ConsentGiver, Role, age};
+use crate::store::StoreError;
 use crate::store::consents::{self, NewConsent};
 use time::Date;
 use uuid::Uuid;
@@ -109,6 +110,10 @@ pub async fn record_paper(
             ));
         }
     };
+    let evidence = match input.evidence_document_id.as_deref() {
+        Some(raw) => Some(evidence_of(state, case_id, raw).await?),
+        None => None,
+    };
     let new = NewConsent {
         case_id,
         giver: giver_kind,
@@ -117,12 +122,27 @@ pub async fn record_paper(
         scope: input.consent.scope,
         valid_until: input.consent.valid_until,
         signed_on: Some(input.signed_on),
-        evidence_document_id: input.evidence_document_id,
+        evidence_document_id: evidence.map(|d| d.to_string()),
         recorded_by: actor.account,
     };
     let id = consents::insert(&state.db, &new, state.clock.now()).await?;
     tracing::info!(case = %case_id, consent = %id, "paper consent recorded");
     Ok(id)
+}
+
+/// The scanned declaration behind a paper consent: a document of kind `consent_declaration` in
+/// the same case, not deleted.
+async fn evidence_of(state: &AppState, case_id: CaseId, raw: &str) -> CaseResult<DocumentId> {
+    const FIELD: &str = "evidence_document_id";
+    let wrong = || CaseError::invalid(FIELD, "name a consent declaration document of this case");
+    let id = DocumentId::parse(raw).map_err(|_| wrong())?;
+    match crate::store::documents::find(&state.db, id).await {
+        Ok(doc) if doc.case_id == case_id && !doc.deleted && doc.kind == "consent_declaration" => {
+            Ok(id)
+        }
+        Ok(_) | Err(StoreError::NotFound) => Err(wrong()),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Withdraws a consent: its giver or the coordinator. Sharing stops on the next request.

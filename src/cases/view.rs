@@ -64,6 +64,9 @@ pub struct ConsentView {
     pub valid_from: String,
     pub valid_until: Option<String>,
     pub signed_on: Option<String>,
+    /// The scanned declaration of a paper consent (a `consent_declaration` document).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence_document_id: Option<String>,
     pub withdrawn_at: Option<String>,
     pub active: bool,
 }
@@ -221,6 +224,7 @@ pub fn case_view(state: &AppState, actor: &Actor, case: &LoadedCase) -> CaseView
                 valid_from: crate::store::time_text::to_text(c.fact.valid_from),
                 valid_until: c.fact.valid_until.map(|d| d.to_string()),
                 signed_on: c.signed_on.map(|d| d.to_string()),
+                evidence_document_id: c.evidence_document_id.clone(),
                 withdrawn_at: c.fact.withdrawn_at.map(crate::store::time_text::to_text),
                 active: policy::is_active(&c.fact, now),
             })

@@ -13,6 +13,7 @@ mod admin_pages;
 mod case_pages;
 mod cases;
 mod cli;
+mod consent_evidence;
 mod documents;
 mod headers;
 mod health;

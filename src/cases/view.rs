@@ -76,6 +76,8 @@ pub struct ConsentView {
 pub struct PermissionsView {
     pub read_documents: bool,
     pub write_documents: bool,
+    /// The coordinator's soft delete.
+    pub delete_documents: bool,
     pub manage_participants: bool,
     pub give_consent: bool,
     /// The coordinator hands the case over; an admin reassigns it.
@@ -238,6 +240,7 @@ fn permissions(state: &AppState, actor: &Actor, case: &LoadedCase) -> Permission
     PermissionsView {
         read_documents: read.is_allowed(),
         write_documents: decide(Action::WriteDocuments).is_allowed(),
+        delete_documents: decide(Action::DeleteDocument).is_allowed(),
         manage_participants: decide(Action::ManageParticipants).is_allowed(),
         give_consent: decide(Action::GiveOwnConsent).is_allowed(),
         hand_over_coordinator: decide(Action::HandOverCoordinator).is_allowed(),

@@ -16,6 +16,20 @@ pub const TEXT: &str = "text/plain";
 /// Every type `sniff` can name; configuration may allow a subset.
 pub const KNOWN: [&str; 7] = [PDF, DOCX, XLSX, ODT, PNG, JPEG, TEXT];
 
+/// The file name extensions a type usually has: what a browser's file picker offers (`accept`).
+pub fn extensions(mime: &str) -> &'static [&'static str] {
+    match mime {
+        PDF => &[".pdf"],
+        DOCX => &[".docx"],
+        XLSX => &[".xlsx"],
+        ODT => &[".odt"],
+        PNG => &[".png"],
+        JPEG => &[".jpg", ".jpeg"],
+        TEXT => &[".txt"],
+        _ => &[],
+    }
+}
+
 /// The content type of a file starting with `prefix` (the whole file when it is shorter than
 /// `SNIFF_LEN`), or None when it is nothing recognised.
 pub fn sniff(prefix: &[u8], is_whole_file: bool) -> Option<&'static str> {

@@ -14,3 +14,4 @@ pub mod routes;
 pub mod security_headers;
 pub mod state;
 pub mod static_files;
+pub mod upload_form;

@@ -53,6 +53,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .post(pages::participants::grant_parent_access),
         )
         .service(web::resource("/cases/{case_id}/coordinator").post(pages::participants::hand_over))
+        .service(web::resource("/cases/{case_id}/documents").post(pages::documents::upload))
+        .service(web::resource("/documents/{document_id}").get(pages::documents::show))
+        .service(
+            web::resource("/documents/{document_id}/versions").post(pages::documents::new_version),
+        )
+        .service(web::resource("/documents/{document_id}/rename").post(pages::documents::rename))
+        .service(web::resource("/documents/{document_id}/delete").post(pages::documents::delete))
         .service(web::resource("/admin").get(pages::admin::show))
         .service(web::resource("/admin/staff/{account_id}").post(pages::admin::change_staff))
         .service(web::resource("/cases/{case_id}/consents").post(pages::cases::give_consent))

@@ -33,13 +33,15 @@ struct Cases {
     professional: String,
     /// young19's case: the parent's access ended at 18 (the young adult may grant it again).
     adult: String,
+    /// A document with two versions on young19's case.
+    document: String,
 }
 
 /// Every page checked, one a line: what to call it, who looks (a development identity; `null`:
 /// a visitor), the path, and where needed the status, the path it lands on after redirects, and
 /// what to do on it first (`fill` a field, `submit` with a button). See tests/browser/axe.mjs.
 fn pages(c: &Cases) -> Vec<Value> {
-    let (minor, adult, jonas) = (&c.minor, &c.adult, &c.professional);
+    let (minor, adult, jonas, document) = (&c.minor, &c.adult, &c.professional, &c.document);
     let password = json!([{"fill": "#email", "value": STAFF_EMAIL}, {"fill": "#password", "value": STAFF_PASSWORD}, {"submit": "button[type=submit]"}]);
     let wrong_password = json!([{"fill": "#email", "value": "nobody@demo-kommune.example"}, {"fill": "#password", "value": "forkert"}, {"submit": "button[type=submit]"}]);
     vec![
@@ -60,7 +62,10 @@ fn pages(c: &Cases) -> Vec<Value> {
         json!({"name": "my case, young person", "as": "young17", "path": "/cases"}),
         json!({"name": "case, young person (consent form)", "as": "young17", "path": format!("/cases/{minor}")}),
         json!({"name": "case, parent (consent form)", "as": "parent", "path": format!("/cases/{minor}")}),
-        json!({"name": "case, young adult (grant a parent access)", "as": "young19", "path": format!("/cases/{adult}")}),
+        json!({"name": "case, young adult (grant a parent access, documents)", "as": "young19", "path": format!("/cases/{adult}")}),
+        json!({"name": "case with documents, coordinator (upload form)", "as": "coordinator", "path": format!("/cases/{adult}")}),
+        json!({"name": "document, coordinator (new version, rename, delete)", "as": "coordinator", "path": format!("/documents/{document}")}),
+        json!({"name": "document, young adult (versions)", "as": "young19", "path": format!("/documents/{document}")}),
         json!({"name": "front page, admin", "as": "admin", "path": "/"}),
         json!({"name": "admin: staff", "as": "admin", "path": "/admin"}),
     ]
@@ -136,6 +141,7 @@ async fn fill(app: &TestApp) -> Cases {
     add_citizen(app, &coordinator, &adult, "parent", "parent", Some(true)).await;
     let young_adult = logged_in(app, "young19").await;
     consent(app, &young_adult, &adult, &["job_centre"]).await;
+    let document = upload_two_versions(app, &coordinator, &adult).await;
 
     let db = &app.app.db;
     let demo = municipalities::find_by_code(db, MunicipalityCode::parse("999").unwrap())
@@ -152,5 +158,40 @@ async fn fill(app: &TestApp) -> Cases {
         minor,
         professional,
         adult,
+        document,
     }
+}
+
+/// A goal-and-agreement form with a second version; its id.
+async fn upload_two_versions(app: &TestApp, coordinator: &reqwest::Client, case: &str) -> String {
+    use reqwest::multipart::{Form, Part};
+    let text = |v: &str| Part::bytes(format!("Mål og aftaler, version {v}\n").into_bytes());
+    let created: Value = coordinator
+        .post(app.url(&format!("/api/v1/cases/{case}/documents")))
+        .multipart(
+            Form::new()
+                .text("title", "Mål- og aftaleskema")
+                .text("kind", "goal_agreement")
+                .part("file", text("1").file_name("mål og aftaler.txt")),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+    let second = coordinator
+        .post(app.url(&format!("/api/v1/documents/{id}/versions")))
+        .header("if-match", "\"1\"")
+        .multipart(
+            Form::new()
+                .text("note", "Rettet efter 17½-års-mødet")
+                .part("file", text("2").file_name("mål og aftaler.txt")),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(second.status(), 201);
+    id
 }

@@ -1,7 +1,7 @@
 //! A paper consent links to its scanned declaration: a `consent_declaration` document of the same
 //! case, and nothing else.
 
-use crate::documents::{Store, Team, team, uploaded};
+use crate::documents::{Store, Team, team, uploaded, young_person_id};
 use crate::helpers::{Backend, assert_problem};
 use crate::team::*;
 use reqwest::multipart::{Form, Part};
@@ -15,19 +15,6 @@ fn scanned(kind: &str, title: &str) -> Form {
             "file",
             Part::bytes(crate::documents::pdf(2048)).file_name("scan.pdf"),
         )
-}
-
-async fn young_person_id(team: &Team) -> String {
-    let (_, case) = case_of(&team.app, &team.coordinator, &team.case).await;
-    case["participants"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["role"] == "young_person")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
 }
 
 async fn record(team: &Team, giver: &str, evidence: &str) -> reqwest::Response {

@@ -3,127 +3,25 @@
 
 use crate::auth::session::Authenticated;
 use crate::cases::actor_of;
-use crate::documents::service::{
-    self, CreatedVersion, DocumentDetail, DocumentListItem, UploadFields,
-};
-use crate::documents::upload::{self, StoredFile};
-use crate::documents::{DocumentError, DocumentResult};
-use crate::domain::ids::{CaseId, DocumentId};
+use crate::documents::service::{self, CreatedVersion, DocumentDetail, DocumentListItem};
+use crate::domain::ids::DocumentId;
 use crate::http::api::cases::case_id;
 use crate::http::problem::{Problem, ProblemBody};
 use crate::http::state::AppState;
+use crate::http::upload_form::{self, Sender};
 use crate::store::documents::VersionRow;
-use actix_multipart::{Field, Multipart};
+use actix_multipart::Multipart;
 use actix_web::http::header::{
     self, CacheControl, CacheDirective, Charset, ContentDisposition, DispositionParam,
     DispositionType, ExtendedValue,
 };
 use actix_web::{HttpRequest, HttpResponse, web};
-use futures_util::{StreamExt, TryStreamExt};
 use serde::Deserialize;
-
-/// The longest text field (title, kind, note) read from a form.
-const MAX_TEXT_FIELD: usize = 8 * 1024;
 
 fn document_id(raw: &str) -> Result<DocumentId, Problem> {
     DocumentId::parse(raw).map_err(|_| {
         Problem::not_found("There is nothing at this address, or you have no access to it.")
     })
-}
-
-/// The fields of an upload form. The file is streamed into the store as it arrives; the text
-/// fields may come before or after it.
-#[derive(Default)]
-struct UploadForm {
-    title: Option<String>,
-    kind: Option<String>,
-    note: Option<String>,
-    file_name: String,
-    file: Option<StoredFile>,
-}
-
-async fn read_text(mut field: Field, name: &'static str) -> DocumentResult<String> {
-    let mut bytes = Vec::new();
-    while let Some(piece) = field.next().await {
-        let piece = piece.map_err(|e| DocumentError::Interrupted(e.to_string()))?;
-        if bytes.len() + piece.len() > MAX_TEXT_FIELD {
-            return Err(DocumentError::invalid(name, "too long"));
-        }
-        bytes.extend_from_slice(&piece);
-    }
-    String::from_utf8(bytes).map_err(|_| DocumentError::invalid(name, "must be UTF-8 text"))
-}
-
-/// Reads the form, storing the file (when permitted, as `begin` decided) as it streams past.
-async fn read_form(
-    state: &AppState,
-    case: CaseId,
-    case_key: &crate::crypto::keys::CaseKey,
-    payload: &mut Multipart,
-    form: &mut UploadForm,
-) -> DocumentResult<()> {
-    while let Some(field) = payload
-        .try_next()
-        .await
-        .map_err(|e| DocumentError::Interrupted(e.to_string()))?
-    {
-        match field.name().unwrap_or_default() {
-            "file" if form.file.is_none() => {
-                form.file_name = field
-                    .content_disposition()
-                    .and_then(|cd| cd.get_filename())
-                    .unwrap_or_default()
-                    .to_owned();
-                form.file = Some(upload::receive(state, case, case_key, field).await?);
-            }
-            "file" => return Err(DocumentError::invalid("file", "send one file per upload")),
-            "title" => form.title = Some(read_text(field, "title").await?),
-            "kind" => form.kind = Some(read_text(field, "kind").await?),
-            "note" => form.note = Some(read_text(field, "note").await?),
-            _ => return Err(DocumentError::invalid("form", "unknown field")),
-        }
-    }
-    if form.file.is_none() {
-        return Err(DocumentError::invalid("file", "choose a file to upload"));
-    }
-    Ok(())
-}
-
-/// Reads the whole form; on any failure a file already stored is discarded again.
-async fn receive_form(
-    state: &AppState,
-    case: CaseId,
-    case_key: &crate::crypto::keys::CaseKey,
-    mut payload: Multipart,
-) -> DocumentResult<(UploadForm, StoredFile)> {
-    let mut form = UploadForm::default();
-    let read = read_form(state, case, case_key, &mut payload, &mut form).await;
-    match (read, form.file.take()) {
-        (Ok(()), Some(file)) => Ok((form, file)),
-        (Err(e), Some(file)) => {
-            upload::discard(state, &file).await;
-            Err(e)
-        }
-        (Err(e), None) => Err(e),
-        (Ok(()), None) => Err(DocumentError::invalid("file", "choose a file to upload")),
-    }
-}
-
-/// A declared body far past the limit is refused before a byte is read.
-fn check_declared_length(req: &HttpRequest, state: &AppState) -> DocumentResult<()> {
-    let max = state.settings.documents.max_upload_bytes;
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    // Room for the form's other fields and boundaries.
-    match declared {
-        Some(length) if length > max.saturating_add(64 * 1024) => {
-            Err(DocumentError::TooLarge { max })
-        }
-        _ => Ok(()),
-    }
 }
 
 #[utoipa::path(post, path = "/api/v1/cases/{case_id}/documents", tag = "documents",
@@ -139,19 +37,15 @@ pub async fn upload(
 ) -> Result<HttpResponse, Problem> {
     let case = case_id(&path)?;
     let actor = actor_of(&who);
-    let case_key = service::begin_document(&state, &actor, case).await?;
-    check_declared_length(&req, &state)?;
-    let (form, file) = receive_form(&state, case, &case_key, payload).await?;
-    let fields = UploadFields {
-        title: form.title.as_deref(),
-        kind: form.kind.as_deref(),
-        note: form.note.as_deref(),
-        file_name: &form.file_name,
-    };
-    let created = service::finish_document(&state, &actor, case, fields, file).await?;
-    Ok(HttpResponse::Created()
+    let created =
+        upload_form::new_document(&req, &state, &actor, Sender::Api, case, payload).await?;
+    Ok(created_response(created))
+}
+
+fn created_response(created: CreatedVersion) -> HttpResponse {
+    HttpResponse::Created()
         .insert_header((header::ETAG, format!("\"{}\"", created.version)))
-        .json(created))
+        .json(created)
 }
 
 #[utoipa::path(post, path = "/api/v1/documents/{document_id}/versions", tag = "documents",
@@ -172,28 +66,10 @@ pub async fn new_version(
         .get(header::IF_MATCH)
         .and_then(|v| v.to_str().ok());
     let based_on = service::parse_if_match(if_match)?;
-    let (document, case_key) = service::begin_version(&state, &actor, id, based_on).await?;
-    check_declared_length(&req, &state)?;
-    let (form, file) = receive_form(&state, document.case_id, &case_key, payload).await?;
-    if form.title.is_some() || form.kind.is_some() {
-        upload::discard(&state, &file).await;
-        return Err(
-            DocumentError::invalid("form", "a new version takes a file and a note only").into(),
-        );
-    }
-    let created = service::finish_version(
-        &state,
-        &actor,
-        &document,
-        based_on,
-        form.note.as_deref(),
-        &form.file_name,
-        file,
-    )
-    .await?;
-    Ok(HttpResponse::Created()
-        .insert_header((header::ETAG, format!("\"{}\"", created.version)))
-        .json(created))
+    let created =
+        upload_form::new_version(&req, &state, &actor, Sender::Api, (id, based_on), payload)
+            .await?;
+    Ok(created_response(created))
 }
 
 #[utoipa::path(get, path = "/api/v1/cases/{case_id}/documents", tag = "documents",

@@ -3,6 +3,8 @@
 //! these routes with the session's CSRF token and land back on the case page; every decision is
 //! the policy's, through the same services as the API.
 
+use super::display::{kind_label, local_time};
+use super::documents::{FileRules, kinds};
 use super::forms::{
     FormPairs, answer, back_to, check_csrf, date, departments, field, ids, not_found, on_case,
 };
@@ -13,6 +15,8 @@ use crate::cases::create::CaseInput;
 use crate::cases::participants::ParticipantInput;
 use crate::cases::view::{CaseListItem, CaseView};
 use crate::cases::{CaseError, actor_of, consents, create, participants, staff, view};
+use crate::documents::DocumentError;
+use crate::documents::service::{self as documents, DocumentListItem};
 use crate::domain::department::Department;
 use crate::domain::ids::{AccountId, ParticipantId};
 use crate::http::state::AppState;
@@ -162,6 +166,10 @@ struct CasePage {
     my_participant_id: String,
     is_coordinator: bool,
     is_closed: bool,
+    /// Empty unless the caller may read the case's documents.
+    documents: Vec<DocumentListItem>,
+    kinds: Vec<&'static str>,
+    rules: FileRules,
 }
 
 impl CasePage {
@@ -227,6 +235,48 @@ impl CasePage {
     fn is_write(&self, access: &Access) -> bool {
         *access == Access::Write
     }
+
+    fn when(&self, stored: &str) -> String {
+        local_time(stored)
+    }
+
+    fn kind_label(&self, kind: &str) -> String {
+        kind_label(self.t, kind)
+    }
+
+    /// The scanned declarations a paper consent may link to.
+    fn declarations(&self) -> Vec<&DocumentListItem> {
+        self.documents
+            .iter()
+            .filter(|d| d.kind == "consent_declaration")
+            .collect()
+    }
+
+    fn document_title(&self, id: &str) -> Option<&str> {
+        self.documents
+            .iter()
+            .find(|d| d.id == id)
+            .map(|d| d.title.as_str())
+    }
+}
+
+/// The documents the caller may read: none when the policy says no.
+async fn readable_documents(
+    state: &AppState,
+    actor: &crate::policy::Actor,
+    case: &CaseView,
+) -> Result<Vec<DocumentListItem>, CaseError> {
+    if !case.permissions.read_documents {
+        return Ok(Vec::new());
+    }
+    let id = ids(&case.id)?;
+    documents::list(state, actor, id)
+        .await
+        .map_err(|e| match e {
+            DocumentError::Case(e) => e,
+            DocumentError::Store(e) => CaseError::Store(e),
+            other => CaseError::Internal(other.to_string()),
+        })
 }
 
 pub async fn show(
@@ -251,6 +301,7 @@ pub async fn show(
             Vec::new()
         };
         let my_participant_id = case.my_participant_id.clone().unwrap_or_default();
+        let documents = readable_documents(&state, &actor, &case).await?;
         let Chrome {
             lang,
             t,
@@ -267,6 +318,9 @@ pub async fn show(
             departments: Department::ALL.iter().map(|d| d.as_str()).collect(),
             my_participant_id,
             is_coordinator,
+            documents,
+            kinds: kinds(),
+            rules: FileRules::of(&state),
         };
         Ok(render(StatusCode::OK, &page))
     }
@@ -352,7 +406,7 @@ pub async fn give_consent(
                 let input = PaperConsentInput {
                     given_by,
                     signed_on,
-                    evidence_document_id: None,
+                    evidence_document_id: field(form, "evidence_document_id").map(str::to_owned),
                     consent,
                 };
                 consents::record_paper(state, &actor, case, input)

@@ -2,6 +2,8 @@
 
 pub mod admin;
 pub mod cases;
+mod display;
+pub mod documents;
 mod forms;
 pub mod front;
 pub mod language;

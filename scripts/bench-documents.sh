@@ -1,0 +1,310 @@
+#!/usr/bin/env bash
+# Benchmarks the document path on loopback and prints a Markdown table (also written to
+# target/bench-documents.md):
+#   1. memory: the service's peak RSS while it streams a BENCH_MIB file in and out again
+#      (sampled from /proc every ~50 ms, plus VmHWM reset before each phase);
+#   2. download: the service's decrypting download vs nginx (sendfile) serving the same plaintext;
+#   3. upload: the service's encrypting multipart upload vs nginx receiving the same body with a
+#      WebDAV PUT (body spooled to its temp file, renamed) and vs `dd conv=fsync` (the service
+#      fsyncs every blob, nginx does not);
+#   4. the ceiling: ring AES-256-GCM in memory (the ignored `throughput` test in src/crypto/stream.rs).
+#
+# Usage (from the repo root): scripts/bench-documents.sh
+#   BENCH_MIB=1024     size of the test file in MiB (e.g. BENCH_MIB=64 for a smoke test)
+#   BENCH_RUNS=3       timed runs of each upload/download; the best run is reported
+#   BENCH_CEILING=1    0 skips the in-memory crypto test (and its release test build)
+#   BENCH_ROOT=target/bench   where the temp directory goes (the file needs BENCH_MIB × ~5 of disk)
+# Needs curl, python3, openssl, and nginx (apt-get install nginx-light) with the DAV module.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+REPO=$(pwd)
+MIB=${BENCH_MIB:-1024}
+RUNS=${BENCH_RUNS:-3}
+CEILING=${BENCH_CEILING:-1}
+ROOT=${BENCH_ROOT:-$REPO/target/bench}
+OUT_MD=$REPO/target/bench-documents.md
+MEM_LIMIT_MIB=64
+SIZE=$((MIB * 1024 * 1024))
+CURL_TIMEOUT=$((120 + MIB))   # generous: never hang, even at 10 MB/s
+
+die() { echo "bench-documents: $*" >&2; exit 1; }
+log() { echo "bench-documents: $*" >&2; }
+[[ $MIB =~ ^[0-9]+$ && $MIB -ge 1 ]] || die "BENCH_MIB must be a whole number of MiB"
+[[ $RUNS =~ ^[0-9]+$ && $RUNS -ge 1 ]] || die "BENCH_RUNS must be at least 1"
+for tool in curl python3 openssl dd; do
+    command -v "$tool" >/dev/null || die "needs $tool"
+done
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+[[ -x $NGINX ]] || die "needs nginx: apt-get install -y nginx-light"
+"$NGINX" -V 2>&1 | grep -q -- --with-http_dav_module || die "nginx lacks the DAV module (PUT baseline)"
+
+# All state (the test file, data dir, nginx prefix) in one temp dir on the real disk, not /tmp
+# (which may be a small tmpfs and would also make the fsync baseline meaningless).
+mkdir -p "$ROOT"
+T=$(mktemp -d "$ROOT/run.XXXXXX")
+T=$(cd "$T" && pwd)
+SERVICE_PID='' NGINX_PID='' SAMPLER_PID=''
+cleanup() {
+    local rc=$?
+    set +e
+    [[ -n $SAMPLER_PID ]] && touch "$T/stop-sampler" && wait "$SAMPLER_PID" 2>/dev/null
+    for pid in $SERVICE_PID $NGINX_PID; do
+        kill -TERM "$pid" 2>/dev/null
+    done
+    for pid in $SERVICE_PID $NGINX_PID; do
+        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+    done
+    if [[ $rc -ne 0 && -f $T/service.log ]]; then
+        echo "--- last lines of the service log ---" >&2
+        tail -n 20 "$T/service.log" >&2
+    fi
+    rm -rf "$T"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+now() { date +%s.%N; }
+mbps() { python3 -c "import sys; print(f'{$SIZE/1e6/float(sys.argv[1]):.0f}')" "$1"; }
+kib_to_mib() { python3 -c "import sys; print(f'{int(sys.argv[1])/1024:.1f}')" "$1"; }
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
+best() { printf '%s\n' "$@" | sort -g | head -n1; }   # the shortest time of the runs
+proc_kib() { # VmRSS or VmHWM of a process, in KiB, without forking (read in a loop)
+    local k v _
+    while read -r k v _; do [[ $k == "$2:" ]] && { echo "$v"; return; }; done <"/proc/$1/status"
+    echo 0
+}
+
+# --- build -------------------------------------------------------------------------------
+log "building (release)"
+cargo build --release --locked --quiet || die "cargo build --release failed"
+BIN=$REPO/target/release/vejviser
+
+# --- 4. the ceiling first, while the machine is otherwise idle ----------------------------
+CEILING_LINE="(skipped: BENCH_CEILING=0)"
+if [[ $CEILING == 1 ]]; then
+    log "ring AES-256-GCM in-memory throughput (release test build)"
+    cargo test --release --locked --lib --quiet --no-run ||
+        die "cargo test --release --lib --no-run failed"
+    CEILING_LINE=$(cargo test --release --locked --lib -- --ignored --nocapture --exact \
+        crypto::stream::tests::throughput 2>&1 | grep -E '^256 MiB: encrypt' || true)
+    [[ -n $CEILING_LINE ]] || die "the throughput test printed no figures"
+fi
+
+# --- the test file: UTF-8 text (sniffed as text/plain), random so nothing is special --------
+log "making a $MIB MiB text file"
+FILE=$T/bench.txt
+python3 - "$FILE" "$SIZE" <<'PY'
+import base64, os, sys
+path, left = sys.argv[1], int(sys.argv[2])
+with open(path, "wb") as out:
+    while left > 0:
+        text = base64.encodebytes(os.urandom(57 * 16384))  # lines of 76 characters
+        out.write(text[:left])
+        left -= min(left, len(text))
+PY
+[[ $(stat -c %s "$FILE") == "$SIZE" ]] || die "test file has the wrong size"
+FILE_SHA=$(openssl dgst -sha256 -r "$FILE" | cut -d' ' -f1)
+printf 'warm-up document\n' >"$T/small.txt"
+
+# --- the service: own data dir, free port, uploads allowed past the file's size ------------
+PORT=$(free_port)
+BASE=http://127.0.0.1:$PORT
+cat >"$T/bench.toml" <<EOF
+data_dir = "$T/data"
+[server]
+address = "127.0.0.1:$PORT"
+public_url = "$BASE"
+shutdown_timeout_secs = 2
+[documents]
+max_upload_bytes = $((SIZE + 1024 * 1024 * 1024))
+EOF
+log "starting the service on $BASE"
+"$BIN" --config "$T/bench.toml" serve >"$T/service.log" 2>&1 &
+SERVICE_PID=$!
+for i in $(seq 600); do
+    kill -0 "$SERVICE_PID" 2>/dev/null || die "the service exited at start"
+    curl -sf -o /dev/null --max-time 2 "$BASE/readyz" && break
+    [[ $i == 600 ]] && die "the service was not ready within 60 s"
+    sleep 0.1
+done
+
+# --- nginx: throwaway instance, own prefix, sendfile, DAV PUT into its body temp dir --------
+NPORT=$(free_port)
+NBASE=http://127.0.0.1:$NPORT
+mkdir -p "$T/nginx/www/files" "$T/nginx/www/put" "$T/nginx/tmp"
+ln "$FILE" "$T/nginx/www/files/bench.txt"
+cat >"$T/nginx/nginx.conf" <<EOF
+user root;
+daemon off;
+worker_processes 1;
+pid $T/nginx/nginx.pid;
+error_log $T/nginx/error.log warn;
+events { worker_connections 64; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    default_type application/octet-stream;
+    client_body_temp_path $T/nginx/tmp/body;
+    proxy_temp_path $T/nginx/tmp/proxy;
+    fastcgi_temp_path $T/nginx/tmp/fastcgi;
+    uwsgi_temp_path $T/nginx/tmp/uwsgi;
+    scgi_temp_path $T/nginx/tmp/scgi;
+    server {
+        listen 127.0.0.1:$NPORT;
+        root $T/nginx/www;
+        location /files/ { }
+        # PUT: nginx reads the whole body into a temp file, then renames it into place.
+        location /put/ {
+            dav_methods PUT;
+            client_max_body_size 0;
+            client_body_buffer_size 1m;
+        }
+    }
+}
+EOF
+log "starting nginx on $NBASE"
+"$NGINX" -p "$T/nginx" -c "$T/nginx/nginx.conf" -e "$T/nginx/error.log" &
+NGINX_PID=$!
+for i in $(seq 100); do
+    kill -0 "$NGINX_PID" 2>/dev/null || die "nginx exited at start: $(cat "$T/nginx/error.log")"
+    curl -s -o /dev/null --max-time 2 "$NBASE/" && break
+    [[ $i == 100 ]] && die "nginx did not answer within 10 s"
+    sleep 0.1
+done
+
+# --- log in as the dev coordinator, create a case (the coordinator may write documents) ----
+JAR=$T/jar
+curl -sf -L -c "$JAR" -b "$JAR" -o /dev/null --max-time 30 \
+    "$BASE/auth/login/staff?login_hint=coordinator" || die "login as coordinator failed"
+identity() { curl -sf --max-time 10 "$BASE/dev-idp/identities" | json "[i for i in d if i['login_hint']=='young17'][0]['$1']"; }
+CASE=$(curl -sf -b "$JAR" --max-time 30 -H 'content-type: application/json' -X POST "$BASE/api/v1/cases" \
+    -d "{\"young_person\":{\"cpr\":\"$(identity cpr)\",\"name\":\"$(identity name)\"}}" | json "d['id']") ||
+    die "creating a case failed"
+
+# upload FILE NAME -> prints "seconds document-id sha256"; fails unless 201. No `Expect:
+# 100-continue` (curl would wait for it on a large body), so both sides see the same request.
+upload() {
+    local status
+    status=$(curl -s -b "$JAR" --max-time "$CURL_TIMEOUT" -H 'Expect:' -o "$T/upload.json" \
+        -w '%{http_code} %{time_total}' -F title="$2" -F kind=other \
+        -F "file=@$1;type=text/plain;filename=$2.txt" "$BASE/api/v1/cases/$CASE/documents") || true
+    [[ ${status%% *} == 201 ]] || die "upload of $2: HTTP ${status%% *} $(head -c 500 "$T/upload.json" 2>/dev/null)"
+    echo "${status#* } $(json "d['id']" <"$T/upload.json") $(json "d['sha256']" <"$T/upload.json")"
+}
+# download URL [OUT] -> prints seconds; fails unless 200 with SIZE bytes.
+download() {
+    local status code secs bytes
+    status=$(curl -s -b "$JAR" --max-time "$CURL_TIMEOUT" -o "$2" \
+        -w '%{http_code} %{time_total} %{size_download}' "$1") || true
+    read -r code secs bytes <<<"$status"
+    [[ $code == 200 && $bytes == "$3" ]] || die "download of $1: HTTP ${code:-none}, ${bytes:-0} bytes"
+    echo "$secs"
+}
+
+# Warm-up: a small upload and download, so lazily made state (pools, case key) is in the baseline.
+warm=$(upload "$T/small.txt" warm-up)
+read -r _ warm_doc _ <<<"$warm"
+download "$BASE/api/v1/documents/$warm_doc/content" /dev/null "$(stat -c %s "$T/small.txt")" >/dev/null
+sleep 0.5
+BASELINE_KIB=$(proc_kib "$SERVICE_PID" VmRSS)
+
+# RSS sampler: every ~50 ms, keeps the maximum VmRSS in a file, until the stop file appears.
+start_sampler() {
+    rm -f "$T/stop-sampler"
+    echo 5 >"/proc/$SERVICE_PID/clear_refs" 2>/dev/null || true   # resets VmHWM to VmRSS
+    (
+        max=0
+        while [[ ! -e $T/stop-sampler ]] && kill -0 "$SERVICE_PID" 2>/dev/null; do
+            v=$(proc_kib "$SERVICE_PID" VmRSS)
+            ((v > max)) && max=$v && echo "$max" >"$T/rss-max.tmp" && mv "$T/rss-max.tmp" "$T/rss-max"
+            sleep 0.05
+        done
+    ) &
+    SAMPLER_PID=$!
+}
+stop_sampler() { # sets PEAK_KIB: the larger of the samples and VmHWM
+    touch "$T/stop-sampler"
+    wait "$SAMPLER_PID" || true
+    SAMPLER_PID=
+    local sampled hwm
+    sampled=$(cat "$T/rss-max" 2>/dev/null || echo 0)
+    hwm=$(proc_kib "$SERVICE_PID" VmHWM)
+    PEAK_KIB=$((sampled > hwm ? sampled : hwm))
+}
+
+# --- 1+3. uploads: RSS watched throughout; nginx PUT and dd+fsync runs interleaved ---------
+log "uploads: $RUNS × service, nginx PUT, dd conv=fsync"
+UP_START_KIB=$(proc_kib "$SERVICE_PID" VmRSS)
+start_sampler
+svc_up=() ngx_up=() dd_up=() DOC=
+for run in $(seq "$RUNS"); do
+    up=$(upload "$FILE" "bench-$run")
+    read -r secs doc sha <<<"$up"
+    [[ $sha == "$FILE_SHA" ]] || die "the service hashed the upload as $sha, expected $FILE_SHA"
+    svc_up+=("$secs")
+    DOC=${DOC:-$doc}
+
+    status=$(curl -s --max-time "$CURL_TIMEOUT" -H 'Expect:' -T "$FILE" -o /dev/null \
+        -w '%{http_code} %{time_total}' "$NBASE/put/bench-$run.txt") || true
+    [[ ${status%% *} == 201 || ${status%% *} == 204 ]] || die "nginx PUT: HTTP ${status%% *}"
+    [[ $(stat -c %s "$T/nginx/www/put/bench-$run.txt") == "$SIZE" ]] || die "nginx stored a short body"
+    rm -f "$T/nginx/www/put/bench-$run.txt"
+    ngx_up+=("${status#* }")
+
+    start=$(now)
+    dd if="$FILE" of="$T/dd.out" bs=1M conv=fsync status=none
+    secs=$(python3 -c "print($(now) - $start)")
+    dd_up+=("$secs")
+    rm -f "$T/dd.out"
+done
+stop_sampler
+UP_PEAK_KIB=$PEAK_KIB
+
+# --- 1+2. downloads: one checked against the file's SHA-256, then timed runs vs nginx -------
+log "downloads: 1 checked + $RUNS × service, nginx"
+DOWN_START_KIB=$(proc_kib "$SERVICE_PID" VmRSS)
+start_sampler
+got=$(curl -s -b "$JAR" --max-time "$CURL_TIMEOUT" "$BASE/api/v1/documents/$DOC/content" |
+    openssl dgst -sha256 -r | cut -d' ' -f1)
+[[ $got == "$FILE_SHA" ]] || die "the downloaded bytes differ from the file (sha256 $got)"
+svc_down=() ngx_down=()
+for run in $(seq "$RUNS"); do
+    secs=$(download "$BASE/api/v1/documents/$DOC/content" /dev/null "$SIZE")
+    svc_down+=("$secs")
+    secs=$(download "$NBASE/files/bench.txt" /dev/null "$SIZE")
+    ngx_down+=("$secs")
+done
+stop_sampler
+DOWN_PEAK_KIB=$PEAK_KIB
+
+# --- the report --------------------------------------------------------------------------
+ratio() { python3 -c "print(f'{$2 / $1 * 100:.0f} %')"; }   # ratio T_SERVICE T_BASELINE: speed ratio
+verdict() { python3 -c "print('PASS' if $1 else 'FAIL')"; }
+runs_mbps() { local out=() s; for s in "$@"; do out+=("$(mbps "$s")"); done; local IFS=/; echo "${out[*]}"; }
+growth_up=$(kib_to_mib $((UP_PEAK_KIB - BASELINE_KIB)))
+growth_down=$(kib_to_mib $((DOWN_PEAK_KIB - BASELINE_KIB)))
+bsu=$(best "${svc_up[@]}") bnu=$(best "${ngx_up[@]}") bdu=$(best "${dd_up[@]}")
+bsd=$(best "${svc_down[@]}") bnd=$(best "${ngx_down[@]}")
+{
+    echo "## Document benchmark: $MIB MiB on loopback ($(date -u +%Y-%m-%dT%H:%MZ))"
+    echo
+    echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); $(curl --version | head -n1 | cut -d' ' -f1-2), $("$NGINX" -v 2>&1 | cut -d' ' -f3). MB = 10^6 bytes; throughput is the best of $RUNS runs (all runs in brackets)."
+    echo
+    echo "| measurement | service | baseline | result | target |"
+    echo "|---|---|---|---|---|"
+    echo "| RSS growth, upload | $(kib_to_mib "$BASELINE_KIB") → peak $(kib_to_mib "$UP_PEAK_KIB") MiB: **+$growth_up MiB** | RSS after start + warm-up | $(verdict "$growth_up < $MEM_LIMIT_MIB") | < $MEM_LIMIT_MIB MiB |"
+    echo "| RSS growth, download | $(kib_to_mib "$DOWN_START_KIB") at start → peak $(kib_to_mib "$DOWN_PEAK_KIB") MiB: **+$growth_down MiB** over the same baseline | $(kib_to_mib "$BASELINE_KIB") MiB | $(verdict "$growth_down < $MEM_LIMIT_MIB") | < $MEM_LIMIT_MIB MiB |"
+    echo "| download (decrypt + SHA-256 check) | **$(mbps "$bsd") MB/s** [$(runs_mbps "${svc_down[@]}")] | nginx sendfile: $(mbps "$bnd") MB/s [$(runs_mbps "${ngx_down[@]}")] | $(ratio "$bsd" "$bnd") of nginx, $(verdict "$bnd / $bsd >= 0.7") | ≥ 70 % |"
+    echo "| upload (multipart, SHA-256 + encrypt, fsync) | **$(mbps "$bsu") MB/s** [$(runs_mbps "${svc_up[@]}")] | nginx DAV PUT (temp file + rename, no fsync): $(mbps "$bnu") MB/s [$(runs_mbps "${ngx_up[@]}")] | $(ratio "$bsu" "$bnu") of nginx | — |"
+    echo "| upload vs a plain disk write | same | dd bs=1M conv=fsync: $(mbps "$bdu") MB/s [$(runs_mbps "${dd_up[@]}")] | $(ratio "$bsu" "$bdu") of dd | — |"
+    echo "| ceiling: ring AES-256-GCM in memory, one core | ${CEILING_LINE#256 MiB: } | \`throughput\` test, 256 MiB in 1 MiB pieces | — | — |"
+    echo
+    echo "RSS: VmRSS sampled every 50 ms plus VmHWM (reset through /proc/PID/clear_refs before each phase); upload RSS at phase start $(kib_to_mib "$UP_START_KIB") MiB. Service: 1 × $MIB MiB document uploaded $RUNS times (each a new document), SHA-256 checked on upload and on one extra download."
+} | tee "$OUT_MD"
+log "written to $OUT_MD"

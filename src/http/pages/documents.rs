@@ -1,0 +1,276 @@
+//! The document pages: a document with its versions, and the forms that upload a document, a new
+//! version, rename and delete. Uploads are the same streamed multipart forms as the API's, with
+//! the CSRF token as their first field; a new version names the version it replaces in its URL
+//! (`?based_on=N`), the page's stand-in for `If-Match`.
+
+use super::display::{file_size, kind_label, local_time};
+use super::forms::{FormPairs, answer as answer_case, check_csrf, field, ids};
+use super::layout::{Chrome, render};
+use super::notice::{notice, notice_text};
+use crate::auth::session::Authenticated;
+use crate::cases::{actor_of, view};
+use crate::documents::service::{self, DocumentDetail};
+use crate::documents::{DocumentError, KINDS, sniff};
+use crate::domain::ids::DocumentId;
+use crate::http::state::AppState;
+use crate::http::upload_form::{self, Sender};
+use crate::i18n::Catalogue;
+use crate::policy::CaseStatus;
+use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+/// What an upload form needs to say about the files it takes.
+pub struct FileRules {
+    /// The `accept` attribute: the allowed types and their usual extensions.
+    pub accept: String,
+    pub max_mib: u64,
+}
+
+impl FileRules {
+    pub fn of(state: &AppState) -> Self {
+        let documents = &state.settings.documents;
+        let accept = documents
+            .allowed_types
+            .iter()
+            .flat_map(|mime| {
+                std::iter::once(mime.as_str()).chain(sniff::extensions(mime).iter().copied())
+            })
+            .collect::<Vec<_>>()
+            .join(",");
+        Self {
+            accept,
+            max_mib: documents.max_upload_bytes / (1024 * 1024),
+        }
+    }
+}
+
+/// The kinds a new document may have, for the form's select.
+pub fn kinds() -> Vec<&'static str> {
+    KINDS.to_vec()
+}
+
+fn see_other(to: String) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((LOCATION, to))
+        .finish()
+}
+
+fn document_id(raw: &str) -> Result<DocumentId, DocumentError> {
+    DocumentId::parse(raw).map_err(|_| DocumentError::Case(super::forms::not_found()))
+}
+
+/// The page, or a page that says in the reader's language what went wrong.
+fn answer(req: &HttpRequest, result: Result<HttpResponse, DocumentError>) -> HttpResponse {
+    let t = Chrome::for_request(req).t;
+    let (status, text) = match result {
+        Ok(response) => return response,
+        Err(DocumentError::Case(e)) => return answer_case(req, Err(e)),
+        Err(DocumentError::TooLarge { max }) => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            t.get("doc_error.too_large")
+                .replace("{max}", &(max / (1024 * 1024)).to_string()),
+        ),
+        Err(DocumentError::UnsupportedType { .. }) => (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            t.get("doc_error.unsupported").to_owned(),
+        ),
+        Err(DocumentError::Stale { current }) => (
+            StatusCode::PRECONDITION_FAILED,
+            t.get("doc_error.stale")
+                .replace("{current}", &current.to_string()),
+        ),
+        Err(DocumentError::PreconditionRequired) => (
+            StatusCode::PRECONDITION_REQUIRED,
+            t.get("doc_error.reload").to_owned(),
+        ),
+        Err(DocumentError::Interrupted(reason)) => {
+            tracing::info!(reason, "upload from a page interrupted");
+            (
+                StatusCode::BAD_REQUEST,
+                t.get("doc_error.interrupted").to_owned(),
+            )
+        }
+        Err(other) => {
+            tracing::error!(error = %other, "document page failed");
+            return notice(req, StatusCode::INTERNAL_SERVER_ERROR, "error");
+        }
+    };
+    notice_text(req, status, &text)
+}
+
+#[derive(Template)]
+#[template(path = "document.html")]
+struct DocumentPage {
+    lang: &'static str,
+    t: &'static Catalogue,
+    switch_lang_href: String,
+    csrf_token: String,
+    document: DocumentDetail,
+    young_person: String,
+    may_write: bool,
+    may_delete: bool,
+    rules: FileRules,
+}
+
+impl DocumentPage {
+    fn when(&self, stored: &str) -> String {
+        local_time(stored)
+    }
+
+    fn size(&self, bytes: &i64) -> String {
+        file_size(*bytes, self.lang)
+    }
+
+    fn kind_label(&self, kind: &str) -> String {
+        kind_label(self.t, kind)
+    }
+}
+
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    who: Option<Authenticated>,
+    path: web::Path<String>,
+) -> HttpResponse {
+    let Some(who) = who else {
+        return see_other("/".to_owned());
+    };
+    let result = async {
+        let actor = actor_of(&who);
+        let document = service::show(&state, &actor, document_id(&path)?).await?;
+        let case = view::show(&state, &actor, ids(&document.case_id)?).await?;
+        let open = case.status == CaseStatus::Active;
+        let Chrome {
+            lang,
+            t,
+            switch_lang_href,
+        } = Chrome::for_request(&req);
+        let page = DocumentPage {
+            lang,
+            t,
+            switch_lang_href,
+            csrf_token: who.session.csrf_token.clone(),
+            young_person: case.young_person.name,
+            may_write: open && case.permissions.write_documents,
+            may_delete: open && case.permissions.delete_documents,
+            rules: FileRules::of(&state),
+            document,
+        };
+        Ok(render(StatusCode::OK, &page))
+    }
+    .await;
+    answer(&req, result)
+}
+
+/// `POST /cases/{id}/documents`: a new document, then its page.
+pub async fn upload(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    who: Authenticated,
+    path: web::Path<String>,
+    payload: Multipart,
+) -> HttpResponse {
+    let result = async {
+        let case = ids(&path)?;
+        let sender = Sender::Page {
+            csrf_token: &who.session.csrf_token,
+        };
+        let created =
+            upload_form::new_document(&req, &state, &actor_of(&who), sender, case, payload).await?;
+        Ok(see_other(format!("/documents/{}", created.id)))
+    }
+    .await;
+    answer(&req, result)
+}
+
+#[derive(serde::Deserialize)]
+pub struct BasedOn {
+    based_on: Option<String>,
+}
+
+/// `POST /documents/{id}/versions?based_on=N`: a new version of the document, then its page.
+pub async fn new_version(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    who: Authenticated,
+    path: web::Path<String>,
+    query: web::Query<BasedOn>,
+    payload: Multipart,
+) -> HttpResponse {
+    let result = async {
+        let id = document_id(&path)?;
+        let based_on = query
+            .based_on
+            .as_deref()
+            .and_then(|n| n.parse::<i64>().ok())
+            .ok_or(DocumentError::PreconditionRequired)?;
+        let sender = Sender::Page {
+            csrf_token: &who.session.csrf_token,
+        };
+        let actor = actor_of(&who);
+        upload_form::new_version(&req, &state, &actor, sender, (id, based_on), payload).await?;
+        Ok(see_other(format!("/documents/{id}")))
+    }
+    .await;
+    answer(&req, result)
+}
+
+/// A form posted on a document page: the token is checked, `action` runs on the document and
+/// names the page to go to next.
+async fn on_document<F, Fut>(
+    req: &HttpRequest,
+    who: &Authenticated,
+    form: &[(String, String)],
+    document: &str,
+    action: F,
+) -> HttpResponse
+where
+    F: FnOnce(DocumentId) -> Fut,
+    Fut: std::future::Future<Output = Result<String, DocumentError>>,
+{
+    let result = async {
+        check_csrf(who, form)?;
+        let next = action(document_id(document)?).await?;
+        Ok(see_other(next))
+    }
+    .await;
+    answer(req, result)
+}
+
+/// `POST /documents/{id}/rename`.
+pub async fn rename(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    who: Authenticated,
+    path: web::Path<String>,
+    form: FormPairs,
+) -> HttpResponse {
+    let (state, who, form) = (&state, &who, &form);
+    on_document(&req, who, form, &path, |id| async move {
+        let title = field(form, "title").unwrap_or_default();
+        service::rename(state, &actor_of(who), id, title).await?;
+        Ok(format!("/documents/{id}"))
+    })
+    .await
+}
+
+/// `POST /documents/{id}/delete`: the coordinator's soft delete, then back to the case.
+pub async fn delete(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    who: Authenticated,
+    path: web::Path<String>,
+    form: FormPairs,
+) -> HttpResponse {
+    let (state, who, form) = (&state, &who, &form);
+    on_document(&req, who, form, &path, |id| async move {
+        let actor = actor_of(who);
+        let case = service::show(state, &actor, id).await?.case_id;
+        service::delete(state, &actor, id).await?;
+        Ok(format!("/cases/{case}"))
+    })
+    .await
+}

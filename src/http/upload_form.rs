@@ -1,0 +1,204 @@
+//! Reading a document upload form (`multipart/form-data`), shared by the API and the pages. The
+//! file is streamed into the blob store as it arrives; the short text fields may come before or
+//! after it. A page form must send its CSRF token as the first field, so a forged post is refused
+//! before a byte of its file is read.
+
+use crate::auth::tokens::same_secret;
+use crate::crypto::keys::CaseKey;
+use crate::documents::service::{self, CreatedVersion, UploadFields};
+use crate::documents::upload::{self, StoredFile};
+use crate::documents::{DocumentError, DocumentResult};
+use crate::domain::ids::{CaseId, DocumentId};
+use crate::http::state::AppState;
+use crate::policy::Actor;
+use actix_multipart::{Field, Multipart};
+use actix_web::HttpRequest;
+use actix_web::http::header;
+use futures_util::{StreamExt, TryStreamExt};
+
+/// The longest text field (title, kind, note, token) read from a form.
+const MAX_TEXT_FIELD: usize = 8 * 1024;
+
+/// The form's fields once the file is stored.
+#[derive(Default)]
+pub struct UploadForm {
+    pub title: Option<String>,
+    pub kind: Option<String>,
+    pub note: Option<String>,
+    pub file_name: String,
+}
+
+/// Who sends the form: the API (cookie or token, checked by the middleware), or a page form,
+/// which carries the session's CSRF token as its first field.
+#[derive(Clone, Copy)]
+pub enum Sender<'a> {
+    Api,
+    Page { csrf_token: &'a str },
+}
+
+async fn read_text(mut field: Field, name: &'static str) -> DocumentResult<String> {
+    let mut bytes = Vec::new();
+    while let Some(piece) = field.next().await {
+        let piece = piece.map_err(|e| DocumentError::Interrupted(e.to_string()))?;
+        if bytes.len() + piece.len() > MAX_TEXT_FIELD {
+            return Err(DocumentError::invalid(name, "too long"));
+        }
+        bytes.extend_from_slice(&piece);
+    }
+    String::from_utf8(bytes).map_err(|_| DocumentError::invalid(name, "must be UTF-8 text"))
+}
+
+fn stale_form() -> DocumentError {
+    DocumentError::invalid(
+        "csrf_token",
+        "the form was out of date: reload the page and try again",
+    )
+}
+
+/// A page form's first field must be the session's CSRF token.
+async fn check_token(payload: &mut Multipart, expected: &str) -> DocumentResult<()> {
+    let first = payload
+        .try_next()
+        .await
+        .map_err(|e| DocumentError::Interrupted(e.to_string()))?;
+    match first {
+        Some(field) if field.name() == Some("csrf_token") => {
+            let token = read_text(field, "csrf_token").await?;
+            if same_secret(token.trim(), expected) {
+                Ok(())
+            } else {
+                Err(stale_form())
+            }
+        }
+        _ => Err(stale_form()),
+    }
+}
+
+/// Reads the form, storing the file as it streams past into `stored`.
+async fn read_fields(
+    state: &AppState,
+    case: CaseId,
+    case_key: &CaseKey,
+    payload: &mut Multipart,
+    form: &mut UploadForm,
+    stored: &mut Option<StoredFile>,
+) -> DocumentResult<()> {
+    while let Some(field) = payload
+        .try_next()
+        .await
+        .map_err(|e| DocumentError::Interrupted(e.to_string()))?
+    {
+        match field.name().unwrap_or_default() {
+            "file" if stored.is_none() => {
+                form.file_name = field
+                    .content_disposition()
+                    .and_then(|cd| cd.get_filename())
+                    .unwrap_or_default()
+                    .to_owned();
+                *stored = Some(upload::receive(state, case, case_key, field).await?);
+            }
+            "file" => return Err(DocumentError::invalid("file", "send one file per upload")),
+            "title" => form.title = Some(read_text(field, "title").await?),
+            "kind" => form.kind = Some(read_text(field, "kind").await?),
+            "note" => form.note = Some(read_text(field, "note").await?),
+            _ => return Err(DocumentError::invalid("form", "unknown field")),
+        }
+    }
+    Ok(())
+}
+
+/// Reads the whole form; on any failure a file already stored is discarded again.
+async fn receive(
+    state: &AppState,
+    sender: Sender<'_>,
+    case: CaseId,
+    case_key: &CaseKey,
+    mut payload: Multipart,
+) -> DocumentResult<(UploadForm, StoredFile)> {
+    if let Sender::Page { csrf_token } = sender {
+        check_token(&mut payload, csrf_token).await?;
+    }
+    let mut form = UploadForm::default();
+    let mut stored = None;
+    let read = read_fields(state, case, case_key, &mut payload, &mut form, &mut stored).await;
+    match (read, stored) {
+        (Ok(()), Some(file)) => Ok((form, file)),
+        (Err(e), Some(file)) => {
+            upload::discard(state, &file).await;
+            Err(e)
+        }
+        (Err(e), None) => Err(e),
+        (Ok(()), None) => Err(DocumentError::invalid("file", "choose a file to upload")),
+    }
+}
+
+/// A new document in `case` from an upload form: permission first, then the body.
+pub async fn new_document(
+    req: &HttpRequest,
+    state: &AppState,
+    actor: &Actor,
+    sender: Sender<'_>,
+    case: CaseId,
+    payload: Multipart,
+) -> DocumentResult<CreatedVersion> {
+    let case_key = service::begin_document(state, actor, case).await?;
+    check_declared_length(req, state)?;
+    let (form, file) = receive(state, sender, case, &case_key, payload).await?;
+    let fields = UploadFields {
+        title: form.title.as_deref(),
+        kind: form.kind.as_deref(),
+        note: form.note.as_deref(),
+        file_name: &form.file_name,
+    };
+    service::finish_document(state, actor, case, fields, file).await
+}
+
+/// A new version of `document` built on version `based_on`: permission and a current base
+/// first, then the body. The form takes a file and a note only.
+pub async fn new_version(
+    req: &HttpRequest,
+    state: &AppState,
+    actor: &Actor,
+    sender: Sender<'_>,
+    (document, based_on): (DocumentId, i64),
+    payload: Multipart,
+) -> DocumentResult<CreatedVersion> {
+    let (document, case_key) = service::begin_version(state, actor, document, based_on).await?;
+    check_declared_length(req, state)?;
+    let (form, file) = receive(state, sender, document.case_id, &case_key, payload).await?;
+    if form.title.is_some() || form.kind.is_some() {
+        upload::discard(state, &file).await;
+        return Err(DocumentError::invalid(
+            "form",
+            "a new version takes a file and a note only",
+        ));
+    }
+    let note = form.note.as_deref();
+    service::finish_version(
+        state,
+        actor,
+        &document,
+        based_on,
+        note,
+        &form.file_name,
+        file,
+    )
+    .await
+}
+
+/// A declared body far past the limit is refused before a byte is read.
+fn check_declared_length(req: &HttpRequest, state: &AppState) -> DocumentResult<()> {
+    let max = state.settings.documents.max_upload_bytes;
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    // Room for the form's other fields and boundaries.
+    match declared {
+        Some(length) if length > max.saturating_add(64 * 1024) => {
+            Err(DocumentError::TooLarge { max })
+        }
+        _ => Ok(()),
+    }
+}

@@ -14,6 +14,7 @@ mod case_pages;
 mod cases;
 mod cli;
 mod consent_evidence;
+mod demo_scripts;
 mod document_pages;
 mod documents;
 mod headers;

@@ -6,13 +6,7 @@
 # shut out on the next call. Needs curl and python3. BASE defaults to http://127.0.0.1:8080.
 set -euo pipefail
 BASE=${BASE:-http://127.0.0.1:8080}
-jar=$(mktemp -d)
-trap 'rm -rf "$jar"' EXIT
-
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
-login() { curl -sf -L -c "$jar/$1" -b "$jar/$1" "$BASE/auth/login/$2?login_hint=$1" -o /dev/null; }
-call() { local who=$1 method=$2 path=$3; shift 3; curl -sf -b "$jar/$who" -X "$method" -H 'content-type: application/json' "$BASE$path" "$@"; }
-identity() { curl -sf "$BASE/dev-idp/identities" | json "[i for i in d if i['login_hint']=='$1'][0]['$2']"; }
+source "$(dirname "$0")/lib/demo.sh"
 
 login coordinator staff
 login jobcentre staff

@@ -8,13 +8,7 @@
 set -euo pipefail
 BASE=${BASE:-http://127.0.0.1:8080}
 DATA=${DATA:-./data}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
-login() { curl -sf -L -c "$work/$1" -b "$work/$1" "$BASE/auth/login/$2?login_hint=$1" -o /dev/null; }
-call() { local who=$1 method=$2 path=$3; shift 3; curl -sf -b "$work/$who" -X "$method" -H 'content-type: application/json' "$BASE$path" "$@"; }
-identity() { curl -sf "$BASE/dev-idp/identities" | json "[i for i in d if i['login_hint']=='$1'][0]['$2']"; }
+source "$(dirname "$0")/lib/demo.sh"
 # An upload; prints the HTTP status and leaves the answer in $work/answer.
 send() { local who=$1 path=$2; shift 2; curl -s -o "$work/answer" -w '%{http_code}' -b "$work/$who" "$BASE$path" "$@"; }
 fail() { echo "FAILED: $*" >&2; cat "$work/answer" >&2 2>/dev/null || true; exit 1; }

@@ -6,11 +6,10 @@
 //! installs the npm packages (pinned in `tests/browser/package-lock.json`) and names the browser
 //! in `VEJVISER_TEST_CHROMIUM`. One database is enough: the pages do not depend on it.
 
+use crate::browser::run_script;
 use crate::helpers::{Backend, TestApp, spawn_app};
 use crate::team::*;
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use vejviser::auth::password::hash_password;
 use vejviser::domain::email::Email;
 use vejviser::domain::municipality_code::MunicipalityCode;
@@ -18,12 +17,6 @@ use vejviser::store::{accounts, credentials, municipalities};
 
 const STAFF_EMAIL: &str = "karen.holm@demo-kommune.example";
 const STAFF_PASSWORD: &str = "korrekt hest batteri hæfteklamme";
-
-fn chromium() -> String {
-    std::env::var("VEJVISER_TEST_CHROMIUM").expect(
-        "VEJVISER_TEST_CHROMIUM is not set: run the suite with scripts/test, which installs the browser check (tests/browser) and names Chromium",
-    )
-}
 
 /// The ids the page paths need.
 struct Cases {
@@ -73,55 +66,18 @@ fn pages(c: &Cases) -> Vec<Value> {
 
 #[tokio::test]
 async fn every_page_meets_wcag_2_1_aa_in_a_real_browser() {
-    let chromium = chromium();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
-    assert!(
-        Path::new(&chromium).is_file(),
-        "VEJVISER_TEST_CHROMIUM={chromium} is not a file: install Chromium (apt-get install chromium)"
-    );
-    assert!(
-        dir.join("node_modules/@axe-core/playwright").is_dir()
-            && dir.join("node_modules/playwright-core").is_dir(),
-        "the browser check's npm packages are missing: run `npm ci` in tests/browser (scripts/test does)"
-    );
-
     let app = spawn_app(Backend::Sqlite).await;
     let cases = fill(&app).await;
     let list = json!({ "languages": ["da", "en"], "pages": pages(&cases) }).to_string();
 
     let started = std::time::Instant::now();
-    let (status, output) = run_axe(dir, chromium, app.address.clone(), list).await;
+    let (status, output) = run_script("axe.mjs", vec![app.address.clone(), list]).await;
     let seconds = started.elapsed().as_secs_f64();
     assert!(
         status,
         "tests/browser/axe.mjs found accessibility problems ({seconds:.1}s):\n{output}"
     );
     println!("{output}\n({seconds:.1}s)");
-}
-
-/// Runs the browser check off the async workers (the app answers it meanwhile); its success and
-/// everything it printed.
-async fn run_axe(dir: PathBuf, chromium: String, address: String, list: String) -> (bool, String) {
-    tokio::task::spawn_blocking(move || {
-        let output = Command::new("node")
-            .arg(dir.join("axe.mjs"))
-            .arg(&address)
-            .arg(&list)
-            .current_dir(&dir)
-            .env("VEJVISER_TEST_CHROMIUM", &chromium)
-            .output()
-            .unwrap_or_else(|e| {
-                panic!("cannot run node for the browser check ({e}): install Node.js (apt-get install nodejs npm)")
-            });
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        (output.status.success(), text)
-    })
-    .await
-    .unwrap()
 }
 
 /// Two cases with people, consents and a parent whose access ended at 18, so that the case pages

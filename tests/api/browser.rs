@@ -1,7 +1,53 @@
-//! Following a login through its redirects the way a browser does (the test client keeps cookies
-//! but follows no redirects itself, so each hop can be seen).
+//! Browsers: following a login through its redirects the way a browser does (the test client
+//! keeps cookies but follows no redirects itself, so each hop can be seen), and running the
+//! scripts in tests/browser that drive a real Chromium (npm `playwright-core`; scripts/test
+//! installs the packages pinned in tests/browser/package-lock.json and names the browser in
+//! `VEJVISER_TEST_CHROMIUM`).
 
 use crate::helpers::TestApp;
+use std::path::Path;
+use std::process::Command;
+
+/// Runs `node tests/browser/<script> <args>` off the async workers (the app answers it
+/// meanwhile); its success and everything it printed.
+pub async fn run_script(script: &str, args: Vec<String>) -> (bool, String) {
+    let chromium = std::env::var("VEJVISER_TEST_CHROMIUM").expect(
+        "VEJVISER_TEST_CHROMIUM is not set: run the suite with scripts/test, which installs the browser scripts (tests/browser) and names Chromium",
+    );
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    assert!(
+        Path::new(&chromium).is_file(),
+        "VEJVISER_TEST_CHROMIUM={chromium} is not a file: install Chromium (apt-get install chromium)"
+    );
+    assert!(
+        dir.join("node_modules/@axe-core/playwright").is_dir()
+            && dir.join("node_modules/playwright-core").is_dir(),
+        "the browser scripts' npm packages are missing: run `npm ci` in tests/browser (scripts/test does)"
+    );
+    let script = dir.join(script);
+    tokio::task::spawn_blocking(move || {
+        let output = Command::new("node")
+            .arg(&script)
+            .args(&args)
+            .current_dir(&dir)
+            .env("VEJVISER_TEST_CHROMIUM", &chromium)
+            .output()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot run node for {} ({e}): install Node.js (apt-get install nodejs npm)",
+                    script.display()
+                )
+            });
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        (output.status.success(), text)
+    })
+    .await
+    .unwrap()
+}
 
 /// GETs `url` (absolute, or a path on the app) and follows redirects, returning the last response.
 pub async fn follow(app: &TestApp, url: &str) -> reqwest::Response {

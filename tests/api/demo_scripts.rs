@@ -54,7 +54,8 @@ async fn the_consent_demo_tells_its_whole_story() {
             .to_owned()
     };
     assert!(
-        line("consultant sees").ends_with("(False, ['consent_young_person', 'consent_custody_holder'], False)"),
+        line("consultant sees")
+            .ends_with("(False, ['consent_young_person', 'consent_custody_holder'], False)"),
         "{printed}"
     );
     assert!(

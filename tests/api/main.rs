@@ -10,6 +10,7 @@ mod team;
 
 mod accessibility;
 mod admin_pages;
+mod browser_documents;
 mod case_pages;
 mod cases;
 mod cli;

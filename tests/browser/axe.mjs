@@ -23,33 +23,13 @@
 // sideways scrolling at 320 CSS pixels (WCAG 1.4.10). Prints every violation (rule, impact,
 // elements, help) and exits 1 if there is any, or if a page does not answer as expected.
 import { readFileSync } from "node:fs";
-import { chromium } from "playwright-core";
 import { AxeBuilder } from "@axe-core/playwright";
+import { DESKTOP, PHONE, identities as identitiesAt, launch, logIn as logInAt } from "./session.mjs";
 
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
-const DESKTOP = { name: "desktop", options: { viewport: { width: 1280, height: 800 } } };
-const PHONE = {
-  name: "phone",
-  options: {
-    viewport: { width: 375, height: 812 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-  },
-};
 const REFLOW_WIDTH = 320;
 // Pages checked at once (each in its own browser context).
 const PARALLEL = Math.max(1, Number(process.env.AXE_PARALLEL) || 2);
-const CHROMIUM = process.env.VEJVISER_TEST_CHROMIUM || "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 
 function usage(message) {
   console.error(`axe.mjs: ${message}`);
@@ -90,31 +70,8 @@ function fail(label, lines) {
   for (const line of lines) console.log(`     ${line}`);
 }
 
-// The identities the development provider offers, to know which realm each one logs in at.
-async function identities() {
-  const response = await fetch(`${base}/dev-idp/identities`);
-  if (!response.ok) throw new Error(`GET /dev-idp/identities answered ${response.status}`);
-  return new Map((await response.json()).map((i) => [i.login_hint, i]));
-}
-
-// Logs in as a development identity through the picker page, as a person would.
-async function logIn(context, identity) {
-  const page = await context.newPage();
-  try {
-    const realm = identity.provider;
-    await page.goto(`${base}/auth/login/${realm}?return_to=/`);
-    const picker = new URL(page.url());
-    if (picker.pathname !== `/dev-idp/${realm}/authorize`) {
-      throw new Error(`/auth/login/${realm} led to ${picker.pathname}, not the picker page`);
-    }
-    const choice = page.locator(`a[href$="login_hint=${identity.login_hint}"]`);
-    await Promise.all([page.waitForURL(`${base}/`), choice.click()]);
-    const me = await context.request.get(`${base}/api/v1/me`);
-    if (me.status() !== 200) throw new Error(`after logging in, /api/v1/me answered ${me.status()}`);
-  } finally {
-    await page.close();
-  }
-}
+const identities = () => identitiesAt(base);
+const logIn = (context, identity) => logInAt(context, base, identity);
 
 // Chooses the language with the switch in the page header, as a person would.
 async function chooseLanguage(context, lang) {
@@ -287,7 +244,7 @@ async function sessions(browser, known) {
   return tasks;
 }
 
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+const browser = await launch();
 let checks = 0;
 try {
   const tasks = await sessions(browser, await identities());

@@ -4,7 +4,7 @@
 use crate::auth::dev_idp::{self, DevIdp, signing::SigningKey};
 use crate::auth::oidc::RelyingParty;
 use crate::blobs::BlobStore;
-use crate::config::Settings;
+use crate::config::{BlobBackend, Settings};
 use crate::crypto::lookup::LookupKey;
 use crate::crypto::master_keys::MasterKeyRing;
 use crate::http::metrics::Metrics;
@@ -52,12 +52,9 @@ impl Application {
             &settings.data_dir,
         )?;
         let db = connect_and_migrate(&settings).await?;
-        let blobs = BlobStore::open(&settings).await.with_context(|| {
-            format!(
-                "opening the blob store at {}",
-                settings.blob_dir().display()
-            )
-        })?;
+        let blobs = BlobStore::open(&settings)
+            .await
+            .with_context(|| format!("opening the blob store {}", blob_store_name(&settings)))?;
         if settings.dev.seed_demo {
             seed::ensure_demo(&db, clock.now())
                 .await
@@ -225,4 +222,38 @@ fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
         server = server.workers(settings.server.workers);
     }
     Ok(server.run())
+}
+
+/// Where the blobs live, for messages: the folder, or the S3 bucket and endpoint.
+fn blob_store_name(settings: &Settings) -> String {
+    match (&settings.blobs.backend, &settings.blobs.s3) {
+        (BlobBackend::S3, Some(s3)) => format!(
+            "s3://{} ({})",
+            s3.bucket,
+            s3.endpoint_url.as_deref().unwrap_or("the AWS endpoint for its region")
+        ),
+        (BlobBackend::S3, None) => "s3 (no [blobs.s3] section)".to_owned(),
+        (BlobBackend::Local, _) => format!("at {}", settings.blob_dir().display()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::blob_store_name;
+    use crate::config::{Profile, Settings};
+    use figment::providers::{Format, Toml};
+
+    fn settings(toml: &str) -> Settings {
+        Settings::load_with(Profile::Development, None, Toml::string(toml)).expect("settings load")
+    }
+
+    #[test]
+    fn the_blob_store_is_named_by_its_folder_or_its_bucket() {
+        let local = settings("data_dir = \"/srv/vejviser\"");
+        assert_eq!(blob_store_name(&local), "at /srv/vejviser/blobs");
+        let s3 = settings(
+            "[blobs]\nbackend = \"s3\"\n[blobs.s3]\nbucket = \"papirer\"\nregion = \"eu-north-1\"\nendpoint_url = \"http://127.0.0.1:9000\"",
+        );
+        assert_eq!(blob_store_name(&s3), "s3://papirer (http://127.0.0.1:9000)");
+    }
 }

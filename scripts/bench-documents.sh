@@ -73,6 +73,7 @@ mbps() { python3 -c "import sys; print(f'{$SIZE/1e6/float(sys.argv[1]):.0f}')" "
 kib_to_mib() { python3 -c "import sys; print(f'{int(sys.argv[1])/1024:.1f}')" "$1"; }
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 best() { printf '%s\n' "$@" | sort -g | head -n1; }   # the shortest time of the runs
+median() { python3 -c "import statistics,sys; print(statistics.median(map(float, sys.argv[1:])))" "$@"; }
 proc_kib() { # VmRSS or VmHWM of a process, in KiB, without forking (read in a loop)
     local k v _
     while read -r k v _; do [[ $k == "$2:" ]] && { echo "$v"; return; }; done <"/proc/$1/status"
@@ -124,7 +125,7 @@ shutdown_timeout_secs = 2
 max_upload_bytes = $((SIZE + 1024 * 1024 * 1024))
 EOF
 log "starting the service on $BASE"
-"$BIN" --config "$T/bench.toml" serve >"$T/service.log" 2>&1 &
+NO_COLOR=1 "$BIN" --config "$T/bench.toml" serve >"$T/service.log" 2>&1 &
 SERVICE_PID=$!
 for i in $(seq 600); do
     kill -0 "$SERVICE_PID" 2>/dev/null || die "the service exited at start"
@@ -286,7 +287,12 @@ DOWN_PEAK_KIB=$PEAK_KIB
 # --- the report --------------------------------------------------------------------------
 ratio() { python3 -c "print(f'{$2 / $1 * 100:.0f} %')"; }   # ratio T_SERVICE T_BASELINE: speed ratio
 verdict() { python3 -c "print('PASS' if $1 else 'FAIL')"; }
-runs_mbps() { local out=() s; for s in "$@"; do out+=("$(mbps "$s")"); done; local IFS=/; echo "${out[*]}"; }
+runs_mbps() { # "median M [run1/run2/...]" in MB/s
+    local out=() s
+    for s in "$@"; do out+=("$(mbps "$s")"); done
+    local IFS=/
+    echo "median $(mbps "$(median "$@")") [${out[*]}]"
+}
 growth_up=$(kib_to_mib $((UP_PEAK_KIB - BASELINE_KIB)))
 growth_down=$(kib_to_mib $((DOWN_PEAK_KIB - BASELINE_KIB)))
 bsu=$(best "${svc_up[@]}") bnu=$(best "${ngx_up[@]}") bdu=$(best "${dd_up[@]}")
@@ -294,15 +300,15 @@ bsd=$(best "${svc_down[@]}") bnd=$(best "${ngx_down[@]}")
 {
     echo "## Document benchmark: $MIB MiB on loopback ($(date -u +%Y-%m-%dT%H:%MZ))"
     echo
-    echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); $(curl --version | head -n1 | cut -d' ' -f1-2), $("$NGINX" -v 2>&1 | cut -d' ' -f3). MB = 10^6 bytes; throughput is the best of $RUNS runs (all runs in brackets)."
+    echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); $(curl --version | head -n1 | cut -d' ' -f1-2), $("$NGINX" -v 2>&1 | cut -d' ' -f3). MB = 10^6 bytes; throughput: the best of $RUNS runs (ratios use the best), then the median and every run in brackets."
     echo
     echo "| measurement | service | baseline | result | target |"
     echo "|---|---|---|---|---|"
     echo "| RSS growth, upload | $(kib_to_mib "$BASELINE_KIB") → peak $(kib_to_mib "$UP_PEAK_KIB") MiB: **+$growth_up MiB** | RSS after start + warm-up | $(verdict "$growth_up < $MEM_LIMIT_MIB") | < $MEM_LIMIT_MIB MiB |"
     echo "| RSS growth, download | $(kib_to_mib "$DOWN_START_KIB") at start → peak $(kib_to_mib "$DOWN_PEAK_KIB") MiB: **+$growth_down MiB** over the same baseline | $(kib_to_mib "$BASELINE_KIB") MiB | $(verdict "$growth_down < $MEM_LIMIT_MIB") | < $MEM_LIMIT_MIB MiB |"
-    echo "| download (decrypt + SHA-256 check) | **$(mbps "$bsd") MB/s** [$(runs_mbps "${svc_down[@]}")] | nginx sendfile: $(mbps "$bnd") MB/s [$(runs_mbps "${ngx_down[@]}")] | $(ratio "$bsd" "$bnd") of nginx, $(verdict "$bnd / $bsd >= 0.7") | ≥ 70 % |"
-    echo "| upload (multipart, SHA-256 + encrypt, fsync) | **$(mbps "$bsu") MB/s** [$(runs_mbps "${svc_up[@]}")] | nginx DAV PUT (temp file + rename, no fsync): $(mbps "$bnu") MB/s [$(runs_mbps "${ngx_up[@]}")] | $(ratio "$bsu" "$bnu") of nginx | — |"
-    echo "| upload vs a plain disk write | same | dd bs=1M conv=fsync: $(mbps "$bdu") MB/s [$(runs_mbps "${dd_up[@]}")] | $(ratio "$bsu" "$bdu") of dd | — |"
+    echo "| download (decrypt + SHA-256 check) | **$(mbps "$bsd") MB/s**, $(runs_mbps "${svc_down[@]}") | nginx sendfile: $(mbps "$bnd") MB/s, $(runs_mbps "${ngx_down[@]}") | $(ratio "$bsd" "$bnd") of nginx, $(verdict "$bnd / $bsd >= 0.7") | ≥ 70 % |"
+    echo "| upload (multipart, SHA-256 + encrypt, fsync) | **$(mbps "$bsu") MB/s**, $(runs_mbps "${svc_up[@]}") | nginx DAV PUT (temp file + rename, no fsync): $(mbps "$bnu") MB/s, $(runs_mbps "${ngx_up[@]}") | $(ratio "$bsu" "$bnu") of nginx | — |"
+    echo "| upload vs a plain disk write | (same runs) | dd bs=1M conv=fsync: $(mbps "$bdu") MB/s, $(runs_mbps "${dd_up[@]}") | $(ratio "$bsu" "$bdu") of dd | — |"
     echo "| ceiling: ring AES-256-GCM in memory, one core | ${CEILING_LINE#256 MiB: } | \`throughput\` test, 256 MiB in 1 MiB pieces | — | — |"
     echo
     echo "RSS: VmRSS sampled every 50 ms plus VmHWM (reset through /proc/PID/clear_refs before each phase); upload RSS at phase start $(kib_to_mib "$UP_START_KIB") MiB. Service: 1 × $MIB MiB document uploaded $RUNS times (each a new document), SHA-256 checked on upload and on one extra download."

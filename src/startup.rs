@@ -230,7 +230,9 @@ fn blob_store_name(settings: &Settings) -> String {
         (BlobBackend::S3, Some(s3)) => format!(
             "s3://{} ({})",
             s3.bucket,
-            s3.endpoint_url.as_deref().unwrap_or("the AWS endpoint for its region")
+            s3.endpoint_url
+                .as_deref()
+                .unwrap_or("the AWS endpoint for its region")
         ),
         (BlobBackend::S3, None) => "s3 (no [blobs.s3] section)".to_owned(),
         (BlobBackend::Local, _) => format!("at {}", settings.blob_dir().display()),

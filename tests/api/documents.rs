@@ -502,6 +502,78 @@ async fn the_policy_decides_every_read_and_write(backend: Backend, store: Store)
     );
 }
 
+/// Rewrites the only blob in the store with `change` applied to its bytes.
+async fn damage_the_blob(app: &TestApp, change: impl FnOnce(&mut Vec<u8>)) {
+    let keys = app.app.blobs.list("cases/").await.unwrap();
+    assert_eq!(keys.len(), 1);
+    let mut bytes = raw_blobs(app).await.remove(0);
+    change(&mut bytes);
+    let mut writer = app.app.blobs.writer(&keys[0].0).await.unwrap();
+    writer.write(&bytes).await.unwrap();
+    writer.commit().await.unwrap();
+}
+
+/// A download whose body stops short of its Content-Length: the client sees an error, never a
+/// complete-looking file.
+async fn assert_cut_off(team: &Team, path: &str, whole: usize) {
+    let response = team.young.get(team.app.url(path)).send().await.unwrap();
+    assert_eq!(
+        response.status(),
+        200,
+        "the headers went out before the check"
+    );
+    match response.bytes().await {
+        Err(_) => {}
+        Ok(body) => panic!(
+            "a damaged version was delivered as {} bytes (whole: {whole})",
+            body.len()
+        ),
+    }
+}
+
+/// A version whose stored hash or size no longer matches, or whose blob was altered, is cut off
+/// mid-response and never delivered whole; an intact one still downloads.
+async fn a_damaged_version_is_never_delivered_whole(backend: Backend, store: Store) {
+    let team = team(backend, store, "").await;
+    let bytes = pdf(5 * 65536 + 123);
+    let created = uploaded(
+        &team,
+        &team.professional,
+        form(bytes.clone(), "plan.pdf", "Plan"),
+    )
+    .await;
+    let path = format!(
+        "/api/v1/documents/{}/content",
+        created["id"].as_str().unwrap()
+    );
+    let db = team.app.app.db.pool();
+
+    sqlx::query("UPDATE document_versions SET sha256 = $1")
+        .bind("0".repeat(64))
+        .execute(db)
+        .await
+        .unwrap();
+    assert_cut_off(&team, &path, bytes.len()).await;
+    sqlx::query("UPDATE document_versions SET sha256 = $1")
+        .bind(created["sha256"].as_str().unwrap())
+        .execute(db)
+        .await
+        .unwrap();
+    let (status, _, intact) = download(&team, &team.young, &path).await;
+    assert!(
+        status == 200 && intact == bytes,
+        "restored, it downloads whole"
+    );
+
+    // One flipped bit in the middle of the blob: that chunk fails to authenticate.
+    damage_the_blob(&team.app, |blob| {
+        let middle = blob.len() / 2;
+        blob[middle] ^= 0x01;
+    })
+    .await;
+    assert_cut_off(&team, &path, bytes.len()).await;
+}
+
 macro_rules! on_both_databases_and_stores {
     ($($test:ident),+ $(,)?) => {
         $(
@@ -535,6 +607,7 @@ macro_rules! on_both_databases_and_stores {
 
 on_both_databases_and_stores!(
     round_trips,
+    a_damaged_version_is_never_delivered_whole,
     versions_need_if_match,
     limits_and_names,
     the_policy_decides_every_read_and_write,

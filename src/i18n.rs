@@ -53,6 +53,17 @@ impl Catalogue {
     }
 }
 
+/// Messages from domain types are fragments ("a name cannot be empty"); shown alone they are
+/// sentences: a capital first letter and a full stop.
+pub fn sentence(fragment: &str) -> String {
+    let fragment = fragment.trim().trim_end_matches('.');
+    let mut chars = fragment.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => String::new(),
+    }
+}
+
 static DANISH: LazyLock<Catalogue> =
     LazyLock::new(|| Catalogue::parse(include_str!("../i18n/da.toml")));
 static ENGLISH: LazyLock<Catalogue> =
@@ -69,6 +80,19 @@ pub fn catalogue(lang: Lang) -> &'static Catalogue {
 mod tests {
     use super::*;
     use std::collections::BTreeSet;
+
+    #[test]
+    fn fragments_become_sentences() {
+        assert_eq!(
+            sentence("et navn kan ikke være tomt"),
+            "Et navn kan ikke være tomt."
+        );
+        assert_eq!(
+            sentence("ølgaard er allerede med."),
+            "Ølgaard er allerede med."
+        );
+        assert_eq!(sentence("  "), "");
+    }
 
     fn keys(lang: Lang) -> BTreeSet<&'static str> {
         catalogue(lang)

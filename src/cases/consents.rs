@@ -28,6 +28,7 @@ fn check(state: &AppState, input: &ConsentInput) -> CaseResult<()> {
         return Err(CaseError::invalid(
             "scope",
             "name at least one department the consent covers",
+            "vælg mindst én forvaltning, samtykket gælder",
         ));
     }
     let today = age::copenhagen_date(state.clock.now());
@@ -35,6 +36,7 @@ fn check(state: &AppState, input: &ConsentInput) -> CaseResult<()> {
         return Err(CaseError::invalid(
             "valid_until",
             "the end date has already passed",
+            "slutdatoen er allerede passeret",
         ));
     }
     Ok(())
@@ -88,6 +90,7 @@ pub async fn record_paper(
         return Err(CaseError::invalid(
             "signed_on",
             "the declaration cannot be signed in the future",
+            "erklæringen kan ikke være underskrevet i fremtiden",
         ));
     }
     let giver = case
@@ -95,7 +98,11 @@ pub async fn record_paper(
         .iter()
         .find(|p| p.fact.id == input.given_by)
         .ok_or_else(|| {
-            CaseError::invalid("given_by_participant_id", "no such participant in the case")
+            CaseError::invalid(
+                "given_by_participant_id",
+                "no such participant in the case",
+                "personen er ikke med på sagen",
+            )
         })?;
     let minor = age::is_minor(case.row.young_person_birth_date, today);
     let giver_kind = match giver.fact.role {
@@ -107,6 +114,7 @@ pub async fn record_paper(
             return Err(CaseError::invalid(
                 "given_by_participant_id",
                 "only the young person, or a custody holder while the young person is under 18, consents",
+                "kun den unge, eller en med forældremyndighed mens den unge er under 18, giver samtykke",
             ));
         }
     };
@@ -134,7 +142,13 @@ pub async fn record_paper(
 /// the same case, not deleted.
 async fn evidence_of(state: &AppState, case_id: CaseId, raw: &str) -> CaseResult<DocumentId> {
     const FIELD: &str = "evidence_document_id";
-    let wrong = || CaseError::invalid(FIELD, "name a consent declaration document of this case");
+    let wrong = || {
+        CaseError::invalid(
+            FIELD,
+            "name a consent declaration document of this case",
+            "vælg en samtykkeerklæring fra denne sag",
+        )
+    };
     let id = DocumentId::parse(raw).map_err(|_| wrong())?;
     match crate::store::documents::find(&state.db, id).await {
         Ok(doc) if doc.case_id == case_id && !doc.deleted && doc.kind == "consent_declaration" => {

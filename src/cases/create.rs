@@ -33,14 +33,16 @@ pub async fn create(state: &AppState, actor: &Actor, input: CaseInput<'_>) -> Ca
     let ActorKind::Staff { municipality, .. } = actor.kind else {
         return Err(CaseError::Denied(policy::Reason::StaffOnly));
     };
-    let cpr = Cpr::parse(input.cpr).map_err(|e| CaseError::invalid("young_person.cpr", e))?;
-    let name =
-        PersonName::parse(input.name).map_err(|e| CaseError::invalid("young_person.name", e))?;
+    let cpr = Cpr::parse(input.cpr)
+        .map_err(|e| CaseError::invalid("young_person.cpr", &e, e.danish()))?;
+    let name = PersonName::parse(input.name)
+        .map_err(|e| CaseError::invalid("young_person.name", &e, e.danish()))?;
     let placement = input.placement.map(str::trim).filter(|p| !p.is_empty());
     if placement.is_some_and(|p| p.chars().count() > 200 || p.chars().any(char::is_control)) {
         return Err(CaseError::invalid(
             "placement",
             "at most 200 characters, no control characters",
+            "anbringelsesstedet kan højst have 200 tegn og ingen kontroltegn",
         ));
     }
     let cpr_hash = state.lookup.hash(CASE_CPR_PURPOSE, &cpr.compact());
@@ -48,8 +50,9 @@ pub async fn create(state: &AppState, actor: &Actor, input: CaseInput<'_>) -> Ca
         .await?
         .is_empty()
     {
-        return Err(CaseError::Conflict(
-            "This municipality already has a case for this young person.".into(),
+        return Err(CaseError::conflict(
+            "This municipality already has a case for this young person.",
+            "Kommunen har allerede en sag for den unge.",
         ));
     }
     let cpr_sealed = seal::seal(
@@ -81,9 +84,11 @@ pub async fn hand_over(
 ) -> CaseResult<()> {
     let case = authorize(state, actor, Action::HandOverCoordinator, id).await?;
     let target = accounts::find(&state.db, to).await.map_err(|e| match e {
-        crate::store::StoreError::NotFound => {
-            CaseError::invalid("account_id", "no such staff member")
-        }
+        crate::store::StoreError::NotFound => CaseError::invalid(
+            "account_id",
+            "no such staff member",
+            "medarbejderen findes ikke",
+        ),
         other => other.into(),
     })?;
     if target.kind != AccountKind::Staff
@@ -93,6 +98,7 @@ pub async fn hand_over(
         return Err(CaseError::invalid(
             "account_id",
             "the new coordinator must be active staff of the same municipality",
+            "den nye koordinator skal være aktiv medarbejder i samme kommune",
         ));
     }
     cases::set_coordinator(&state.db, id, to).await?;

@@ -25,9 +25,11 @@ pub enum CaseError {
     Invalid {
         field: &'static str,
         message: String,
+        /// The same in Danish: the pages speak Danish first.
+        danish: String,
     },
-    #[error("{0}")]
-    Conflict(String),
+    #[error("{message}")]
+    Conflict { message: String, danish: String },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("{0}")]
@@ -35,10 +37,20 @@ pub enum CaseError {
 }
 
 impl CaseError {
-    pub fn invalid(field: &'static str, message: impl ToString) -> Self {
+    /// A change that clashes with what is already there, in English and Danish.
+    pub fn conflict(english: impl ToString, danish: impl ToString) -> Self {
+        Self::Conflict {
+            message: english.to_string(),
+            danish: danish.to_string(),
+        }
+    }
+
+    /// A field that cannot be taken as it is, said in English (the API's `detail`) and Danish.
+    pub fn invalid(field: &'static str, english: impl ToString, danish: impl ToString) -> Self {
         Self::Invalid {
             field,
-            message: message.to_string(),
+            message: english.to_string(),
+            danish: danish.to_string(),
         }
     }
 }

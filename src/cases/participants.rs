@@ -48,6 +48,7 @@ pub async fn add(
         return Err(CaseError::invalid(
             "has_custody",
             "only a parent has custody",
+            "kun en forælder kan have forældremyndighed",
         ));
     }
     match input.role {
@@ -56,6 +57,7 @@ pub async fn add(
                 CaseError::invalid(
                     "account_id",
                     "a professional is added by their staff account",
+                    "en fagperson tilføjes med sin medarbejderkonto",
                 )
             })?;
             let staff = match accounts::find(&state.db, id).await {
@@ -70,13 +72,15 @@ pub async fn add(
                     return Err(CaseError::invalid(
                         "account_id",
                         "no active staff member of this municipality has that id",
+                        "ingen aktiv medarbejder i kommunen har det id",
                     ));
                 }
                 Err(other) => return Err(other.into()),
             };
             if staff.id == case.row.coordinator_id {
-                return Err(CaseError::Conflict(
-                    "The coordinator already has every access to the case.".into(),
+                return Err(CaseError::conflict(
+                    "The coordinator already has every access to the case.",
+                    "Koordinatoren har allerede al adgang til sagen.",
                 ));
             }
             let own_department = accounts::find_staff_department(&state.db, staff.id).await?;
@@ -88,46 +92,57 @@ pub async fn add(
                 return Err(CaseError::invalid(
                     "account_id",
                     "citizens are added by CPR number and name",
+                    "borgere tilføjes med CPR-nummer og navn",
                 ));
             }
             if input.department.is_some() {
                 return Err(CaseError::invalid(
                     "department",
                     "only professionals have a department",
+                    "kun fagpersoner hører til en forvaltning",
                 ));
             }
-            let cpr =
-                Cpr::parse(input.cpr.ok_or_else(|| {
-                    CaseError::invalid("cpr", "a citizen is added by CPR number")
-                })?)
-                .map_err(|e| CaseError::invalid("cpr", e))?;
+            let cpr = Cpr::parse(input.cpr.ok_or_else(|| {
+                CaseError::invalid(
+                    "cpr",
+                    "a citizen is added by CPR number",
+                    "en borger tilføjes med CPR-nummer",
+                )
+            })?)
+            .map_err(|e| CaseError::invalid("cpr", &e, e.danish()))?;
             let name = PersonName::parse(input.name.unwrap_or_default())
-                .map_err(|e| CaseError::invalid("name", e))?;
+                .map_err(|e| CaseError::invalid("name", &e, e.danish()))?;
             let email = input
                 .email
                 .filter(|e| !e.trim().is_empty())
                 .map(Email::parse)
                 .transpose()
-                .map_err(|e| CaseError::invalid("email", e))?;
+                .map_err(|e| CaseError::invalid("email", &e, e.danish()))?;
             let cpr_hash = state.lookup.hash(CASE_CPR_PURPOSE, &cpr.compact());
             let is_the_young_person = cpr_hash == case.row.young_person_cpr_hash;
             if (input.role == Role::YoungPerson) != is_the_young_person {
-                return Err(CaseError::invalid(
-                    "cpr",
-                    if is_the_young_person {
-                        "this is the young person's CPR number: add them as young_person"
-                    } else {
-                        "this is not the young person's CPR number"
-                    },
-                ));
+                return Err(if is_the_young_person {
+                    CaseError::invalid(
+                        "cpr",
+                        "this is the young person's CPR number: add them as young_person",
+                        "det er den unges CPR-nummer: tilføj personen som den unge",
+                    )
+                } else {
+                    CaseError::invalid(
+                        "cpr",
+                        "this is not the young person's CPR number",
+                        "det er ikke den unges CPR-nummer",
+                    )
+                });
             }
             if case
                 .participants
                 .iter()
                 .any(|p| p.invited_cpr_hash.as_deref() == Some(cpr_hash.as_str()))
             {
-                return Err(CaseError::Conflict(
-                    "This person already takes part in the case.".into(),
+                return Err(CaseError::conflict(
+                    "This person already takes part in the case.",
+                    "Personen er allerede med på sagen.",
                 ));
             }
             new.account = accounts::find_citizen_by_cpr_hash(&state.db, &cpr_hash)
@@ -145,8 +160,9 @@ pub async fn add(
             .iter()
             .any(|p| p.fact.account == new.account)
     {
-        return Err(CaseError::Conflict(
-            "This person already takes part in the case.".into(),
+        return Err(CaseError::conflict(
+            "This person already takes part in the case.",
+            "Personen er allerede med på sagen.",
         ));
     }
     let id = participants::insert(&state.db, &new, state.clock.now()).await?;
@@ -202,6 +218,7 @@ pub async fn grant_parent_access(
         return Err(CaseError::invalid(
             "participant_id",
             "access can be granted again to a parent only",
+            "kun en forælder kan få adgang igen",
         ));
     }
     let today = crate::policy::age::copenhagen_date(state.clock.now());

@@ -52,6 +52,7 @@ pub async fn set_flags(
         return Err(CaseError::invalid(
             "account_id",
             "an admin cannot deactivate or demote themselves",
+            "en administrator kan ikke deaktivere sig selv eller fjerne sin egen administratorrolle",
         ));
     }
     accounts::set_staff_flags(&state.db, account.id, is_active, is_admin).await?;

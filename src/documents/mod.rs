@@ -41,8 +41,8 @@ pub enum DocumentError {
 }
 
 impl DocumentError {
-    pub fn invalid(field: &'static str, message: impl ToString) -> Self {
-        Self::Case(CaseError::invalid(field, message))
+    pub fn invalid(field: &'static str, english: impl ToString, danish: impl ToString) -> Self {
+        Self::Case(CaseError::invalid(field, english, danish))
     }
 }
 
@@ -64,7 +64,11 @@ pub const MAX_NOTE_CHARS: usize = 2000;
 
 pub fn check_kind(kind: &str) -> DocumentResult<&'static str> {
     KINDS.iter().find(|k| **k == kind).copied().ok_or_else(|| {
-        DocumentError::invalid("kind", format!("choose one of {}", KINDS.join(", ")))
+        DocumentError::invalid(
+            "kind",
+            format!("choose one of {}", KINDS.join(", ")),
+            "vælg en af dokumenttyperne",
+        )
     })
 }
 
@@ -72,18 +76,24 @@ pub fn check_kind(kind: &str) -> DocumentResult<&'static str> {
 pub fn check_title(title: &str) -> DocumentResult<String> {
     let title = title.trim();
     if title.is_empty() {
-        return Err(DocumentError::invalid("title", "give the document a title"));
+        return Err(DocumentError::invalid(
+            "title",
+            "give the document a title",
+            "giv dokumentet en titel",
+        ));
     }
     if title.chars().count() > MAX_TITLE_CHARS {
         return Err(DocumentError::invalid(
             "title",
             format!("at most {MAX_TITLE_CHARS} characters"),
+            format!("titlen kan højst have {MAX_TITLE_CHARS} tegn"),
         ));
     }
     if title.chars().any(char::is_control) {
         return Err(DocumentError::invalid(
             "title",
             "no control characters or line breaks",
+            "titlen kan ikke indeholde kontroltegn eller linjeskift",
         ));
     }
     Ok(title.to_owned())
@@ -97,13 +107,18 @@ pub fn check_note(note: Option<&str>) -> DocumentResult<Option<String>> {
         return Err(DocumentError::invalid(
             "note",
             format!("at most {MAX_NOTE_CHARS} characters"),
+            format!("noten kan højst have {MAX_NOTE_CHARS} tegn"),
         ));
     }
     if note
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
     {
-        return Err(DocumentError::invalid("note", "no control characters"));
+        return Err(DocumentError::invalid(
+            "note",
+            "no control characters",
+            "noten kan ikke indeholde kontroltegn",
+        ));
     }
     Ok(Some(note.to_owned()))
 }

@@ -196,7 +196,11 @@ pub fn parse_if_match(header: Option<&str>) -> DocumentResult<i64> {
         .ok()
         .filter(|n| *n >= 1)
         .ok_or_else(|| {
-            DocumentError::invalid("If-Match", "name the version it is based on, like \"1\"")
+            DocumentError::invalid(
+                "If-Match",
+                "name the version it is based on, like \"1\"",
+                "angiv den version, ændringen bygger på",
+            )
         })
 }
 

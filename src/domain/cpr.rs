@@ -20,6 +20,16 @@ pub enum CprError {
     Date,
 }
 
+impl CprError {
+    /// The same in Danish, for the pages.
+    pub fn danish(&self) -> &'static str {
+        match self {
+            Self::Format => "et CPR-nummer har 10 cifre, skrevet DDMMÅÅSSSS eller DDMMÅÅ-SSSS",
+            Self::Date => "de første seks cifre i CPR-nummeret er ikke en rigtig dato",
+        }
+    }
+}
+
 impl Cpr {
     pub fn parse(raw: &str) -> Result<Self, CprError> {
         let compact: String = raw.trim().chars().filter(|c| *c != '-').collect();

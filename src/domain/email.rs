@@ -12,6 +12,13 @@ pub struct InvalidEmail(String);
 
 const MAX_LEN: usize = 254;
 
+impl InvalidEmail {
+    /// The same in Danish, for the pages.
+    pub fn danish(&self) -> String {
+        format!("'{}' er ikke en e-mailadresse som navn@kommune.dk", self.0)
+    }
+}
+
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, InvalidEmail> {
         let trimmed = raw.trim();

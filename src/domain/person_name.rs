@@ -17,6 +17,17 @@ pub enum InvalidName {
 
 const MAX_CHARS: usize = 200;
 
+impl InvalidName {
+    /// The same in Danish, for the pages.
+    pub fn danish(&self) -> String {
+        match self {
+            Self::Empty => "et navn kan ikke være tomt".to_owned(),
+            Self::TooLong => format!("et navn kan højst have {MAX_CHARS} tegn"),
+            Self::Control => "et navn kan ikke indeholde kontroltegn".to_owned(),
+        }
+    }
+}
+
 impl PersonName {
     pub fn parse(raw: &str) -> Result<Self, InvalidName> {
         let name = raw.trim();

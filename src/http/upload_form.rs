@@ -41,17 +41,23 @@ async fn read_text(mut field: Field, name: &'static str) -> DocumentResult<Strin
     while let Some(piece) = field.next().await {
         let piece = piece.map_err(|e| DocumentError::Interrupted(e.to_string()))?;
         if bytes.len() + piece.len() > MAX_TEXT_FIELD {
-            return Err(DocumentError::invalid(name, "too long"));
+            return Err(DocumentError::invalid(
+                name,
+                "too long",
+                "feltet er for langt",
+            ));
         }
         bytes.extend_from_slice(&piece);
     }
-    String::from_utf8(bytes).map_err(|_| DocumentError::invalid(name, "must be UTF-8 text"))
+    String::from_utf8(bytes)
+        .map_err(|_| DocumentError::invalid(name, "must be UTF-8 text", "feltet skal være tekst"))
 }
 
 fn stale_form() -> DocumentError {
     DocumentError::invalid(
         "csrf_token",
         "the form was out of date: reload the page and try again",
+        "formularen var forældet: genindlæs siden, og prøv igen",
     )
 }
 
@@ -97,11 +103,23 @@ async fn read_fields(
                     .to_owned();
                 *stored = Some(upload::receive(state, case, case_key, field).await?);
             }
-            "file" => return Err(DocumentError::invalid("file", "send one file per upload")),
+            "file" => {
+                return Err(DocumentError::invalid(
+                    "file",
+                    "send one file per upload",
+                    "send én fil ad gangen",
+                ));
+            }
             "title" => form.title = Some(read_text(field, "title").await?),
             "kind" => form.kind = Some(read_text(field, "kind").await?),
             "note" => form.note = Some(read_text(field, "note").await?),
-            _ => return Err(DocumentError::invalid("form", "unknown field")),
+            _ => {
+                return Err(DocumentError::invalid(
+                    "form",
+                    "unknown field",
+                    "formularen har et ukendt felt",
+                ));
+            }
         }
     }
     Ok(())
@@ -128,7 +146,11 @@ async fn receive(
             Err(e)
         }
         (Err(e), None) => Err(e),
-        (Ok(()), None) => Err(DocumentError::invalid("file", "choose a file to upload")),
+        (Ok(()), None) => Err(DocumentError::invalid(
+            "file",
+            "choose a file to upload",
+            "vælg en fil at uploade",
+        )),
     }
 }
 
@@ -171,6 +193,7 @@ pub async fn new_version(
         return Err(DocumentError::invalid(
             "form",
             "a new version takes a file and a note only",
+            "en ny version består kun af en fil og en note",
         ));
     }
     let note = form.note.as_deref();

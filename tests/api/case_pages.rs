@@ -107,3 +107,64 @@ async fn strangers_get_the_not_found_page_and_the_anonymous_the_front_page() {
     assert_eq!(response.status(), 303);
     assert_eq!(response.headers()["location"], "/");
 }
+
+/// A form with a wrong field answers with a page that says what is wrong in the reader's
+/// language, and the API's problem carries the Danish sentence beside the English one.
+#[tokio::test]
+async fn a_wrong_field_is_explained_in_danish_and_english() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let coordinator = logged_in(&app, "coordinator").await;
+    let case = create_case(&app, &coordinator, "young19").await;
+    let case_path = format!("/cases/{case}");
+    let bad_cpr = |token: String| {
+        let (coordinator, url) = (&coordinator, app.url(&format!("{case_path}/participants")));
+        async move {
+            let response = coordinator
+                .post(url)
+                .header("accept", "text/html")
+                .form(&[
+                    ("csrf_token", token.as_str()),
+                    ("role", "parent"),
+                    ("cpr", "12345"),
+                    ("name", "Ida Ølgaard"),
+                ])
+                .send()
+                .await
+                .unwrap();
+            (response.status().as_u16(), response.text().await.unwrap())
+        }
+    };
+    let (_, html) = page(&app, &coordinator, &case_path).await;
+    let (status, html) = bad_cpr(csrf_of(&html)).await;
+    assert_eq!(status, 422);
+    assert!(
+        html.contains("Et CPR-nummer har 10 cifre, skrevet DDMMÅÅSSSS eller DDMMÅÅ-SSSS."),
+        "{html}"
+    );
+
+    page(&app, &coordinator, "/lang/en?return_to=/").await;
+    let (_, html) = page(&app, &coordinator, &case_path).await;
+    let (status, html) = bad_cpr(csrf_of(&html)).await;
+    assert_eq!(status, 422);
+    assert!(
+        html.contains("A CPR number has 10 digits, written DDMMYYSSSS or DDMMYY-SSSS."),
+        "{html}"
+    );
+
+    let problem = crate::helpers::assert_problem(
+        post(
+            &app,
+            &coordinator,
+            &format!("/api/v1/cases/{case}/participants"),
+            serde_json::json!({"role": "parent", "access": "read", "cpr": "12345", "name": "Ida Ølgaard"}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(problem["field"], "cpr");
+    assert_eq!(
+        problem["detail_da"],
+        "Et CPR-nummer har 10 cifre, skrevet DDMMÅÅSSSS eller DDMMÅÅ-SSSS."
+    );
+}

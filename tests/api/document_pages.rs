@@ -175,7 +175,7 @@ async fn page_uploads_without_the_token_first_or_of_a_wrong_type_are_refused_and
     let (status, html) = post_form(&team, &team.coordinator, &path, no_token).await;
     assert_eq!(status, 422);
     assert!(
-        html.contains("reload the page") || html.contains("csrf_token"),
+        html.contains("Formularen var forældet: genindlæs siden, og prøv igen."),
         "{html}"
     );
 

@@ -3,6 +3,7 @@
 
 use crate::cases::CaseError;
 use crate::http::problem::Problem;
+use crate::i18n::sentence;
 use actix_web::http::StatusCode;
 
 impl From<CaseError> for Problem {
@@ -19,14 +20,21 @@ impl From<CaseError> for Problem {
             )
             .with("reason", reason.code())
             .with("detail_da", reason.danish()),
-            CaseError::Invalid { field, message } => Problem::new(
+            CaseError::Invalid {
+                field,
+                message,
+                danish,
+            } => Problem::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid-field",
                 "Invalid field",
                 format!("{field}: {}", sentence(&message)),
             )
-            .with("field", field),
-            CaseError::Conflict(message) => Problem::conflict(message),
+            .with("field", field)
+            .with("detail_da", sentence(&danish)),
+            CaseError::Conflict { message, danish } => {
+                Problem::conflict(message).with("detail_da", danish)
+            }
             CaseError::Store(e) => e.into(),
             CaseError::Internal(reason) => {
                 tracing::error!(reason, "case service failed");
@@ -34,10 +42,4 @@ impl From<CaseError> for Problem {
             }
         }
     }
-}
-
-/// Messages from domain types are fragments; a problem's detail is a sentence.
-fn sentence(message: &str) -> String {
-    let message = message.trim_end_matches('.');
-    format!("{message}.")
 }

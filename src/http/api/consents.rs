@@ -53,6 +53,7 @@ pub async fn give(
                 Problem::from(crate::cases::CaseError::invalid(
                     "signed_on",
                     "a paper consent needs the day it was signed",
+                    "et papirsamtykke skal have datoen for underskriften",
                 ))
             })?;
             let input = PaperConsentInput {

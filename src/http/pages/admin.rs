@@ -96,7 +96,13 @@ pub async fn change_staff(
             Some("activate") => (Some(true), None),
             Some("grant_admin") => (None, Some(true)),
             Some("revoke_admin") => (None, Some(false)),
-            _ => return Err(CaseError::invalid("change", "choose what to change")),
+            _ => {
+                return Err(CaseError::invalid(
+                    "change",
+                    "choose what to change",
+                    "vælg, hvad der skal ændres",
+                ));
+            }
         };
         let actor = actor_of(&who);
         staff::set_flags(

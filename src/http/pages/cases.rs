@@ -339,7 +339,7 @@ pub async fn add_participant(
     on_case(&req, who, form, path, |case| async move {
         let role: Role =
             serde_json::from_value(serde_json::json!(field(form, "role").unwrap_or_default()))
-                .map_err(|_| CaseError::invalid("role", "choose a role"))?;
+                .map_err(|_| CaseError::invalid("role", "choose a role", "vælg en rolle"))?;
         let access = if field(form, "access") == Some("write") {
             Access::Write
         } else {
@@ -348,7 +348,9 @@ pub async fn add_participant(
         let account_id = field(form, "account_id")
             .map(AccountId::parse)
             .transpose()
-            .map_err(|_| CaseError::invalid("account_id", "choose a staff member"))?;
+            .map_err(|_| {
+                CaseError::invalid("account_id", "choose a staff member", "vælg en medarbejder")
+            })?;
         let input = ParticipantInput {
             role,
             access,
@@ -398,10 +400,18 @@ pub async fn give_consent(
         match field(form, "given_by_participant_id") {
             Some(given_by) => {
                 let given_by = ParticipantId::parse(given_by).map_err(|_| {
-                    CaseError::invalid("given_by_participant_id", "choose who signed")
+                    CaseError::invalid(
+                        "given_by_participant_id",
+                        "choose who signed",
+                        "vælg, hvem der har underskrevet",
+                    )
                 })?;
                 let signed_on = date(form, "signed_on")?.ok_or_else(|| {
-                    CaseError::invalid("signed_on", "the day the declaration was signed")
+                    CaseError::invalid(
+                        "signed_on",
+                        "the day the declaration was signed",
+                        "skriv datoen for underskriften",
+                    )
                 })?;
                 let input = PaperConsentInput {
                     given_by,

@@ -8,6 +8,7 @@ use crate::auth::tokens::same_secret;
 use crate::cases::CaseError;
 use crate::domain::department::Department;
 use crate::domain::ids::CaseId;
+use crate::i18n::sentence;
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -32,7 +33,13 @@ pub(super) fn date(form: &[(String, String)], name: &str) -> Result<Option<time:
     field(form, name)
         .map(|d| time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]")))
         .transpose()
-        .map_err(|_| CaseError::invalid("date", "write the date as YYYY-MM-DD"))
+        .map_err(|_| {
+            CaseError::invalid(
+                "date",
+                "write the date as YYYY-MM-DD",
+                "skriv datoen som ÅÅÅÅ-MM-DD",
+            )
+        })
 }
 
 /// Not logged in: to the front page. Otherwise the page, or a page saying what went wrong.
@@ -50,16 +57,31 @@ pub(super) fn answer(req: &HttpRequest, result: Result<HttpResponse, CaseError>)
             };
             notice_text(req, StatusCode::FORBIDDEN, text)
         }
-        Err(CaseError::Invalid { field, message }) => notice_text(
+        Err(CaseError::Invalid {
+            message, danish, ..
+        }) => notice_text(
             req,
             StatusCode::UNPROCESSABLE_ENTITY,
-            &format!("{field}: {message}"),
+            &sentence(in_language(req, &message, &danish)),
         ),
-        Err(CaseError::Conflict(message)) => notice_text(req, StatusCode::CONFLICT, &message),
+        Err(CaseError::Conflict { message, danish }) => notice_text(
+            req,
+            StatusCode::CONFLICT,
+            &sentence(in_language(req, &message, &danish)),
+        ),
         Err(other) => {
             tracing::error!(error = %other, "case page failed");
             super::notice::notice(req, StatusCode::INTERNAL_SERVER_ERROR, "error")
         }
+    }
+}
+
+/// The reader's language's text of a message said in both.
+fn in_language<'a>(req: &HttpRequest, english: &'a str, danish: &'a str) -> &'a str {
+    if Chrome::for_request(req).lang == "en" {
+        english
+    } else {
+        danish
     }
 }
 
@@ -75,6 +97,7 @@ pub(super) fn check_csrf(who: &Authenticated, form: &[(String, String)]) -> Resu
         _ => Err(CaseError::invalid(
             "csrf_token",
             "the form was out of date: reload the page and try again",
+            "formularen var forældet: genindlæs siden, og prøv igen",
         )),
     }
 }

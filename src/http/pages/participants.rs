@@ -96,7 +96,13 @@ pub async fn change_access(
         let access = match field(form, "access") {
             Some("read") => Access::Read,
             Some("write") => Access::Write,
-            _ => return Err(CaseError::invalid("access", "choose read or write")),
+            _ => {
+                return Err(CaseError::invalid(
+                    "access",
+                    "choose read or write",
+                    "vælg læse- eller skriveadgang",
+                ));
+            }
         };
         let id = participant_id(&path.1)?;
         participants::set_access(state, &actor_of(who), case, id, access).await
@@ -130,7 +136,9 @@ pub async fn hand_over(
     on_case(&req, who, form, &path, |case| async move {
         let to = field(form, "account_id")
             .and_then(|id| AccountId::parse(id).ok())
-            .ok_or_else(|| CaseError::invalid("account_id", "choose a staff member"))?;
+            .ok_or_else(|| {
+                CaseError::invalid("account_id", "choose a staff member", "vælg en medarbejder")
+            })?;
         create::hand_over(state, &actor_of(who), case, to).await
     })
     .await

@@ -206,7 +206,8 @@ fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .app_data(web::PathConfig::default().error_handler(problem::path_error))
             .wrap(
                 ErrorHandlers::new()
-                    .handler(StatusCode::METHOD_NOT_ALLOWED, routes::method_not_allowed),
+                    .handler(StatusCode::METHOD_NOT_ALLOWED, routes::method_not_allowed)
+                    .handler(StatusCode::UNAUTHORIZED, routes::unauthenticated),
             )
             .wrap(from_fn(crate::auth::csrf::refuse_cross_site))
             .wrap(from_fn(record_metrics))

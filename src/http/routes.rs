@@ -156,6 +156,24 @@ fn wants_html(req: &HttpRequest) -> bool {
             .is_some_and(|accept| accept.contains("text/html"))
 }
 
+/// No session (it expired, or the person logged out in another tab): a browser gets a page that
+/// says so and leads to the front page to log in again; the API keeps its problem+json.
+pub fn unauthenticated<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem = res
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .is_some_and(|t| t.as_bytes().starts_with(b"application/problem+json"));
+    // A page that answers 401 itself (a wrong password) keeps its own words.
+    if !is_problem || !wants_html(res.request()) {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let (req, _) = res.into_parts();
+    let page = notice::notice(&req, StatusCode::UNAUTHORIZED, "session_ended");
+    let response: ServiceResponse<EitherBody<B>> =
+        ServiceResponse::new(req, page).map_into_right_body();
+    Ok(ErrorHandlerResponse::Response(response))
+}
+
 /// A route exists but not for this method: 405 as problem+json, keeping the `Allow` header.
 pub fn method_not_allowed<B>(
     res: ServiceResponse<B>,

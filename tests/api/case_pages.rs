@@ -168,3 +168,61 @@ async fn a_wrong_field_is_explained_in_danish_and_english() {
         "Et CPR-nummer har 10 cifre, skrevet DDMMÅÅSSSS eller DDMMÅÅ-SSSS."
     );
 }
+
+/// A form posted after the session ended gets a page saying so (nothing is saved); the API keeps
+/// its problem+json, and a page that answers 401 itself (a wrong password) keeps its own text.
+#[tokio::test]
+async fn a_form_posted_without_a_session_gets_a_page_to_log_in_again() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let coordinator = logged_in(&app, "coordinator").await;
+    let case = create_case(&app, &coordinator, "young19").await;
+    let stranger = reqwest::Client::new();
+    let response = stranger
+        .post(app.url(&format!("/cases/{case}/participants")))
+        .header("accept", "text/html,application/xhtml+xml")
+        .form(&[("csrf_token", "x"), ("role", "parent")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("Du er ikke logget ind") && html.contains("Log ind igen fra forsiden"),
+        "{html}"
+    );
+
+    let api = stranger
+        .get(app.url("/api/v1/me"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), 401);
+    assert_eq!(api.headers()["content-type"], "application/problem+json");
+
+    let wrong = stranger
+        .post(app.url("/auth/password"))
+        .header("accept", "text/html")
+        .form(&[
+            ("email", "nobody@demo-kommune.example"),
+            ("password", "forkert"),
+            ("code", "000000"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    assert!(
+        !wrong
+            .text()
+            .await
+            .unwrap()
+            .contains("Du er ikke logget ind")
+    );
+}

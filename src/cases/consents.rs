@@ -28,7 +28,7 @@ fn check(state: &AppState, input: &ConsentInput) -> CaseResult<()> {
         return Err(CaseError::invalid(
             "scope",
             "name at least one department the consent covers",
-            "vælg mindst én forvaltning, samtykket gælder",
+            "vælg mindst én forvaltning, som samtykket gælder for",
         ));
     }
     let today = age::copenhagen_date(state.clock.now());
@@ -114,7 +114,7 @@ pub async fn record_paper(
             return Err(CaseError::invalid(
                 "given_by_participant_id",
                 "only the young person, or a custody holder while the young person is under 18, consents",
-                "kun den unge, eller en med forældremyndighed mens den unge er under 18, giver samtykke",
+                "kun den unge – eller en forældremyndighedsindehaver, mens den unge er under 18 – kan give samtykke",
             ));
         }
     };

@@ -41,7 +41,7 @@ pub async fn create(state: &AppState, actor: &Actor, input: CaseInput<'_>) -> Ca
     if placement.is_some_and(|p| p.chars().count() > 200 || p.chars().any(char::is_control)) {
         return Err(CaseError::invalid(
             "placement",
-            "at most 200 characters, no control characters",
+            "the placement can be at most 200 characters, without control characters",
             "anbringelsesstedet kan højst have 200 tegn og ingen kontroltegn",
         ));
     }

@@ -27,10 +27,9 @@ pub struct Expected {
     pub sha256: String,
 }
 
-/// Pieces read ahead of decryption, and decrypted pieces waiting to be hashed. Bounded, so a
-/// download holds a few hundred KiB whatever the file's size.
+/// Pieces read ahead of decryption (of up to 256 KiB each). With the piece being hashed and the
+/// piece held back, a download holds about 1.5 MiB whatever the file's size.
 const READ_AHEAD: usize = 4;
-const HASH_QUEUE: usize = 8;
 
 /// A piece of the blob, or the end of it (so a reader that stops early is not taken for the end).
 type Piece = Result<Option<Bytes>, DownloadError>;
@@ -39,15 +38,20 @@ struct State {
     pieces: mpsc::Receiver<Piece>,
     decryptor: Option<Decryptor>,
     hasher: Option<Hasher>,
+    /// The newest plaintext piece, sent only once the next one is in (or the end is checked), so
+    /// the body can never reach its Content-Length before a surplus or a mismatch is seen.
+    held: Option<Bytes>,
     seen: u64,
     expected: Expected,
 }
 
 /// The plaintext of a blob as a stream of pieces, ending in an error on any mismatch.
 ///
-/// Three steps overlap: the blob is read ahead on a task of its own, decrypted here, and hashed
-/// on a thread of its own (SHA-256 is the slowest step; on one core it caps a download near
-/// 2 GB/s). The last piece is released only once the size and the hash are checked.
+/// Three steps overlap: the blob is read ahead on a task of its own, decrypted here, and each
+/// piece hashed on the blocking pool while the next one is decrypted (SHA-256 is the slowest
+/// step; on one core it caps a download near 2 GB/s). No thread waits on a slow client: a hashing
+/// job lives only as long as its piece. One piece is held back, and the last one is released only
+/// once the size and the hash are checked.
 pub fn plaintext(
     reader: BlobReader,
     key: &DataKey,
@@ -56,47 +60,62 @@ pub fn plaintext(
     let state = State {
         pieces: read_ahead(reader),
         decryptor: Some(Decryptor::new(key, expected.version_id.uuid())),
-        hasher: Some(Hasher::start()),
+        hasher: Some(Hasher::default()),
+        held: None,
         seen: 0,
         expected,
     };
     futures_util::stream::try_unfold(state, |mut state| async move {
-        loop {
-            let Some(decryptor) = state.decryptor.as_mut() else {
-                return Ok(None);
-            };
-            let piece = state.pieces.recv().await.unwrap_or_else(|| {
-                Err(DownloadError::Integrity(
-                    "the blob reader stopped early".into(),
-                ))
-            })?;
-            let mut out = Vec::with_capacity(piece.as_ref().map_or(0, Bytes::len));
-            match piece {
-                Some(sealed) => decryptor
-                    .update(&sealed, &mut out)
-                    .map_err(|e| integrity_failure(&state.expected, e.to_string()))?,
-                None => {
-                    let decryptor = state.decryptor.take().expect("checked above");
-                    decryptor
-                        .finish(&mut out)
-                        .map_err(|e| integrity_failure(&state.expected, e.to_string()))?;
-                }
-            }
-            let out = Bytes::from(out);
-            state.seen += out.len() as u64;
-            let hasher = state
-                .hasher
-                .as_mut()
-                .expect("lives as long as the decryptor");
-            hasher.add(out.clone()).await?;
+        while state.decryptor.is_some() {
+            let out = next_plaintext(&mut state).await?;
             if state.decryptor.is_none() {
                 check_totals(&mut state).await?;
             }
-            if !out.is_empty() {
-                return Ok(Some((out, state)));
+            if out.is_empty() {
+                continue;
+            }
+            if let Some(previous) = state.held.replace(out) {
+                return Ok(Some((previous, state)));
             }
         }
+        // Checked: what is held back is the last piece.
+        Ok(state.held.take().map(|last| (last, state)))
     })
+}
+
+/// Decrypts the next piece (the final one when the blob ends), counts and hashes it, and refuses
+/// it at once if it goes past the stored size.
+async fn next_plaintext(state: &mut State) -> Result<Bytes, DownloadError> {
+    let piece = state.pieces.recv().await.unwrap_or_else(|| {
+        Err(DownloadError::Integrity(
+            "the blob reader stopped early".into(),
+        ))
+    })?;
+    let mut out = Vec::with_capacity(piece.as_ref().map_or(0, Bytes::len));
+    let decryptor = state.decryptor.as_mut().expect("called while decrypting");
+    let opened = match piece {
+        Some(sealed) => decryptor.update(&sealed, &mut out),
+        None => state
+            .decryptor
+            .take()
+            .expect("called while decrypting")
+            .finish(&mut out),
+    };
+    opened.map_err(|e| integrity_failure(&state.expected, e.to_string()))?;
+    state.seen += out.len() as u64;
+    if state.seen > state.expected.size {
+        return Err(integrity_failure(
+            &state.expected,
+            format!("more than the stored {} bytes", state.expected.size),
+        ));
+    }
+    let out = Bytes::from(out);
+    let hasher = state
+        .hasher
+        .as_mut()
+        .expect("lives as long as the decryptor");
+    hasher.add(out.clone()).await?;
+    Ok(out)
 }
 
 /// Reads the blob on a task of its own, up to `READ_AHEAD` pieces ahead; stops when the download
@@ -115,40 +134,38 @@ fn read_ahead(mut reader: BlobReader) -> mpsc::Receiver<Piece> {
     rx
 }
 
-/// SHA-256 over the plaintext on a blocking-pool thread, fed through a bounded queue.
+/// SHA-256 over the plaintext, one piece at a time on the blocking pool: the hash of a piece runs
+/// while the next is read and decrypted, and the job ends with its piece.
+#[derive(Default)]
 struct Hasher {
-    queue: mpsc::Sender<Bytes>,
-    done: tokio::task::JoinHandle<String>,
+    hash: Option<Context>,
+    running: Option<tokio::task::JoinHandle<Context>>,
 }
 
 impl Hasher {
-    fn start() -> Self {
-        let (queue, mut pieces) = mpsc::channel::<Bytes>(HASH_QUEUE);
-        let done = tokio::task::spawn_blocking(move || {
-            let mut hash = Context::new(&SHA256);
-            while let Some(piece) = pieces.blocking_recv() {
-                hash.update(&piece);
-            }
-            hex(hash.finish().as_ref())
-        });
-        Self { queue, done }
+    async fn wait(&mut self) -> Result<Context, DownloadError> {
+        match self.running.take() {
+            Some(job) => job
+                .await
+                .map_err(|e| DownloadError::Integrity(format!("hashing failed: {e}"))),
+            None => Ok(self.hash.take().unwrap_or_else(|| Context::new(&SHA256))),
+        }
     }
 
     async fn add(&mut self, piece: Bytes) -> Result<(), DownloadError> {
         if piece.is_empty() {
             return Ok(());
         }
-        self.queue
-            .send(piece)
-            .await
-            .map_err(|_| DownloadError::Integrity("the hashing thread stopped".into()))
+        let mut hash = self.wait().await?;
+        self.running = Some(tokio::task::spawn_blocking(move || {
+            hash.update(&piece);
+            hash
+        }));
+        Ok(())
     }
 
-    async fn finish(self) -> Result<String, DownloadError> {
-        drop(self.queue);
-        self.done
-            .await
-            .map_err(|e| DownloadError::Integrity(format!("the hashing thread failed: {e}")))
+    async fn finish(mut self) -> Result<String, DownloadError> {
+        Ok(hex(self.wait().await?.finish().as_ref()))
     }
 }
 

@@ -85,14 +85,14 @@ pub fn check_title(title: &str) -> DocumentResult<String> {
     if title.chars().count() > MAX_TITLE_CHARS {
         return Err(DocumentError::invalid(
             "title",
-            format!("at most {MAX_TITLE_CHARS} characters"),
+            format!("a title can be at most {MAX_TITLE_CHARS} characters"),
             format!("titlen kan højst have {MAX_TITLE_CHARS} tegn"),
         ));
     }
     if title.chars().any(char::is_control) {
         return Err(DocumentError::invalid(
             "title",
-            "no control characters or line breaks",
+            "a title cannot contain control characters or line breaks",
             "titlen kan ikke indeholde kontroltegn eller linjeskift",
         ));
     }
@@ -106,7 +106,7 @@ pub fn check_note(note: Option<&str>) -> DocumentResult<Option<String>> {
     if note.chars().count() > MAX_NOTE_CHARS {
         return Err(DocumentError::invalid(
             "note",
-            format!("at most {MAX_NOTE_CHARS} characters"),
+            format!("a note can be at most {MAX_NOTE_CHARS} characters"),
             format!("noten kan højst have {MAX_NOTE_CHARS} tegn"),
         ));
     }
@@ -116,7 +116,7 @@ pub fn check_note(note: Option<&str>) -> DocumentResult<Option<String>> {
     {
         return Err(DocumentError::invalid(
             "note",
-            "no control characters",
+            "a note cannot contain control characters",
             "noten kan ikke indeholde kontroltegn",
         ));
     }

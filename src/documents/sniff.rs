@@ -16,6 +16,20 @@ pub const TEXT: &str = "text/plain";
 /// Every type `sniff` can name; configuration may allow a subset.
 pub const KNOWN: [&str; 7] = [PDF, DOCX, XLSX, ODT, PNG, JPEG, TEXT];
 
+/// A short name for a known type, for the message catalogue (`filetype.<name>`).
+pub fn short_name(mime: &str) -> &'static str {
+    match mime {
+        PDF => "pdf",
+        DOCX => "docx",
+        XLSX => "xlsx",
+        ODT => "odt",
+        PNG => "png",
+        JPEG => "jpeg",
+        TEXT => "text",
+        _ => "other",
+    }
+}
+
 /// The file name extensions a type usually has: what a browser's file picker offers (`accept`).
 pub fn extensions(mime: &str) -> &'static [&'static str] {
     match mime {

@@ -25,7 +25,7 @@ impl CprError {
     pub fn danish(&self) -> &'static str {
         match self {
             Self::Format => "et CPR-nummer har 10 cifre, skrevet DDMMÅÅSSSS eller DDMMÅÅ-SSSS",
-            Self::Date => "de første seks cifre i CPR-nummeret er ikke en rigtig dato",
+            Self::Date => "de første seks cifre i CPR-nummeret er ikke en gyldig dato",
         }
     }
 }

@@ -15,7 +15,10 @@ const MAX_LEN: usize = 254;
 impl InvalidEmail {
     /// The same in Danish, for the pages.
     pub fn danish(&self) -> String {
-        format!("'{}' er ikke en e-mailadresse som navn@kommune.dk", self.0)
+        format!(
+            "'{}' er ikke en gyldig e-mailadresse (fx navn@kommune.dk)",
+            self.0
+        )
     }
 }
 

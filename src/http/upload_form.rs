@@ -49,8 +49,13 @@ async fn read_text(mut field: Field, name: &'static str) -> DocumentResult<Strin
         }
         bytes.extend_from_slice(&piece);
     }
-    String::from_utf8(bytes)
-        .map_err(|_| DocumentError::invalid(name, "must be UTF-8 text", "feltet skal være tekst"))
+    String::from_utf8(bytes).map_err(|_| {
+        DocumentError::invalid(
+            name,
+            format!("the field {name} must be UTF-8 text"),
+            format!("feltet {name} skal være tekst"),
+        )
+    })
 }
 
 fn stale_form() -> DocumentError {
@@ -61,8 +66,15 @@ fn stale_form() -> DocumentError {
     )
 }
 
-/// A page form's first field must be the session's CSRF token.
-async fn check_token(payload: &mut Multipart, expected: &str) -> DocumentResult<()> {
+/// A page form's first field must be the session's CSRF token; checked before anything else, so
+/// a forged post learns nothing (not even whether the document exists).
+async fn check_sender(payload: &mut Multipart, sender: Sender<'_>) -> DocumentResult<()> {
+    let Sender::Page {
+        csrf_token: expected,
+    } = sender
+    else {
+        return Ok(());
+    };
     let first = payload
         .try_next()
         .await
@@ -78,6 +90,26 @@ async fn check_token(payload: &mut Multipart, expected: &str) -> DocumentResult<
         }
         _ => Err(stale_form()),
     }
+}
+
+fn no_file() -> DocumentError {
+    DocumentError::invalid(
+        "file",
+        "choose a file to upload",
+        "vælg den fil, du vil uploade",
+    )
+}
+
+/// A text field may come once: a form repeating one is not what a browser sends.
+fn set_once(slot: &mut Option<String>, value: String, name: &'static str) -> DocumentResult<()> {
+    if slot.replace(value).is_some() {
+        return Err(DocumentError::invalid(
+            name,
+            "send each field once",
+            "send hvert felt én gang",
+        ));
+    }
+    Ok(())
 }
 
 /// Reads the form, storing the file as it streams past into `stored`.
@@ -110,9 +142,9 @@ async fn read_fields(
                     "send én fil ad gangen",
                 ));
             }
-            "title" => form.title = Some(read_text(field, "title").await?),
-            "kind" => form.kind = Some(read_text(field, "kind").await?),
-            "note" => form.note = Some(read_text(field, "note").await?),
+            "title" => set_once(&mut form.title, read_text(field, "title").await?, "title")?,
+            "kind" => set_once(&mut form.kind, read_text(field, "kind").await?, "kind")?,
+            "note" => set_once(&mut form.note, read_text(field, "note").await?, "note")?,
             _ => {
                 return Err(DocumentError::invalid(
                     "form",
@@ -128,29 +160,26 @@ async fn read_fields(
 /// Reads the whole form; on any failure a file already stored is discarded again.
 async fn receive(
     state: &AppState,
-    sender: Sender<'_>,
     case: CaseId,
     case_key: &CaseKey,
     mut payload: Multipart,
 ) -> DocumentResult<(UploadForm, StoredFile)> {
-    if let Sender::Page { csrf_token } = sender {
-        check_token(&mut payload, csrf_token).await?;
-    }
     let mut form = UploadForm::default();
     let mut stored = None;
     let read = read_fields(state, case, case_key, &mut payload, &mut form, &mut stored).await;
     match (read, stored) {
+        // What a browser sends when no file was chosen: an empty part without a name.
+        (Ok(()), Some(file)) if file.size == 0 && form.file_name.trim().is_empty() => {
+            upload::discard(state, &file).await;
+            Err(no_file())
+        }
         (Ok(()), Some(file)) => Ok((form, file)),
         (Err(e), Some(file)) => {
             upload::discard(state, &file).await;
             Err(e)
         }
         (Err(e), None) => Err(e),
-        (Ok(()), None) => Err(DocumentError::invalid(
-            "file",
-            "choose a file to upload",
-            "vælg en fil at uploade",
-        )),
+        (Ok(()), None) => Err(no_file()),
     }
 }
 
@@ -161,11 +190,12 @@ pub async fn new_document(
     actor: &Actor,
     sender: Sender<'_>,
     case: CaseId,
-    payload: Multipart,
+    mut payload: Multipart,
 ) -> DocumentResult<CreatedVersion> {
+    check_sender(&mut payload, sender).await?;
     let case_key = service::begin_document(state, actor, case).await?;
     check_declared_length(req, state)?;
-    let (form, file) = receive(state, sender, case, &case_key, payload).await?;
+    let (form, file) = receive(state, case, &case_key, payload).await?;
     let fields = UploadFields {
         title: form.title.as_deref(),
         kind: form.kind.as_deref(),
@@ -183,11 +213,12 @@ pub async fn new_version(
     actor: &Actor,
     sender: Sender<'_>,
     (document, based_on): (DocumentId, i64),
-    payload: Multipart,
+    mut payload: Multipart,
 ) -> DocumentResult<CreatedVersion> {
+    check_sender(&mut payload, sender).await?;
     let (document, case_key) = service::begin_version(state, actor, document, based_on).await?;
     check_declared_length(req, state)?;
-    let (form, file) = receive(state, sender, document.case_id, &case_key, payload).await?;
+    let (form, file) = receive(state, document.case_id, &case_key, payload).await?;
     if form.title.is_some() || form.kind.is_some() {
         upload::discard(state, &file).await;
         return Err(DocumentError::invalid(

@@ -73,6 +73,25 @@ async fn a_paper_consent_links_only_a_consent_declaration_of_its_case() {
         .unwrap();
     refused(&team, &giver, foreign["id"].as_str().unwrap()).await;
 
+    // A deleted declaration is no evidence either.
+    let deleted = uploaded(
+        &team,
+        &team.coordinator,
+        scanned("consent_declaration", "Forkert scanning"),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let response = team
+        .coordinator
+        .delete(team.app.url(&format!("/api/v1/documents/{deleted}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+    refused(&team, &giver, &deleted).await;
+
     let linked = record(&team, &giver, &declaration).await;
     assert_eq!(linked.status(), 201, "{}", linked.text().await.unwrap());
     let (_, case) = case_of(&team.app, &team.coordinator, &team.case).await;

@@ -137,8 +137,21 @@ async fn a_new_version_through_the_page_needs_the_version_it_builds_on() {
         "{html}"
     );
 
-    // A second upload built on version 1 is refused with a page that says why; nothing is stored.
+    // The token comes first: another session's token learns nothing, not even that the version
+    // is stale.
     let blobs = raw_blobs(&team.app).await.len();
+    let (status, _) = post_form(
+        &team,
+        &team.coordinator,
+        &action,
+        version_form(&token, pdf(9_000)),
+    )
+    .await;
+    assert_eq!(status, 422);
+
+    // A second upload built on version 1 is refused with a page that says why; nothing is stored.
+    let (_, html) = page(&team.app, &team.coordinator, &document_path).await;
+    let token = csrf_of(&html);
     let (status, html) = post_form(
         &team,
         &team.coordinator,
@@ -217,6 +230,31 @@ async fn page_uploads_without_the_token_first_or_of_a_wrong_type_are_refused_and
     let (status, html) = post_form(&team, &team.coordinator, &path, too_large).await;
     assert_eq!(status, 413);
     assert!(html.contains("Filen er større end"), "{html}");
+
+    // Refused after the file is stored: the blob is discarded again.
+    let stored_then_refused = [
+        ("kind", "bogus", "Vælg en af dokumenttyperne."),
+        ("extra", "x", "Formularen har et ukendt felt."),
+        ("title", "Plan igen", "Send hvert felt én gang."),
+    ];
+    for (name, value, says) in stored_then_refused {
+        let form = Form::new()
+            .text("csrf_token", token.clone())
+            .text("title", "Plan")
+            .part("file", Part::bytes(pdf(5000)).file_name("plan.pdf"))
+            .text(name, value);
+        let (status, html) = post_form(&team, &team.coordinator, &path, form).await;
+        assert_eq!(status, 422, "{name}");
+        assert!(html.contains(says), "{name}: {html}");
+    }
+    let nothing_chosen = Form::new()
+        .text("csrf_token", token.clone())
+        .text("title", "Plan")
+        .text("kind", "other")
+        .part("file", Part::bytes(Vec::new()).file_name(""));
+    let (status, html) = post_form(&team, &team.coordinator, &path, nothing_chosen).await;
+    assert_eq!(status, 422);
+    assert!(html.contains("Vælg den fil, du vil uploade."), "{html}");
 
     let (_, html) = page(&team.app, &team.coordinator, &case_path).await;
     assert!(

@@ -502,7 +502,7 @@ async fn the_policy_decides_every_read_and_write(backend: Backend, store: Store)
     );
 }
 
-/// Rewrites the only blob in the store with `change` applied to its bytes.
+/// Rewrites the blob of the only version with `change` applied to its bytes.
 async fn damage_the_blob(app: &TestApp, change: impl FnOnce(&mut Vec<u8>)) {
     let keys = app.app.blobs.list("cases/").await.unwrap();
     assert_eq!(keys.len(), 1);
@@ -513,65 +513,75 @@ async fn damage_the_blob(app: &TestApp, change: impl FnOnce(&mut Vec<u8>)) {
     writer.commit().await.unwrap();
 }
 
-/// A download whose body stops short of its Content-Length: the client sees an error, never a
-/// complete-looking file.
-async fn assert_cut_off(team: &Team, path: &str, whole: usize) {
+async fn set_stored(app: &TestApp, column: &str, value: &str) {
+    let sql = format!("UPDATE document_versions SET {column} = $1");
+    let query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    let query = match column {
+        "size" => query.bind(value.parse::<i64>().unwrap()),
+        _ => query.bind(value.to_owned()),
+    };
+    query.execute(app.app.db.pool()).await.unwrap();
+}
+
+/// How a damaged version's download ends: a large one streams and is cut off short of its
+/// Content-Length (the client sees an error, never a complete-looking file); a small one is
+/// checked before its headers go out and answers 500.
+async fn assert_refused(team: &Team, path: &str, large: bool) {
     let response = team.young.get(team.app.url(path)).send().await.unwrap();
-    assert_eq!(
-        response.status(),
-        200,
-        "the headers went out before the check"
-    );
-    match response.bytes().await {
-        Err(_) => {}
-        Ok(body) => panic!(
-            "a damaged version was delivered as {} bytes (whole: {whole})",
-            body.len()
-        ),
+    if large {
+        assert_eq!(
+            response.status(),
+            200,
+            "the headers went out before the check"
+        );
+        if let Ok(body) = response.bytes().await {
+            panic!("a damaged version was delivered as {} bytes", body.len());
+        }
+    } else {
+        assert_problem(response, 500).await;
     }
 }
 
-/// A version whose stored hash or size no longer matches, or whose blob was altered, is cut off
-/// mid-response and never delivered whole; an intact one still downloads.
+/// A version whose stored hash or size no longer matches, or whose blob was altered, is never
+/// delivered whole, large or small; restored, it downloads again.
 async fn a_damaged_version_is_never_delivered_whole(backend: Backend, store: Store) {
-    let team = team(backend, store, "").await;
-    let bytes = pdf(5 * 65536 + 123);
-    let created = uploaded(
-        &team,
-        &team.professional,
-        form(bytes.clone(), "plan.pdf", "Plan"),
-    )
-    .await;
-    let path = format!(
-        "/api/v1/documents/{}/content",
-        created["id"].as_str().unwrap()
-    );
-    let db = team.app.app.db.pool();
+    for (large, len) in [(true, 3 * 1024 * 1024 + 17), (false, 5 * 65536 + 123)] {
+        let team = team(backend, store, "").await;
+        let bytes = pdf(len);
+        let created = uploaded(
+            &team,
+            &team.professional,
+            form(bytes.clone(), "plan.pdf", "Plan"),
+        )
+        .await;
+        let path = format!(
+            "/api/v1/documents/{}/content",
+            created["id"].as_str().unwrap()
+        );
+        let (sha256, size) = (created["sha256"].as_str().unwrap(), len.to_string());
 
-    sqlx::query("UPDATE document_versions SET sha256 = $1")
-        .bind("0".repeat(64))
-        .execute(db)
-        .await
-        .unwrap();
-    assert_cut_off(&team, &path, bytes.len()).await;
-    sqlx::query("UPDATE document_versions SET sha256 = $1")
-        .bind(created["sha256"].as_str().unwrap())
-        .execute(db)
-        .await
-        .unwrap();
-    let (status, _, intact) = download(&team, &team.young, &path).await;
-    assert!(
-        status == 200 && intact == bytes,
-        "restored, it downloads whole"
-    );
+        set_stored(&team.app, "sha256", &"0".repeat(64)).await;
+        assert_refused(&team, &path, large).await;
+        set_stored(&team.app, "sha256", sha256).await;
+        for wrong_size in [len - 1, len + 1, len - 256 * 1024] {
+            set_stored(&team.app, "size", &wrong_size.to_string()).await;
+            assert_refused(&team, &path, large).await;
+        }
+        set_stored(&team.app, "size", &size).await;
+        let (status, _, intact) = download(&team, &team.young, &path).await;
+        assert!(
+            status == 200 && intact == bytes,
+            "restored, it downloads whole"
+        );
 
-    // One flipped bit in the middle of the blob: that chunk fails to authenticate.
-    damage_the_blob(&team.app, |blob| {
-        let middle = blob.len() / 2;
-        blob[middle] ^= 0x01;
-    })
-    .await;
-    assert_cut_off(&team, &path, bytes.len()).await;
+        // One flipped bit in the middle of the blob: that chunk fails to authenticate.
+        damage_the_blob(&team.app, |blob| {
+            let middle = blob.len() / 2;
+            blob[middle] ^= 0x01;
+        })
+        .await;
+        assert_refused(&team, &path, large).await;
+    }
 }
 
 macro_rules! on_both_databases_and_stores {

@@ -21,7 +21,7 @@ function check(condition, message) {
   if (!condition) throw new Error(message);
 }
 
-// A small PDF-looking file whose bytes are unique to this run and version.
+// A small PDF-looking file whose bytes differ from version to version.
 function pdf(version) {
   const filler = Buffer.alloc(70_000 + version * 1000);
   for (let i = 0; i < filler.length; i++) filler[i] = (i * 31 + version * 7) % 251;

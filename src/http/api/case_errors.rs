@@ -4,6 +4,11 @@
 use crate::cases::CaseError;
 use crate::http::problem::Problem;
 use crate::i18n::sentence;
+
+/// The English detail keeps its form "field: fragment."; the Danish one is a sentence of its own.
+fn with_full_stop(fragment: &str) -> String {
+    format!("{}.", fragment.trim().trim_end_matches('.'))
+}
 use actix_web::http::StatusCode;
 
 impl From<CaseError> for Problem {
@@ -28,7 +33,7 @@ impl From<CaseError> for Problem {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid-field",
                 "Invalid field",
-                format!("{field}: {}", sentence(&message)),
+                format!("{field}: {}", with_full_stop(&message)),
             )
             .with("field", field)
             .with("detail_da", sentence(&danish)),

@@ -16,6 +16,8 @@ use actix_web::http::header::{
     DispositionType, ExtendedValue,
 };
 use actix_web::{HttpRequest, HttpResponse, web};
+use bytes::BytesMut;
+use futures_util::TryStreamExt;
 use serde::Deserialize;
 
 fn document_id(raw: &str) -> Result<DocumentId, Problem> {
@@ -157,15 +159,32 @@ async fn download(
     number: Option<i64>,
 ) -> Result<HttpResponse, Problem> {
     let (version, bytes) = service::open(state, &actor_of(who), id, number).await?;
-    Ok(HttpResponse::Ok()
+    let size = u64::try_from(version.size).unwrap_or_default();
+    let mut response = HttpResponse::Ok();
+    response
         .insert_header(attachment(&version.file_name))
         .insert_header((header::CONTENT_TYPE, content_type(&version)))
         .insert_header((header::ETAG, format!("\"{}\"", version.version)))
         .insert_header(CacheControl(vec![CacheDirective::NoStore]))
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .no_chunking(u64::try_from(version.size).unwrap_or_default())
-        .streaming(bytes))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"));
+    if size <= CHECK_BEFORE_SENDING {
+        // Decrypted and checked whole first: a damaged version is a clear 500 (logged as an
+        // integrity failure), never a body cut short, and an empty one cannot pass unchecked.
+        let body = bytes
+            .try_fold(BytesMut::new(), |mut body, piece| async move {
+                body.extend_from_slice(&piece);
+                Ok(body)
+            })
+            .await
+            .map_err(|_| Problem::internal())?;
+        return Ok(response.body(body.freeze()));
+    }
+    Ok(response.no_chunking(size).streaming(bytes))
 }
+
+/// Versions up to this size are checked before their headers go out; larger ones stream, and a
+/// failed check cuts the body off short of its Content-Length.
+const CHECK_BEFORE_SENDING: u64 = 1024 * 1024;
 
 fn content_type(version: &VersionRow) -> String {
     if version.content_type == crate::documents::sniff::TEXT {

@@ -320,7 +320,7 @@ pub async fn show(
             is_coordinator,
             documents,
             kinds: kinds(),
-            rules: FileRules::of(&state),
+            rules: FileRules::of(&state, t, lang),
         };
         Ok(render(StatusCode::OK, &page))
     }

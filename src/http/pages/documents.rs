@@ -22,15 +22,18 @@ use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-/// What an upload form needs to say about the files it takes.
+/// What an upload form needs to say about the files it takes, in the reader's language.
 pub struct FileRules {
     /// The `accept` attribute: the allowed types and their usual extensions.
     pub accept: String,
-    pub max_mib: u64,
+    /// "PDF, Word (.docx) eller ren tekst".
+    pub types: String,
+    /// "104,9 MB".
+    pub limit: String,
 }
 
 impl FileRules {
-    pub fn of(state: &AppState) -> Self {
+    pub fn of(state: &AppState, t: &Catalogue, lang: &str) -> Self {
         let documents = &state.settings.documents;
         let accept = documents
             .allowed_types
@@ -40,10 +43,35 @@ impl FileRules {
             })
             .collect::<Vec<_>>()
             .join(",");
+        let names: Vec<String> = documents
+            .allowed_types
+            .iter()
+            .map(|mime| {
+                t.get(&format!("filetype.{}", sniff::short_name(mime)))
+                    .to_owned()
+            })
+            .collect();
+        let types = match names.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} {} {last}", rest.join(", "), t.get("list.or")),
+            None => String::new(),
+        };
+        let limit = file_size(
+            i64::try_from(documents.max_upload_bytes).unwrap_or(i64::MAX),
+            lang,
+        );
         Self {
             accept,
-            max_mib: documents.max_upload_bytes / (1024 * 1024),
+            types,
+            limit,
         }
+    }
+
+    /// The form's hint: which types, how large.
+    pub fn hint(&self, t: &Catalogue) -> String {
+        t.get("doc.file_hint")
+            .replace("{types}", &self.types)
+            .replace("{max}", &self.limit)
     }
 }
 
@@ -62,20 +90,34 @@ fn document_id(raw: &str) -> Result<DocumentId, DocumentError> {
     DocumentId::parse(raw).map_err(|_| DocumentError::Case(super::forms::not_found()))
 }
 
+/// The file rules for the request's reader.
+fn rules(req: &HttpRequest) -> FileRules {
+    let Chrome { lang, t, .. } = Chrome::for_request(req);
+    match req.app_data::<web::Data<AppState>>() {
+        Some(state) => FileRules::of(state, t, lang),
+        None => FileRules {
+            accept: String::new(),
+            types: String::new(),
+            limit: String::new(),
+        },
+    }
+}
+
 /// The page, or a page that says in the reader's language what went wrong.
 fn answer(req: &HttpRequest, result: Result<HttpResponse, DocumentError>) -> HttpResponse {
     let t = Chrome::for_request(req).t;
     let (status, text) = match result {
         Ok(response) => return response,
         Err(DocumentError::Case(e)) => return answer_case(req, Err(e)),
-        Err(DocumentError::TooLarge { max }) => (
+        Err(DocumentError::TooLarge { .. }) => (
             StatusCode::PAYLOAD_TOO_LARGE,
             t.get("doc_error.too_large")
-                .replace("{max}", &(max / (1024 * 1024)).to_string()),
+                .replace("{max}", &rules(req).limit),
         ),
         Err(DocumentError::UnsupportedType { .. }) => (
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            t.get("doc_error.unsupported").to_owned(),
+            t.get("doc_error.unsupported")
+                .replace("{types}", &rules(req).types),
         ),
         Err(DocumentError::Stale { current }) => (
             StatusCode::PRECONDITION_FAILED,
@@ -156,7 +198,7 @@ pub async fn show(
             young_person: case.young_person.name,
             may_write: open && case.permissions.write_documents,
             may_delete: open && case.permissions.delete_documents,
-            rules: FileRules::of(&state),
+            rules: FileRules::of(&state, t, lang),
             document,
         };
         Ok(render(StatusCode::OK, &page))

@@ -37,14 +37,33 @@ impl Chrome {
     }
 }
 
-/// Where the language switch brings the reader back to: this page, except that a login callback's
-/// query (an authorization code and state) is never echoed into the page; its page of errors
-/// switches language back at the front page instead.
-fn return_target(req: &HttpRequest) -> &str {
-    if req.path().starts_with("/auth/callback/") {
-        return "/";
+/// Where the language switch brings the reader back to: this page's path, never its query (a
+/// login callback's code and state, a CPR number searched for), except on the development
+/// identity provider's picker, which needs its query to go on. After a form post, the page the
+/// form was on, as a link can only GET.
+fn return_target(req: &HttpRequest) -> String {
+    let path = req.path();
+    if req.method() != actix_web::http::Method::GET {
+        return page_of_post(path);
     }
-    req.uri().path_and_query().map_or("/", |pq| pq.as_str())
+    match req.uri().query() {
+        // A callback is single use: its page in the other language is the front page's.
+        _ if path.starts_with("/auth/callback/") => "/".to_owned(),
+        Some(query) if path.starts_with("/dev-idp/") => format!("{path}?{query}"),
+        _ => path.to_owned(),
+    }
+}
+
+/// The page a form posted to `path` was on.
+fn page_of_post(path: &str) -> String {
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    match segments.as_slice() {
+        ["cases", "new"] => "/cases/new".to_owned(),
+        ["cases" | "documents", id, ..] => format!("/{}/{id}", segments[0]),
+        ["admin", ..] => "/admin".to_owned(),
+        ["auth", "password" | "totp"] => path.to_owned(),
+        _ => "/".to_owned(),
+    }
 }
 
 /// Renders a page with a status. A template that fails to render is our fault: logged, 500.
@@ -59,5 +78,42 @@ pub fn render(status: StatusCode, page: &impl Template) -> HttpResponse {
                 .content_type("text/plain; charset=utf-8")
                 .body("Der skete en fejl. / Something went wrong.")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    #[test]
+    fn the_switch_returns_to_the_page_without_its_query() {
+        let search = TestRequest::get()
+            .uri("/cases?q=0101011234")
+            .to_http_request();
+        assert_eq!(return_target(&search), "/cases");
+        let callback = TestRequest::get()
+            .uri("/auth/callback/citizen?code=abc&state=def")
+            .to_http_request();
+        assert_eq!(return_target(&callback), "/");
+        let picker = TestRequest::get()
+            .uri("/dev-idp/citizen/authorize?state=s&nonce=n")
+            .to_http_request();
+        assert_eq!(
+            return_target(&picker),
+            "/dev-idp/citizen/authorize?state=s&nonce=n"
+        );
+    }
+
+    #[test]
+    fn after_a_form_post_the_switch_returns_to_the_page_of_the_form() {
+        let post = |uri: &str| return_target(&TestRequest::post().uri(uri).to_http_request());
+        assert_eq!(post("/cases/c1/documents"), "/cases/c1");
+        assert_eq!(post("/documents/d1/versions?based_on=2"), "/documents/d1");
+        assert_eq!(post("/documents/d1/rename"), "/documents/d1");
+        assert_eq!(post("/cases/new"), "/cases/new");
+        assert_eq!(post("/admin/staff/a1"), "/admin");
+        assert_eq!(post("/auth/password"), "/auth/password");
+        assert_eq!(post("/auth/logout"), "/");
     }
 }

@@ -36,6 +36,9 @@ pub enum DocumentError {
     Key(#[from] SealError),
     #[error("encryption failed: {0}")]
     Stream(#[from] StreamError),
+    /// A stored version does not decrypt to what was uploaded (already logged as such).
+    #[error("integrity: {0}")]
+    Integrity(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -58,6 +58,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(
             web::resource("/documents/{document_id}/versions").post(pages::documents::new_version),
         )
+        .service(
+            web::resource("/documents/{document_id}/download")
+                .get(pages::documents::download_newest),
+        )
+        .service(
+            web::resource("/documents/{document_id}/versions/{n}/download")
+                .get(pages::documents::download_version),
+        )
         .service(web::resource("/documents/{document_id}/rename").post(pages::documents::rename))
         .service(web::resource("/documents/{document_id}/delete").post(pages::documents::delete))
         .service(web::resource("/admin").get(pages::admin::show))

@@ -87,7 +87,7 @@ async fn a_professional_uploads_through_the_case_page_and_the_young_person_downl
         "{html}"
     );
     assert!(
-        html.contains(&format!("/api/v1/documents/{id}/content")),
+        html.contains(&format!("href=\"/documents/{id}/download\"")),
         "{html}"
     );
     assert!(!html.contains("Upload et dokument"), "{html}");
@@ -100,14 +100,47 @@ async fn a_professional_uploads_through_the_case_page_and_the_young_person_downl
         "{html}"
     );
     assert!(!html.contains("Upload en ny version"), "{html}");
-    let (status, _, downloaded) = download(
-        &team,
+    let version_link = format!("/documents/{id}/versions/1/download");
+    assert!(html.contains(&format!("href=\"{version_link}\"")), "{html}");
+    for link in [version_link.clone(), format!("/documents/{id}/download")] {
+        let (status, headers, downloaded) = download(&team, &team.young, &link).await;
+        assert_eq!(status, 200);
+        assert!(downloaded == bytes, "byte for byte");
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        assert!(
+            headers["content-disposition"]
+                .to_str()
+                .unwrap()
+                .contains("filename*=UTF-8''M%C3%A5l%20og%20aftaler.pdf")
+        );
+    }
+
+    // Tapped after the session ended, or by someone outside the case: a page, not JSON.
+    let logged_out = reqwest::Client::new()
+        .get(team.app.url(&version_link))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logged_out.status(), 401);
+    assert!(
+        logged_out
+            .text()
+            .await
+            .unwrap()
+            .contains("Du er ikke logget ind")
+    );
+    let stranger = logged_in(&team.app, "young17").await;
+    let (status, html) = page(&team.app, &stranger, &version_link).await;
+    assert_eq!(status, 404);
+    assert!(html.contains("Siden findes ikke"), "{html}");
+    let (status, _) = page(
+        &team.app,
         &team.young,
-        &format!("/api/v1/documents/{id}/versions/1/content"),
+        &format!("/documents/{id}/versions/9/download"),
     )
     .await;
-    assert_eq!(status, 200);
-    assert!(downloaded == bytes, "byte for byte");
+    assert_eq!(status, 404);
 }
 
 #[tokio::test]

@@ -6,18 +6,13 @@ use crate::cases::actor_of;
 use crate::documents::service::{self, CreatedVersion, DocumentDetail, DocumentListItem};
 use crate::domain::ids::DocumentId;
 use crate::http::api::cases::case_id;
+use crate::http::download;
 use crate::http::problem::{Problem, ProblemBody};
 use crate::http::state::AppState;
 use crate::http::upload_form::{self, Sender};
-use crate::store::documents::VersionRow;
 use actix_multipart::Multipart;
-use actix_web::http::header::{
-    self, CacheControl, CacheDirective, Charset, ContentDisposition, DispositionParam,
-    DispositionType, ExtendedValue,
-};
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
-use bytes::BytesMut;
-use futures_util::TryStreamExt;
 use serde::Deserialize;
 
 fn document_id(raw: &str) -> Result<DocumentId, Problem> {
@@ -135,7 +130,7 @@ pub async fn content(
     who: Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    download(&state, &who, document_id(&path)?, None).await
+    Ok(download::file(&state, &actor_of(&who), document_id(&path)?, None).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/documents/{document_id}/versions/{n}/content", tag = "documents",
@@ -149,74 +144,6 @@ pub async fn version_content(
     let number = path.1.parse::<i64>().map_err(|_| {
         Problem::not_found("There is nothing at this address, or you have no access to it.")
     })?;
-    download(&state, &who, document_id(&path.0)?, Some(number)).await
-}
-
-async fn download(
-    state: &AppState,
-    who: &Authenticated,
-    id: DocumentId,
-    number: Option<i64>,
-) -> Result<HttpResponse, Problem> {
-    let (version, bytes) = service::open(state, &actor_of(who), id, number).await?;
-    let size = u64::try_from(version.size).unwrap_or_default();
-    let mut response = HttpResponse::Ok();
-    response
-        .insert_header(attachment(&version.file_name))
-        .insert_header((header::CONTENT_TYPE, content_type(&version)))
-        .insert_header((header::ETAG, format!("\"{}\"", version.version)))
-        .insert_header(CacheControl(vec![CacheDirective::NoStore]))
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"));
-    if size <= CHECK_BEFORE_SENDING {
-        // Decrypted and checked whole first: a damaged version is a clear 500 (logged as an
-        // integrity failure), never a body cut short, and an empty one cannot pass unchecked.
-        let body = bytes
-            .try_fold(BytesMut::new(), |mut body, piece| async move {
-                body.extend_from_slice(&piece);
-                Ok(body)
-            })
-            .await
-            .map_err(|_| Problem::internal())?;
-        return Ok(response.body(body.freeze()));
-    }
-    Ok(response.no_chunking(size).streaming(bytes))
-}
-
-/// Versions up to this size are checked before their headers go out; larger ones stream, and a
-/// failed check cuts the body off short of its Content-Length.
-const CHECK_BEFORE_SENDING: u64 = 1024 * 1024;
-
-fn content_type(version: &VersionRow) -> String {
-    if version.content_type == crate::documents::sniff::TEXT {
-        "text/plain; charset=utf-8".to_owned()
-    } else {
-        version.content_type.clone()
-    }
-}
-
-/// `attachment; filename="<ASCII stand-in>"; filename*=UTF-8''<the name>` (RFC 6266), so every
-/// browser saves the file under its name, Danish letters included.
-fn attachment(name: &str) -> ContentDisposition {
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_graphic() || c == ' ' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .filter(|c| *c != '"' && *c != '\\')
-        .collect();
-    ContentDisposition {
-        disposition: DispositionType::Attachment,
-        parameters: vec![
-            DispositionParam::Filename(ascii),
-            DispositionParam::FilenameExt(ExtendedValue {
-                charset: Charset::Ext("UTF-8".to_owned()),
-                language_tag: None,
-                value: name.as_bytes().to_vec(),
-            }),
-        ],
-    }
+    let actor = actor_of(&who);
+    Ok(download::file(&state, &actor, document_id(&path.0)?, Some(number)).await?)
 }

@@ -4,7 +4,7 @@
 //! (`?based_on=N`), the page's stand-in for `If-Match`.
 
 use super::display::{file_size, kind_label, local_time};
-use super::forms::{FormPairs, answer as answer_case, check_csrf, field, ids};
+use super::forms::{FormPairs, answer as answer_case, check_csrf, field, ids, not_found};
 use super::layout::{Chrome, render};
 use super::notice::{notice, notice_text};
 use crate::auth::session::Authenticated;
@@ -12,6 +12,7 @@ use crate::cases::{actor_of, view};
 use crate::documents::service::{self, DocumentDetail};
 use crate::documents::{DocumentError, KINDS, sniff};
 use crate::domain::ids::DocumentId;
+use crate::http::download;
 use crate::http::state::AppState;
 use crate::http::upload_form::{self, Sender};
 use crate::i18n::Catalogue;
@@ -87,7 +88,7 @@ fn see_other(to: String) -> HttpResponse {
 }
 
 fn document_id(raw: &str) -> Result<DocumentId, DocumentError> {
-    DocumentId::parse(raw).map_err(|_| DocumentError::Case(super::forms::not_found()))
+    DocumentId::parse(raw).map_err(|_| DocumentError::Case(not_found()))
 }
 
 /// The file rules for the request's reader.
@@ -255,6 +256,42 @@ pub async fn new_version(
         let actor = actor_of(&who);
         upload_form::new_version(&req, &state, &actor, sender, (id, based_on), payload).await?;
         Ok(see_other(format!("/documents/{id}")))
+    }
+    .await;
+    answer(&req, result)
+}
+
+/// `GET /documents/{id}/download`: the newest version, as the pages link to it. The same bytes
+/// as the API's, but what goes wrong (a session that ended, a document gone) is a page, not
+/// problem+json, for a person who tapped a link on a phone.
+pub async fn download_newest(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    who: Authenticated,
+    path: web::Path<String>,
+) -> HttpResponse {
+    let result = async {
+        let id = document_id(&path)?;
+        download::file(&state, &actor_of(&who), id, None).await
+    }
+    .await;
+    answer(&req, result)
+}
+
+/// `GET /documents/{id}/versions/{n}/download`: one version, as the document page links to it.
+pub async fn download_version(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    who: Authenticated,
+    path: web::Path<(String, String)>,
+) -> HttpResponse {
+    let result = async {
+        let id = document_id(&path.0)?;
+        let number = path
+            .1
+            .parse::<i64>()
+            .map_err(|_| DocumentError::Case(not_found()))?;
+        download::file(&state, &actor_of(&who), id, Some(number)).await
     }
     .await;
     answer(&req, result)

@@ -80,6 +80,61 @@ async fn rotating_the_master_key_rewraps_case_keys_and_the_old_key_can_go() {
     assert_eq!(response.bytes().await.unwrap().as_ref(), b"hemmelig plan");
 }
 
+/// An instance whose master key has the right id but the wrong bytes (a mistyped secret) opens
+/// nothing: downloads and uploads to the case are a plain 500, never garbage, and nothing is
+/// stored; the right key still reads the document.
+#[tokio::test]
+async fn a_wrong_master_key_opens_nothing() {
+    let team = team(Backend::Sqlite, Store::Local, "").await;
+    let created = uploaded(
+        &team,
+        &team.professional,
+        form(b"hemmelig plan".to_vec(), "a.txt", "Plan"),
+    )
+    .await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    let dev_keys =
+        std::fs::read_to_string(team.app.data_dir.join("keys/master-keys.toml")).unwrap();
+    let key_id = dev_keys
+        .lines()
+        .find(|l| !l.starts_with('#') && l.contains('='))
+        .and_then(|l| l.split('=').next())
+        .unwrap()
+        .trim()
+        .trim_matches('"');
+    let wrong = format!(
+        "[crypto]\nactive_master_key = \"{key_id}\"\n[crypto.master_keys]\n\"{key_id}\" = \"AwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwM=\"\n[documents]\norphan_grace_minutes = 60\n"
+    );
+    let other = second_instance(&team.app, &wrong).await;
+    let response = team
+        .young
+        .get(format!("{other}/api/v1/documents/{id}/content"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 500);
+    let body = response.text().await.unwrap();
+    assert!(!body.contains("hemmelig"), "{body}");
+    let blobs = raw_blobs(&team.app).await.len();
+    let upload = team
+        .professional
+        .post(format!("{other}/api/v1/cases/{}/documents", team.case))
+        .multipart(form(b"ny plan".to_vec(), "b.txt", "Ny"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(upload.status(), 500);
+    assert_eq!(raw_blobs(&team.app).await.len(), blobs, "nothing stored");
+
+    let right = team
+        .young
+        .get(team.app.url(&format!("/api/v1/documents/{id}/content")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(right.bytes().await.unwrap().as_ref(), b"hemmelig plan");
+}
+
 #[tokio::test]
 async fn erasing_a_case_shreds_its_key_and_blobs_and_keeps_the_trail() {
     let team = team(Backend::Sqlite, Store::Local, "").await;

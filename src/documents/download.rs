@@ -7,7 +7,7 @@ use super::upload::hex;
 use crate::blobs::BlobReader;
 use crate::crypto::stream::{DataKey, Decryptor};
 use crate::domain::ids::VersionId;
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use futures_util::Stream;
 use ring::digest::{Context, SHA256};
 use tokio::sync::mpsc;
@@ -30,6 +30,7 @@ pub struct Expected {
 /// Pieces read ahead of decryption (of up to 256 KiB each). With the piece being hashed and the
 /// piece held back, a download holds about 1.5 MiB whatever the file's size.
 const READ_AHEAD: usize = 4;
+const PIECE_LEN: usize = 256 * 1024;
 
 /// A piece of the blob, or the end of it (so a reader that stops early is not taken for the end).
 type Piece = Result<Option<Bytes>, DownloadError>;
@@ -119,14 +120,37 @@ async fn next_plaintext(state: &mut State) -> Result<Bytes, DownloadError> {
 }
 
 /// Reads the blob on a task of its own, up to `READ_AHEAD` pieces ahead; stops when the download
-/// is dropped.
+/// is dropped. Small pieces (an S3 body arrives in a socket's worth at a time) are gathered to at
+/// least `PIECE_LEN`, so each later step runs a few thousand times per GiB, not a hundred thousand.
 fn read_ahead(mut reader: BlobReader) -> mpsc::Receiver<Piece> {
     let (tx, rx) = mpsc::channel(READ_AHEAD);
     tokio::spawn(async move {
+        let mut gathered = BytesMut::new();
         loop {
-            let piece = reader.next_chunk().await.map_err(DownloadError::from);
-            let more = matches!(piece, Ok(Some(_)));
-            if tx.send(piece).await.is_err() || !more {
+            let piece = match reader.next_chunk().await {
+                Ok(Some(piece)) if gathered.is_empty() && piece.len() >= PIECE_LEN => Some(piece),
+                Ok(Some(piece)) => {
+                    gathered.extend_from_slice(&piece);
+                    if gathered.len() < PIECE_LEN {
+                        continue;
+                    }
+                    Some(gathered.split().freeze())
+                }
+                Ok(None) => {
+                    if !gathered.is_empty()
+                        && tx.send(Ok(Some(gathered.split().freeze()))).await.is_err()
+                    {
+                        return;
+                    }
+                    None
+                }
+                Err(e) => {
+                    let _ = tx.send(Err(e.into())).await;
+                    return;
+                }
+            };
+            let more = piece.is_some();
+            if tx.send(Ok(piece)).await.is_err() || !more {
                 return;
             }
         }

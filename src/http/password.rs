@@ -12,7 +12,6 @@ use crate::auth::session::{self, PasswordStaff};
 use crate::auth::tokens::same_secret;
 use crate::auth::totp;
 use crate::config::oidc::AssuranceLevel;
-use crate::i18n::Catalogue;
 use crate::store::accounts;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{ACCEPT, LOCATION};
@@ -32,24 +31,17 @@ pub struct PasswordForm {
 #[derive(Template)]
 #[template(path = "password_login.html")]
 struct LoginPage {
-    lang: &'static str,
-    t: &'static Catalogue,
-    switch_lang_href: String,
+    chrome: Chrome,
     failed: bool,
 }
+super::pages::layout::with_chrome!(LoginPage);
 
 pub async fn page(req: HttpRequest) -> HttpResponse {
-    let Chrome {
-        lang,
-        t,
-        switch_lang_href,
-    } = Chrome::for_request(&req);
+    let chrome = Chrome::for_request(&req);
     render(
         StatusCode::OK,
         &LoginPage {
-            lang,
-            t,
-            switch_lang_href,
+            chrome,
             failed: false,
         },
     )
@@ -85,17 +77,11 @@ pub async fn submit(
         Ok(Outcome::LoggedIn(id)) => (id, PASSWORD_PROVIDER, "/"),
         Ok(Outcome::MustEnrolTotp(id)) => (id, ENROLMENT_PROVIDER, "/auth/totp"),
         Err(PasswordLoginError::Refused) if is_browser => {
-            let Chrome {
-                lang,
-                t,
-                switch_lang_href,
-            } = Chrome::for_request(&req);
+            let chrome = Chrome::for_request(&req);
             return Ok(render(
                 StatusCode::UNAUTHORIZED,
                 &LoginPage {
-                    lang,
-                    t,
-                    switch_lang_href,
+                    chrome,
                     failed: true,
                 },
             ));
@@ -129,13 +115,12 @@ pub async fn submit(
 #[derive(Template)]
 #[template(path = "totp_enrol.html")]
 struct EnrolPage {
-    lang: &'static str,
-    t: &'static Catalogue,
-    switch_lang_href: String,
+    chrome: Chrome,
     qr_svg: String,
     secret: String,
     csrf_token: String,
 }
+super::pages::layout::with_chrome!(EnrolPage);
 
 /// Shows a new secret to scan (each visit makes a new one, until one is confirmed).
 pub async fn enrol_page(
@@ -154,17 +139,11 @@ pub async fn enrol_page(
             .insert_header(("Cache-Control", "no-store"))
             .json(serde_json::json!({ "secret": secret.to_base32(), "otpauth_uri": uri })));
     }
-    let Chrome {
-        lang,
-        t,
-        switch_lang_href,
-    } = Chrome::for_request(&req);
-    let qr_svg = totp::qr_svg(&uri, t.get("totp.qr_label"))
+    let chrome = Chrome::for_request(&req);
+    let qr_svg = totp::qr_svg(&uri, chrome.t.get("totp.qr_label"))
         .map_err(|e| internal(PasswordLoginError::Internal(e.to_string())))?;
     let page = EnrolPage {
-        lang,
-        t,
-        switch_lang_href,
+        chrome,
         qr_svg,
         secret: secret.to_base32(),
         csrf_token: who.session.csrf_token,
@@ -181,11 +160,10 @@ pub struct ConfirmForm {
 #[derive(Template)]
 #[template(path = "recovery_codes.html")]
 struct RecoveryCodesPage {
-    lang: &'static str,
-    t: &'static Catalogue,
-    switch_lang_href: String,
+    chrome: Chrome,
     codes: Vec<String>,
 }
+super::pages::layout::with_chrome!(RecoveryCodesPage);
 
 /// Confirms the authenticator with a code; the session becomes a full one (a new id) and the
 /// recovery codes are shown, once.
@@ -238,20 +216,8 @@ pub async fn confirm(
             .insert_header(("Cache-Control", "no-store"))
             .json(serde_json::json!({ "recovery_codes": codes })));
     }
-    let Chrome {
-        lang,
-        t,
-        switch_lang_href,
-    } = Chrome::for_request(&req);
-    let mut response = no_store(render(
-        StatusCode::OK,
-        &RecoveryCodesPage {
-            lang,
-            t,
-            switch_lang_href,
-            codes,
-        },
-    ));
+    let chrome = Chrome::for_request(&req);
+    let mut response = no_store(render(StatusCode::OK, &RecoveryCodesPage { chrome, codes }));
     response
         .add_cookie(&cookie)
         .map_err(|_| Problem::internal())?;

@@ -4,7 +4,6 @@ use super::{Authorize, AuthorizeOutcome, DevIdp, TokenError, realm_from_name};
 use crate::http::pages::layout::{Chrome, render};
 use crate::http::problem::Problem;
 use crate::http::state::AppState;
-use crate::i18n::Catalogue;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL, LOCATION};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -43,11 +42,10 @@ pub async fn jwks(
 #[derive(Template)]
 #[template(path = "dev_idp_picker.html")]
 struct PickerPage {
-    lang: &'static str,
-    t: &'static Catalogue,
-    switch_lang_href: String,
+    chrome: Chrome,
     choices: Vec<(String, String, String)>,
 }
+crate::http::pages::layout::with_chrome!(PickerPage);
 
 pub async fn authorize(
     req: HttpRequest,
@@ -64,11 +62,7 @@ pub async fn authorize(
             "The authorization request is refused: {reason}."
         ))),
         AuthorizeOutcome::Pick(identities) => {
-            let Chrome {
-                lang,
-                t,
-                switch_lang_href,
-            } = Chrome::for_request(&req);
+            let chrome = Chrome::for_request(&req);
             let choices = identities
                 .into_iter()
                 .map(|identity| {
@@ -88,15 +82,7 @@ pub async fn authorize(
                     (href, identity.name, identity.login_hint)
                 })
                 .collect();
-            Ok(render(
-                StatusCode::OK,
-                &PickerPage {
-                    lang,
-                    t,
-                    switch_lang_href,
-                    choices,
-                },
-            ))
+            Ok(render(StatusCode::OK, &PickerPage { chrome, choices }))
         }
     }
 }

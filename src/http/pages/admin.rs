@@ -8,7 +8,6 @@ use crate::auth::session::Authenticated;
 use crate::cases::{CaseError, actor_of, staff};
 use crate::domain::ids::AccountId;
 use crate::http::state::AppState;
-use crate::i18n::Catalogue;
 use crate::policy::{ActorKind, Reason};
 use crate::store::accounts::StaffListing;
 use actix_web::http::StatusCode;
@@ -19,14 +18,13 @@ use askama::Template;
 #[derive(Template)]
 #[template(path = "admin.html")]
 struct AdminPage {
-    lang: &'static str,
-    t: &'static Catalogue,
-    switch_lang_href: String,
+    chrome: Chrome,
     staff: Vec<StaffListing>,
     query: String,
     me: String,
     csrf_token: String,
 }
+super::layout::with_chrome!(AdminPage);
 
 impl AdminPage {
     fn department_label(&self, member: &StaffListing) -> String {
@@ -58,17 +56,11 @@ pub async fn show(
         require_admin(&who)?;
         let query = query.q.clone().unwrap_or_default();
         let staff = staff::search(&state, &actor_of(&who).kind, Some(&query)).await?;
-        let Chrome {
-            lang,
-            t,
-            switch_lang_href,
-        } = Chrome::for_request(&req);
+        let chrome = Chrome::for_request(&req);
         Ok(render(
             StatusCode::OK,
             &AdminPage {
-                lang,
-                t,
-                switch_lang_href,
+                chrome,
                 staff,
                 query,
                 me: who.account.id.to_string(),

@@ -20,7 +20,6 @@ use crate::documents::service::{self as documents, DocumentListItem};
 use crate::domain::department::Department;
 use crate::domain::ids::{AccountId, ParticipantId};
 use crate::http::state::AppState;
-use crate::i18n::Catalogue;
 use crate::policy::{Access, ActorKind, CaseStatus, Role};
 use crate::store::accounts::StaffListing;
 use actix_web::http::StatusCode;
@@ -31,9 +30,7 @@ use askama::Template;
 #[derive(Template)]
 #[template(path = "cases.html")]
 struct CasesPage {
-    lang: &'static str,
-    t: &'static Catalogue,
-    switch_lang_href: String,
+    chrome: Chrome,
     is_staff: bool,
     /// "Mine sager" for staff, "Min sag" for the young person, "Mit barns sag" for a parent.
     heading: &'static str,
@@ -42,6 +39,7 @@ struct CasesPage {
     query: String,
     results: Option<Vec<CaseListItem>>,
 }
+super::layout::with_chrome!(CasesPage);
 
 fn heading(is_staff: bool, cases: &[CaseListItem]) -> &'static str {
     if is_staff {
@@ -83,17 +81,11 @@ pub async fn list(
             .filter(|c| c.approaching_18 && c.role == "coordinator")
             .cloned()
             .collect();
-        let Chrome {
-            lang,
-            t,
-            switch_lang_href,
-        } = Chrome::for_request(&req);
+        let chrome = Chrome::for_request(&req);
         Ok(render(
             StatusCode::OK,
             &CasesPage {
-                lang,
-                t,
-                switch_lang_href,
+                chrome,
                 is_staff,
                 heading: heading(is_staff, &cases),
                 cases,
@@ -110,24 +102,17 @@ pub async fn list(
 #[derive(Template)]
 #[template(path = "case_new.html")]
 struct NewCasePage {
-    lang: &'static str,
-    t: &'static Catalogue,
-    switch_lang_href: String,
+    chrome: Chrome,
     csrf_token: String,
 }
+super::layout::with_chrome!(NewCasePage);
 
 pub async fn new_form(req: HttpRequest, who: Authenticated) -> HttpResponse {
-    let Chrome {
-        lang,
-        t,
-        switch_lang_href,
-    } = Chrome::for_request(&req);
+    let chrome = Chrome::for_request(&req);
     render(
         StatusCode::OK,
         &NewCasePage {
-            lang,
-            t,
-            switch_lang_href,
+            chrome,
             csrf_token: who.session.csrf_token,
         },
     )
@@ -156,9 +141,7 @@ pub async fn create_case(
 #[derive(Template)]
 #[template(path = "case.html")]
 struct CasePage {
-    lang: &'static str,
-    t: &'static Catalogue,
-    switch_lang_href: String,
+    chrome: Chrome,
     case: CaseView,
     csrf_token: String,
     staff: Vec<StaffListing>,
@@ -171,6 +154,7 @@ struct CasePage {
     kinds: Vec<&'static str>,
     rules: FileRules,
 }
+super::layout::with_chrome!(CasePage);
 
 impl CasePage {
     fn missing_text(&self, m: &crate::cases::view::MissingView) -> &'static str {
@@ -302,15 +286,10 @@ pub async fn show(
         };
         let my_participant_id = case.my_participant_id.clone().unwrap_or_default();
         let documents = readable_documents(&state, &actor, &case).await?;
-        let Chrome {
-            lang,
-            t,
-            switch_lang_href,
-        } = Chrome::for_request(&req);
+        let chrome = Chrome::for_request(&req);
+        let rules = FileRules::of(&state, chrome.t, chrome.lang);
         let page = CasePage {
-            lang,
-            t,
-            switch_lang_href,
+            chrome,
             is_closed: case.status == CaseStatus::Closed,
             case,
             csrf_token: who.session.csrf_token.clone(),
@@ -320,7 +299,7 @@ pub async fn show(
             is_coordinator,
             documents,
             kinds: kinds(),
-            rules: FileRules::of(&state, t, lang),
+            rules,
         };
         Ok(render(StatusCode::OK, &page))
     }

@@ -147,9 +147,7 @@ fn answer(req: &HttpRequest, result: Result<HttpResponse, DocumentError>) -> Htt
 #[derive(Template)]
 #[template(path = "document.html")]
 struct DocumentPage {
-    lang: &'static str,
-    t: &'static Catalogue,
-    switch_lang_href: String,
+    chrome: Chrome,
     csrf_token: String,
     document: DocumentDetail,
     young_person: String,
@@ -157,6 +155,7 @@ struct DocumentPage {
     may_delete: bool,
     rules: FileRules,
 }
+super::layout::with_chrome!(DocumentPage);
 
 impl DocumentPage {
     fn when(&self, stored: &str) -> String {
@@ -186,20 +185,15 @@ pub async fn show(
         let document = service::show(&state, &actor, document_id(&path)?).await?;
         let case = view::show(&state, &actor, ids(&document.case_id)?).await?;
         let open = case.status == CaseStatus::Active;
-        let Chrome {
-            lang,
-            t,
-            switch_lang_href,
-        } = Chrome::for_request(&req);
+        let chrome = Chrome::for_request(&req);
+        let rules = FileRules::of(&state, chrome.t, chrome.lang);
         let page = DocumentPage {
-            lang,
-            t,
-            switch_lang_href,
+            chrome,
             csrf_token: who.session.csrf_token.clone(),
             young_person: case.young_person.name,
             may_write: open && case.permissions.write_documents,
             may_delete: open && case.permissions.delete_documents,
-            rules: FileRules::of(&state, t, lang),
+            rules,
             document,
         };
         Ok(render(StatusCode::OK, &page))

@@ -66,6 +66,22 @@ fn page_of_post(path: &str) -> String {
     }
 }
 
+/// Lets a page's template read the chrome's fields (`lang`, `t`, `switch_lang_href`) as its own:
+/// the page struct holds a `chrome: Chrome` and derefs to it.
+macro_rules! with_chrome {
+    ($($page:ty),+ $(,)?) => {
+        $(
+            impl std::ops::Deref for $page {
+                type Target = $crate::http::pages::layout::Chrome;
+                fn deref(&self) -> &Self::Target {
+                    &self.chrome
+                }
+            }
+        )+
+    };
+}
+pub(crate) use with_chrome;
+
 /// Renders a page with a status. A template that fails to render is our fault: logged, 500.
 pub fn render(status: StatusCode, page: &impl Template) -> HttpResponse {
     match page.render() {

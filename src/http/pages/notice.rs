@@ -1,7 +1,6 @@
 //! Pages that only tell the reader something: "not yet", "not found", "something went wrong".
 
 use super::layout::{Chrome, render};
-use crate::i18n::Catalogue;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
@@ -9,30 +8,24 @@ use askama::Template;
 #[derive(Template)]
 #[template(path = "notice.html")]
 struct NoticePage {
-    lang: &'static str,
-    t: &'static Catalogue,
-    switch_lang_href: String,
+    chrome: Chrome,
     heading: String,
     body: String,
     link_href: String,
     link_label: String,
 }
+super::layout::with_chrome!(NoticePage);
 
 /// A notice whose heading and body are the catalogue keys `<prefix>.heading` and `<prefix>.body`.
 pub fn notice(req: &HttpRequest, status: StatusCode, prefix: &str) -> HttpResponse {
-    let Chrome {
-        lang,
-        t,
-        switch_lang_href,
-    } = Chrome::for_request(req);
+    let chrome = Chrome::for_request(req);
+    let t = chrome.t;
     let page = NoticePage {
         heading: t.get(&format!("{prefix}.heading")).to_owned(),
         body: t.get(&format!("{prefix}.body")).to_owned(),
         link_href: "/".to_owned(),
         link_label: t.get("notice.back_home").to_owned(),
-        lang,
-        t,
-        switch_lang_href,
+        chrome,
     };
     render(status, &page)
 }
@@ -40,19 +33,14 @@ pub fn notice(req: &HttpRequest, status: StatusCode, prefix: &str) -> HttpRespon
 /// A notice with a text of its own (already in the reader's language), e.g. why an action was
 /// refused.
 pub fn notice_text(req: &HttpRequest, status: StatusCode, text: &str) -> HttpResponse {
-    let Chrome {
-        lang,
-        t,
-        switch_lang_href,
-    } = Chrome::for_request(req);
+    let chrome = Chrome::for_request(req);
+    let t = chrome.t;
     let page = NoticePage {
         heading: t.get("refused.heading").to_owned(),
         body: text.to_owned(),
         link_href: "/cases".to_owned(),
         link_label: t.get("refused.back").to_owned(),
-        lang,
-        t,
-        switch_lang_href,
+        chrome,
     };
     render(status, &page)
 }

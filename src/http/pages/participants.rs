@@ -9,7 +9,6 @@ use crate::cases::view::{CaseView, ParticipantView};
 use crate::cases::{CaseError, actor_of, create, participants, view};
 use crate::domain::ids::{AccountId, ParticipantId};
 use crate::http::state::AppState;
-use crate::i18n::Catalogue;
 use crate::policy::{Access, Reason};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -18,13 +17,12 @@ use askama::Template;
 #[derive(Template)]
 #[template(path = "participant_edit.html")]
 struct EditPage {
-    lang: &'static str,
-    t: &'static Catalogue,
-    switch_lang_href: String,
+    chrome: Chrome,
     case: CaseView,
     participant: ParticipantView,
     csrf_token: String,
 }
+super::layout::with_chrome!(EditPage);
 
 impl EditPage {
     fn has_write(&self) -> bool {
@@ -63,17 +61,11 @@ pub async fn edit_form(
             .find(|p| p.id == id.to_string())
             .cloned()
             .ok_or_else(not_found)?;
-        let Chrome {
-            lang,
-            t,
-            switch_lang_href,
-        } = Chrome::for_request(&req);
+        let chrome = Chrome::for_request(&req);
         Ok(render(
             StatusCode::OK,
             &EditPage {
-                lang,
-                t,
-                switch_lang_href,
+                chrome,
                 case,
                 participant,
                 csrf_token: who.session.csrf_token.clone(),

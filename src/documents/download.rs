@@ -162,17 +162,18 @@ fn read_ahead(mut reader: BlobReader) -> mpsc::Receiver<Piece> {
 /// while the next is read and decrypted, and the job ends with its piece.
 #[derive(Default)]
 struct Hasher {
-    hash: Option<Context>,
+    /// The job hashing the latest piece; none before the first piece.
     running: Option<tokio::task::JoinHandle<Context>>,
 }
 
 impl Hasher {
+    /// The hash so far, once the running job is done.
     async fn wait(&mut self) -> Result<Context, DownloadError> {
         match self.running.take() {
             Some(job) => job
                 .await
                 .map_err(|e| DownloadError::Integrity(format!("hashing failed: {e}"))),
-            None => Ok(self.hash.take().unwrap_or_else(|| Context::new(&SHA256))),
+            None => Ok(Context::new(&SHA256)),
         }
     }
 

@@ -1,7 +1,7 @@
 //! A paper consent links to its scanned declaration: a `consent_declaration` document of the same
 //! case, and nothing else.
 
-use crate::documents::{Store, Team, team, uploaded, young_person_id};
+use crate::documents::{Store, Team, team, uploaded_id, young_person_id};
 use crate::helpers::{Backend, assert_problem};
 use crate::team::*;
 use reqwest::multipart::{Form, Part};
@@ -38,19 +38,13 @@ async fn refused(team: &Team, giver: &str, evidence: &str) {
 async fn a_paper_consent_links_only_a_consent_declaration_of_its_case() {
     let team = team(Backend::Sqlite, Store::Local, "").await;
     let giver = young_person_id(&team).await;
-    let declaration = uploaded(
+    let declaration = uploaded_id(
         &team,
         &team.coordinator,
         scanned("consent_declaration", "Samtykke"),
     )
-    .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let plan = uploaded(&team, &team.coordinator, scanned("goal_agreement", "Plan")).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    .await;
+    let plan = uploaded_id(&team, &team.coordinator, scanned("goal_agreement", "Plan")).await;
 
     refused(&team, &giver, &plan).await;
     refused(&team, &giver, "not-an-id").await;
@@ -74,15 +68,12 @@ async fn a_paper_consent_links_only_a_consent_declaration_of_its_case() {
     refused(&team, &giver, foreign["id"].as_str().unwrap()).await;
 
     // A deleted declaration is no evidence either.
-    let deleted = uploaded(
+    let deleted = uploaded_id(
         &team,
         &team.coordinator,
         scanned("consent_declaration", "Forkert scanning"),
     )
-    .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    .await;
     let response = team
         .coordinator
         .delete(team.app.url(&format!("/api/v1/documents/{deleted}")))

@@ -90,6 +90,14 @@ pub async fn uploaded(team: &Team, client: &reqwest::Client, form: Form) -> Valu
     response.json().await.unwrap()
 }
 
+/// Uploads and expects 201; the new document's id.
+pub async fn uploaded_id(team: &Team, client: &reqwest::Client, form: Form) -> String {
+    uploaded(team, client, form).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 pub async fn new_version(
     team: &Team,
     client: &reqwest::Client,
@@ -211,13 +219,12 @@ async fn round_trips(backend: Backend, store: Store) {
 
 async fn versions_need_if_match(backend: Backend, store: Store) {
     let team = team(backend, store, "").await;
-    let created = uploaded(
+    let id = &uploaded_id(
         &team,
         &team.professional,
         form(b"version 1".to_vec(), "plan.txt", "Plan"),
     )
     .await;
-    let id = created["id"].as_str().unwrap();
     assert_problem(
         new_version(&team, &team.professional, id, None, b"v2".to_vec()).await,
         428,
@@ -411,13 +418,12 @@ async fn limits_and_names(backend: Backend, store: Store) {
 
 async fn the_policy_decides_every_read_and_write(backend: Backend, store: Store) {
     let team = team(backend, store, "").await;
-    let created = uploaded(
+    let id = &uploaded_id(
         &team,
         &team.professional,
         form(b"fortroligt".to_vec(), "a.txt", "A"),
     )
     .await;
-    let id = created["id"].as_str().unwrap();
     let content = format!("/api/v1/documents/{id}/content");
 
     let stranger = logged_in(&team.app, "guidance").await;
@@ -739,13 +745,12 @@ fn store_settings_for(team: &Team, store: Store) -> String {
 async fn two_instances_share_nothing_but_the_database_and_s3() {
     let team = team(Backend::Postgres, Store::S3, "").await;
     let other = second_instance(&team.app, &store_settings_for(&team, Store::S3)).await;
-    let created = uploaded(
+    let id = &uploaded_id(
         &team,
         &team.professional,
         form(pdf(300_000), "plan.pdf", "Plan"),
     )
     .await;
-    let id = created["id"].as_str().unwrap();
     // The session cookie is the same on the other instance (same host): the session lives in the database.
     let through_other = team
         .young

@@ -1,7 +1,7 @@
 //! The operator's key commands, run as the binary against a service's database and blobs:
 //! master-key rotation (case keys re-sealed, no blob rewritten) and crypto-shredding a case.
 
-use crate::documents::{Store, form, raw_blobs, second_instance, team, upload, uploaded};
+use crate::documents::{Store, form, raw_blobs, second_instance, team, upload, uploaded_id};
 use crate::helpers::Backend;
 use crate::team::*;
 use std::process::Command;
@@ -33,13 +33,12 @@ fn run(command: &mut Command) -> (bool, String) {
 #[tokio::test]
 async fn rotating_the_master_key_rewraps_case_keys_and_the_old_key_can_go() {
     let team = team(Backend::Sqlite, Store::Local, "").await;
-    let created = uploaded(
+    let id = uploaded_id(
         &team,
         &team.professional,
         form(b"hemmelig plan".to_vec(), "a.txt", "Plan"),
     )
     .await;
-    let id = created["id"].as_str().unwrap().to_owned();
     let blob_before = raw_blobs(&team.app).await;
 
     // The development key the app made, plus a new one made active.
@@ -86,13 +85,12 @@ async fn rotating_the_master_key_rewraps_case_keys_and_the_old_key_can_go() {
 #[tokio::test]
 async fn a_wrong_master_key_opens_nothing() {
     let team = team(Backend::Sqlite, Store::Local, "").await;
-    let created = uploaded(
+    let id = uploaded_id(
         &team,
         &team.professional,
         form(b"hemmelig plan".to_vec(), "a.txt", "Plan"),
     )
     .await;
-    let id = created["id"].as_str().unwrap().to_owned();
     let dev_keys =
         std::fs::read_to_string(team.app.data_dir.join("keys/master-keys.toml")).unwrap();
     let key_id = dev_keys
@@ -138,13 +136,12 @@ async fn a_wrong_master_key_opens_nothing() {
 #[tokio::test]
 async fn erasing_a_case_shreds_its_key_and_blobs_and_keeps_the_trail() {
     let team = team(Backend::Sqlite, Store::Local, "").await;
-    let created = uploaded(
+    let id = uploaded_id(
         &team,
         &team.professional,
         form(b"plan".to_vec(), "a.txt", "Plan"),
     )
     .await;
-    let id = created["id"].as_str().unwrap().to_owned();
     let erase = |extra: &[&str]| {
         let mut command = vejviser(&team.app, None);
         command.args(["case", "erase", &team.case]).args(extra);

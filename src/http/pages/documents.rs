@@ -91,34 +91,26 @@ fn document_id(raw: &str) -> Result<DocumentId, DocumentError> {
     DocumentId::parse(raw).map_err(|_| DocumentError::Case(not_found()))
 }
 
-/// The file rules for the request's reader.
-fn rules(req: &HttpRequest) -> FileRules {
-    let Chrome { lang, t, .. } = Chrome::for_request(req);
-    match req.app_data::<web::Data<AppState>>() {
-        Some(state) => FileRules::of(state, t, lang),
-        None => FileRules {
-            accept: String::new(),
-            types: String::new(),
-            limit: String::new(),
-        },
-    }
-}
-
 /// The page, or a page that says in the reader's language what went wrong.
-fn answer(req: &HttpRequest, result: Result<HttpResponse, DocumentError>) -> HttpResponse {
-    let t = Chrome::for_request(req).t;
+fn answer(
+    req: &HttpRequest,
+    state: &AppState,
+    result: Result<HttpResponse, DocumentError>,
+) -> HttpResponse {
+    let Chrome { lang, t, .. } = Chrome::for_request(req);
+    let rules = || FileRules::of(state, t, lang);
     let (status, text) = match result {
         Ok(response) => return response,
         Err(DocumentError::Case(e)) => return answer_case(req, Err(e)),
         Err(DocumentError::TooLarge { .. }) => (
             StatusCode::PAYLOAD_TOO_LARGE,
             t.get("doc_error.too_large")
-                .replace("{max}", &rules(req).limit),
+                .replace("{max}", &rules().limit),
         ),
         Err(DocumentError::UnsupportedType { .. }) => (
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             t.get("doc_error.unsupported")
-                .replace("{types}", &rules(req).types),
+                .replace("{types}", &rules().types),
         ),
         Err(DocumentError::Stale { current }) => (
             StatusCode::PRECONDITION_FAILED,
@@ -199,7 +191,7 @@ pub async fn show(
         Ok(render(StatusCode::OK, &page))
     }
     .await;
-    answer(&req, result)
+    answer(&req, &state, result)
 }
 
 /// `POST /cases/{id}/documents`: a new document, then its page.
@@ -220,7 +212,7 @@ pub async fn upload(
         Ok(see_other(format!("/documents/{}", created.id)))
     }
     .await;
-    answer(&req, result)
+    answer(&req, &state, result)
 }
 
 #[derive(serde::Deserialize)]
@@ -252,7 +244,7 @@ pub async fn new_version(
         Ok(see_other(format!("/documents/{id}")))
     }
     .await;
-    answer(&req, result)
+    answer(&req, &state, result)
 }
 
 /// `GET /documents/{id}/download`: the newest version, as the pages link to it. The same bytes
@@ -269,7 +261,7 @@ pub async fn download_newest(
         download::file(&state, &actor_of(&who), id, None).await
     }
     .await;
-    answer(&req, result)
+    answer(&req, &state, result)
 }
 
 /// `GET /documents/{id}/versions/{n}/download`: one version, as the document page links to it.
@@ -288,13 +280,14 @@ pub async fn download_version(
         download::file(&state, &actor_of(&who), id, Some(number)).await
     }
     .await;
-    answer(&req, result)
+    answer(&req, &state, result)
 }
 
 /// A form posted on a document page: the token is checked, `action` runs on the document and
 /// names the page to go to next.
 async fn on_document<F, Fut>(
     req: &HttpRequest,
+    state: &AppState,
     who: &Authenticated,
     form: &[(String, String)],
     document: &str,
@@ -310,7 +303,7 @@ where
         Ok(see_other(next))
     }
     .await;
-    answer(req, result)
+    answer(req, state, result)
 }
 
 /// `POST /documents/{id}/rename`.
@@ -322,7 +315,7 @@ pub async fn rename(
     form: FormPairs,
 ) -> HttpResponse {
     let (state, who, form) = (&state, &who, &form);
-    on_document(&req, who, form, &path, |id| async move {
+    on_document(&req, state, who, form, &path, |id| async move {
         let title = field(form, "title").unwrap_or_default();
         service::rename(state, &actor_of(who), id, title).await?;
         Ok(format!("/documents/{id}"))
@@ -339,7 +332,7 @@ pub async fn delete(
     form: FormPairs,
 ) -> HttpResponse {
     let (state, who, form) = (&state, &who, &form);
-    on_document(&req, who, form, &path, |id| async move {
+    on_document(&req, state, who, form, &path, |id| async move {
         let actor = actor_of(who);
         let case = service::show(state, &actor, id).await?.case_id;
         service::delete(state, &actor, id).await?;

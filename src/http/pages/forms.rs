@@ -49,14 +49,11 @@ pub(super) fn answer(req: &HttpRequest, result: Result<HttpResponse, CaseError>)
         Err(CaseError::Denied(reason)) if reason.hides_existence() => {
             super::notice::notice(req, StatusCode::NOT_FOUND, "notfound")
         }
-        Err(CaseError::Denied(reason)) => {
-            let text = if Chrome::for_request(req).lang == "en" {
-                reason.english()
-            } else {
-                reason.danish()
-            };
-            notice_text(req, StatusCode::FORBIDDEN, text)
-        }
+        Err(CaseError::Denied(reason)) => notice_text(
+            req,
+            StatusCode::FORBIDDEN,
+            in_language(req, reason.english(), reason.danish()),
+        ),
         Err(CaseError::Invalid {
             message, danish, ..
         }) => notice_text(

@@ -2,6 +2,7 @@
 //! The layers, top down: `http` → domain services → `policy` → `store` / `blobs` / `crypto`.
 //! See DESIGN.md in the shared folder and the README.
 
+pub mod app;
 pub mod auth;
 pub mod blobs;
 pub mod cases;
@@ -13,6 +14,7 @@ pub mod documents;
 pub mod domain;
 pub mod http;
 pub mod i18n;
+pub mod metrics;
 pub mod operations;
 pub mod policy;
 pub mod seed;

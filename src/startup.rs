@@ -1,23 +1,23 @@
 //! Building the application from settings: connect, migrate, seed (development), bind, serve.
 //! `Application::build` binds first, so port 0 works in tests and `port()` tells which it got.
 
+use crate::app::App;
 use crate::auth::dev_idp::{self, DevIdp, signing::SigningKey};
 use crate::auth::oidc::RelyingParty;
 use crate::blobs::BlobStore;
 use crate::config::{BlobBackend, Settings};
 use crate::crypto::lookup::LookupKey;
 use crate::crypto::master_keys::MasterKeyRing;
-use crate::http::metrics::Metrics;
 use crate::http::observability::{PrivacyRootSpan, record_metrics, request_id_header};
-use crate::http::state::AppState;
 use crate::http::{problem, routes, security_headers};
+use crate::metrics::Metrics;
 use crate::seed::identities::Provider as Realm;
 use crate::store::Db;
 use crate::{clock, seed};
 use actix_web::dev::Server;
 use actix_web::http::StatusCode;
 use actix_web::middleware::{ErrorHandlers, from_fn};
-use actix_web::{App, HttpServer, web};
+use actix_web::{HttpServer, web};
 use anyhow::Context;
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -30,7 +30,7 @@ const JSON_LIMIT_BYTES: usize = 256 * 1024;
 pub struct Application {
     port: u16,
     server: Server,
-    state: AppState,
+    state: App,
 }
 
 impl Application {
@@ -91,7 +91,7 @@ impl Application {
                 public_url.clone(),
             )?),
         };
-        let state = AppState {
+        let state = App {
             settings: Arc::new(settings),
             db,
             blobs,
@@ -117,7 +117,7 @@ impl Application {
         self.port
     }
 
-    pub fn state(&self) -> &AppState {
+    pub fn state(&self) -> &App {
         &self.state
     }
 
@@ -133,7 +133,7 @@ impl Application {
 
 /// Sweeps abandoned uploads now (so a crash's leftovers go on the next start), then every few
 /// minutes in the background.
-async fn start_sweeper(state: &AppState) {
+async fn start_sweeper(state: &App) {
     let grace = Duration::from_secs(state.settings.documents.orphan_grace_minutes * 60);
     let (db, blobs, clock) = (state.db.clone(), state.blobs.clone(), state.clock.clone());
     crate::documents::sweeper::sweep(&db, &blobs, &clock, grace).await;
@@ -190,12 +190,12 @@ pub async fn connect_and_migrate(settings: &Settings) -> anyhow::Result<Db> {
     Ok(db)
 }
 
-fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
+fn serve(listener: TcpListener, state: App) -> std::io::Result<Server> {
     let settings = state.settings.clone();
     let data = web::Data::new(state);
     let middleware_settings = settings.clone();
     let mut server = HttpServer::new(move || {
-        App::new()
+        actix_web::App::new()
             .app_data(data.clone())
             .app_data(
                 web::JsonConfig::default()
@@ -209,7 +209,7 @@ fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
                     .handler(StatusCode::METHOD_NOT_ALLOWED, routes::method_not_allowed)
                     .handler(StatusCode::UNAUTHORIZED, routes::unauthenticated),
             )
-            .wrap(from_fn(crate::auth::csrf::refuse_cross_site))
+            .wrap(from_fn(crate::http::csrf::refuse_cross_site))
             .wrap(from_fn(record_metrics))
             .wrap(from_fn(request_id_header))
             .wrap(security_headers::middleware(&middleware_settings))

@@ -6,13 +6,13 @@
 //!   unknown staff are refused, never created.
 
 use super::oidc::{LoginError, Provider, VerifiedLogin};
+use crate::app::App;
 use crate::config::oidc::{AssuranceLevel, ProviderKind};
 use crate::crypto::seal;
 use crate::domain::cpr::Cpr;
 use crate::domain::email::Email;
 use crate::domain::municipality_code::MunicipalityCode;
 use crate::domain::person_name::PersonName;
-use crate::http::state::AppState;
 use crate::store::accounts::{self, Account, AccountKind, NewCitizen};
 use crate::store::{StoreError, municipalities, participants};
 use serde_json::Value;
@@ -23,7 +23,7 @@ pub const SEALED_CPR_PURPOSE: &str = "account.cpr";
 
 /// The account a login belongs to, and the assurance level it was made at.
 pub async fn account_for_login(
-    state: &AppState,
+    state: &App,
     provider: &Provider,
     login: &VerifiedLogin,
 ) -> Result<(Account, AssuranceLevel), LoginError> {
@@ -53,7 +53,7 @@ fn claim<'a>(login: &'a VerifiedLogin, name: &str) -> Option<&'a str> {
 }
 
 async fn citizen(
-    state: &AppState,
+    state: &App,
     provider: &Provider,
     login: &VerifiedLogin,
 ) -> Result<Account, LoginError> {
@@ -86,7 +86,7 @@ async fn citizen(
 }
 
 async fn find_or_create_citizen(
-    state: &AppState,
+    state: &App,
     login: &VerifiedLogin,
     names: &crate::config::oidc::ClaimNames,
     cpr: &Cpr,
@@ -127,7 +127,7 @@ async fn find_or_create_citizen(
 }
 
 async fn staff(
-    state: &AppState,
+    state: &App,
     provider: &Provider,
     login: &VerifiedLogin,
 ) -> Result<Account, LoginError> {

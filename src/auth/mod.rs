@@ -3,10 +3,10 @@
 //! cross-site protection.
 
 pub mod assurance;
-pub mod csrf;
 pub mod dev_idp;
 pub mod linking;
 pub mod lockout;
+pub mod login;
 pub mod oidc;
 pub mod password;
 pub mod password_login;

@@ -8,10 +8,10 @@
 
 use super::lockout::LockoutPolicy;
 use super::{password, recovery_codes, totp};
+use crate::app::App;
 use crate::crypto::seal;
 use crate::domain::email::Email;
 use crate::domain::ids::AccountId;
-use crate::http::state::AppState;
 use crate::store::StoreError;
 use crate::store::credentials::{self, Credentials};
 
@@ -39,7 +39,7 @@ pub enum PasswordLoginError {
 }
 
 pub async fn log_in(
-    state: &AppState,
+    state: &App,
     email: &str,
     given_password: &str,
     code: Option<&str>,
@@ -115,7 +115,7 @@ async fn verify_off_thread(given: &str, hash: Option<String>) -> Result<bool, Pa
         .map_err(|e| PasswordLoginError::Internal(e.to_string()))
 }
 
-fn open_secret(state: &AppState, sealed: &[u8]) -> Result<totp::TotpSecret, PasswordLoginError> {
+fn open_secret(state: &App, sealed: &[u8]) -> Result<totp::TotpSecret, PasswordLoginError> {
     let bytes = zeroize::Zeroizing::new(
         seal::open(&state.keys, TOTP_PURPOSE, sealed)
             .map_err(|e| PasswordLoginError::Internal(e.to_string()))?,
@@ -125,7 +125,7 @@ fn open_secret(state: &AppState, sealed: &[u8]) -> Result<totp::TotpSecret, Pass
 
 /// A new secret to enrol: kept sealed as pending until a code confirms it.
 pub async fn begin_enrolment(
-    state: &AppState,
+    state: &App,
     account: AccountId,
 ) -> Result<totp::TotpSecret, PasswordLoginError> {
     let secret =
@@ -138,7 +138,7 @@ pub async fn begin_enrolment(
 
 /// Confirms the pending secret with a code from the app; returns the recovery codes, shown once.
 pub async fn confirm_enrolment(
-    state: &AppState,
+    state: &App,
     account: AccountId,
     code: &str,
 ) -> Result<Vec<recovery_codes::RecoveryCode>, PasswordLoginError> {

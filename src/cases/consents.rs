@@ -2,9 +2,9 @@
 //! paper declaration on someone's behalf, and either withdraws. Never edited, never deleted.
 
 use super::{CaseError, CaseResult, authorize};
+use crate::app::App;
 use crate::domain::department::Department;
 use crate::domain::ids::{CaseId, DocumentId, ParticipantId};
-use crate::http::state::AppState;
 use crate::policy::{Action, Actor, ConsentGiver, Role, age};
 use crate::store::StoreError;
 use crate::store::consents::{self, NewConsent};
@@ -23,7 +23,7 @@ pub struct PaperConsentInput {
     pub consent: ConsentInput,
 }
 
-fn check(state: &AppState, input: &ConsentInput) -> CaseResult<()> {
+fn check(state: &App, input: &ConsentInput) -> CaseResult<()> {
     if input.scope.is_empty() {
         return Err(CaseError::invalid(
             "scope",
@@ -44,7 +44,7 @@ fn check(state: &AppState, input: &ConsentInput) -> CaseResult<()> {
 
 /// The logged-in young person or custody holder consents.
 pub async fn give(
-    state: &AppState,
+    state: &App,
     actor: &Actor,
     case_id: CaseId,
     input: ConsentInput,
@@ -78,7 +78,7 @@ pub async fn give(
 
 /// The coordinator records a signed paper declaration.
 pub async fn record_paper(
-    state: &AppState,
+    state: &App,
     actor: &Actor,
     case_id: CaseId,
     input: PaperConsentInput,
@@ -140,7 +140,7 @@ pub async fn record_paper(
 
 /// The scanned declaration behind a paper consent: a document of kind `consent_declaration` in
 /// the same case, not deleted.
-async fn evidence_of(state: &AppState, case_id: CaseId, raw: &str) -> CaseResult<DocumentId> {
+async fn evidence_of(state: &App, case_id: CaseId, raw: &str) -> CaseResult<DocumentId> {
     const FIELD: &str = "evidence_document_id";
     let wrong = || {
         CaseError::invalid(
@@ -161,7 +161,7 @@ async fn evidence_of(state: &AppState, case_id: CaseId, raw: &str) -> CaseResult
 
 /// Withdraws a consent: its giver or the coordinator. Sharing stops on the next request.
 pub async fn withdraw(
-    state: &AppState,
+    state: &App,
     actor: &Actor,
     case_id: CaseId,
     consent: Uuid,

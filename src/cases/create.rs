@@ -1,11 +1,11 @@
 //! Creating a case, handing it over, closing and reopening it.
 
 use super::{CaseError, CaseResult, authorize};
+use crate::app::App;
 use crate::crypto::seal;
 use crate::domain::cpr::Cpr;
 use crate::domain::ids::{AccountId, CaseId};
 use crate::domain::person_name::PersonName;
-use crate::http::state::AppState;
 use crate::policy::{self, Action, Actor, ActorKind, CaseStatus, Decision};
 use crate::store::accounts::{self, AccountKind};
 use crate::store::cases::{self, NewCase};
@@ -20,7 +20,7 @@ pub struct CaseInput<'a> {
     pub placement: Option<&'a str>,
 }
 
-pub async fn create(state: &AppState, actor: &Actor, input: CaseInput<'_>) -> CaseResult<CaseId> {
+pub async fn create(state: &App, actor: &Actor, input: CaseInput<'_>) -> CaseResult<CaseId> {
     if let Decision::Deny(reason) = policy::decide(
         actor,
         Action::CreateCase,
@@ -76,12 +76,7 @@ pub async fn create(state: &AppState, actor: &Actor, input: CaseInput<'_>) -> Ca
 }
 
 /// Hands the coordinator role to another active staff member of the same municipality.
-pub async fn hand_over(
-    state: &AppState,
-    actor: &Actor,
-    id: CaseId,
-    to: AccountId,
-) -> CaseResult<()> {
+pub async fn hand_over(state: &App, actor: &Actor, id: CaseId, to: AccountId) -> CaseResult<()> {
     let case = authorize(state, actor, Action::HandOverCoordinator, id).await?;
     let target = accounts::find(&state.db, to).await.map_err(|e| match e {
         crate::store::StoreError::NotFound => CaseError::invalid(
@@ -107,7 +102,7 @@ pub async fn hand_over(
 }
 
 pub async fn set_status(
-    state: &AppState,
+    state: &App,
     actor: &Actor,
     id: CaseId,
     status: CaseStatus,

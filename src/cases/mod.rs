@@ -7,9 +7,9 @@ pub mod participants;
 pub mod staff;
 pub mod view;
 
+use crate::app::App;
 use crate::auth::session::Authenticated;
 use crate::domain::ids::CaseId;
-use crate::http::state::AppState;
 use crate::policy::{self, Action, Actor, ActorKind, CaseFacts, Decision, Reason};
 use crate::store::StoreError;
 use crate::store::accounts::AccountKind;
@@ -85,7 +85,7 @@ pub struct LoadedCase {
 /// Loads the case and asks the policy whether `actor` may do `action` on it. A case that does
 /// not exist and one the actor may not know about look the same (NotFound).
 pub async fn authorize(
-    state: &AppState,
+    state: &App,
     actor: &Actor,
     action: Action,
     id: CaseId,
@@ -114,7 +114,7 @@ pub async fn authorize(
 }
 
 /// The policy's decision on an already loaded case (for lists and what a view offers).
-pub fn decision(state: &AppState, actor: &Actor, action: Action, case: &LoadedCase) -> Decision {
+pub fn decision(state: &App, actor: &Actor, action: Action, case: &LoadedCase) -> Decision {
     policy::decide(
         actor,
         action,
@@ -124,6 +124,6 @@ pub fn decision(state: &AppState, actor: &Actor, action: Action, case: &LoadedCa
     )
 }
 
-pub fn allows(state: &AppState, actor: &Actor, action: Action, case: &LoadedCase) -> bool {
+pub fn allows(state: &App, actor: &Actor, action: Action, case: &LoadedCase) -> bool {
     decision(state, actor, action, case).is_allowed()
 }

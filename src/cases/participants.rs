@@ -2,12 +2,12 @@
 
 use super::create::CASE_CPR_PURPOSE;
 use super::{CaseError, CaseResult, authorize};
+use crate::app::App;
 use crate::domain::cpr::Cpr;
 use crate::domain::department::Department;
 use crate::domain::email::Email;
 use crate::domain::ids::{AccountId, CaseId, ParticipantId};
 use crate::domain::person_name::PersonName;
-use crate::http::state::AppState;
 use crate::policy::{Access, Action, Actor, Role};
 use crate::store::StoreError;
 use crate::store::accounts::{self, AccountKind};
@@ -26,7 +26,7 @@ pub struct ParticipantInput<'a> {
 }
 
 pub async fn add(
-    state: &AppState,
+    state: &App,
     actor: &Actor,
     case_id: CaseId,
     input: ParticipantInput<'_>,
@@ -181,7 +181,7 @@ fn find_participant(
 }
 
 pub async fn set_access(
-    state: &AppState,
+    state: &App,
     actor: &Actor,
     case_id: CaseId,
     id: ParticipantId,
@@ -194,7 +194,7 @@ pub async fn set_access(
 }
 
 pub async fn remove(
-    state: &AppState,
+    state: &App,
     actor: &Actor,
     case_id: CaseId,
     id: ParticipantId,
@@ -208,7 +208,7 @@ pub async fn remove(
 
 /// The young adult (18 or over) gives a parent access again.
 pub async fn grant_parent_access(
-    state: &AppState,
+    state: &App,
     actor: &Actor,
     case_id: CaseId,
     id: ParticipantId,

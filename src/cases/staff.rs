@@ -1,15 +1,15 @@
 //! Municipal staff: search (to add a professional), and the admin's deactivation and flags.
 
 use super::{CaseError, CaseResult};
+use crate::app::App;
 use crate::domain::ids::AccountId;
-use crate::http::state::AppState;
 use crate::policy::{ActorKind, Reason};
 use crate::store::accounts::{self, AccountKind, StaffListing};
 use crate::store::sessions;
 
 /// Staff of the caller's own municipality (staff only).
 pub async fn search(
-    state: &AppState,
+    state: &App,
     kind: &ActorKind,
     query: Option<&str>,
 ) -> CaseResult<Vec<StaffListing>> {
@@ -27,7 +27,7 @@ pub async fn search(
 /// An admin deactivates, reactivates, or sets the admin flag of staff in their municipality.
 /// Deactivation ends the person's sessions at once.
 pub async fn set_flags(
-    state: &AppState,
+    state: &App,
     kind: &ActorKind,
     me: AccountId,
     target: AccountId,

@@ -1,8 +1,8 @@
 //! What a case looks like to the people allowed to see it (API and pages share this).
 
 use super::{CaseResult, LoadedCase, allows, authorize};
+use crate::app::App;
 use crate::domain::ids::CaseId;
-use crate::http::state::AppState;
 use crate::policy::{self, Action, Actor, Missing, Role, age};
 use crate::store::cases;
 use serde::Serialize;
@@ -151,7 +151,7 @@ fn shift_months(date: time::Date, months: i32) -> time::Date {
     time::Date::from_calendar_date(year, month, date.day().min(last_day)).unwrap_or(date)
 }
 
-pub fn case_view(state: &AppState, actor: &Actor, case: &LoadedCase) -> CaseView {
+pub fn case_view(state: &App, actor: &Actor, case: &LoadedCase) -> CaseView {
     let now = state.clock.now();
     let today = age::copenhagen_date(now);
     let sharing = policy::sharing(&case.facts, state.settings.consent.custody_rule, now);
@@ -234,7 +234,7 @@ pub fn case_view(state: &AppState, actor: &Actor, case: &LoadedCase) -> CaseView
     }
 }
 
-fn permissions(state: &AppState, actor: &Actor, case: &LoadedCase) -> PermissionsView {
+fn permissions(state: &App, actor: &Actor, case: &LoadedCase) -> PermissionsView {
     let decide = |action| super::decision(state, actor, action, case);
     let read = decide(Action::ReadDocuments);
     PermissionsView {
@@ -256,7 +256,7 @@ fn permissions(state: &AppState, actor: &Actor, case: &LoadedCase) -> Permission
     }
 }
 
-pub async fn show(state: &AppState, actor: &Actor, id: CaseId) -> CaseResult<CaseView> {
+pub async fn show(state: &App, actor: &Actor, id: CaseId) -> CaseResult<CaseView> {
     let case = authorize(state, actor, Action::ViewCase, id).await?;
     Ok(case_view(state, actor, &case))
 }
@@ -273,11 +273,7 @@ pub struct CaseListItem {
 }
 
 /// The cases the actor may view among `ids`, each as a list item.
-async fn list_items(
-    state: &AppState,
-    actor: &Actor,
-    ids: Vec<CaseId>,
-) -> CaseResult<Vec<CaseListItem>> {
+async fn list_items(state: &App, actor: &Actor, ids: Vec<CaseId>) -> CaseResult<Vec<CaseListItem>> {
     let mut items = Vec::new();
     for id in ids {
         let Some((row, facts, participants, consents)) = cases::load(&state.db, id).await? else {
@@ -307,13 +303,13 @@ async fn list_items(
 }
 
 /// "Mine sager": the cases the actor takes part in.
-pub async fn mine(state: &AppState, actor: &Actor) -> CaseResult<Vec<CaseListItem>> {
+pub async fn mine(state: &App, actor: &Actor) -> CaseResult<Vec<CaseListItem>> {
     let ids = cases::ids_for_account(&state.db, actor.account).await?;
     list_items(state, actor, ids).await
 }
 
 /// Staff search by name or CPR within their own municipality; only viewable cases are listed.
-pub async fn search(state: &AppState, actor: &Actor, query: &str) -> CaseResult<Vec<CaseListItem>> {
+pub async fn search(state: &App, actor: &Actor, query: &str) -> CaseResult<Vec<CaseListItem>> {
     let policy::ActorKind::Staff { municipality, .. } = actor.kind else {
         return Err(super::CaseError::Denied(policy::Reason::StaffOnly));
     };

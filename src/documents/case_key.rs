@@ -2,13 +2,13 @@
 //! erased case is unreadable at once).
 
 use super::{DocumentError, DocumentResult};
+use crate::app::App;
 use crate::crypto::keys::CaseKey;
 use crate::domain::ids::CaseId;
-use crate::http::state::AppState;
 use crate::store::case_keys;
 
 /// The case's key, made and stored first if the case has none yet.
-pub async fn for_upload(state: &AppState, case: CaseId) -> DocumentResult<CaseKey> {
+pub async fn for_upload(state: &App, case: CaseId) -> DocumentResult<CaseKey> {
     let sealed = match case_keys::get(&state.db, case).await? {
         Some(sealed) => sealed,
         None => {
@@ -20,7 +20,7 @@ pub async fn for_upload(state: &AppState, case: CaseId) -> DocumentResult<CaseKe
 }
 
 /// The key of a case that has documents. Missing means the case was erased.
-pub async fn for_download(state: &AppState, case: CaseId) -> DocumentResult<CaseKey> {
+pub async fn for_download(state: &App, case: CaseId) -> DocumentResult<CaseKey> {
     let sealed = case_keys::get(&state.db, case)
         .await?
         .ok_or(DocumentError::Store(crate::store::StoreError::NotFound))?;

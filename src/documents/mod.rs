@@ -9,6 +9,7 @@ pub mod service;
 pub mod sniff;
 pub mod sweeper;
 pub mod upload;
+pub mod upload_form;
 
 use crate::blobs::BlobError;
 use crate::cases::CaseError;

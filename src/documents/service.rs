@@ -5,10 +5,10 @@ use super::case_key;
 use super::download::{self, DownloadError, Expected};
 use super::upload::{self, StoredFile};
 use super::{DocumentError, DocumentResult, check_kind, check_note, check_title};
+use crate::app::App;
 use crate::cases::{CaseError, authorize};
 use crate::crypto::keys::CaseKey;
 use crate::domain::ids::{CaseId, DocumentId};
-use crate::http::state::AppState;
 use crate::policy::{Action, Actor, Reason};
 use crate::store::StoreError;
 use crate::store::documents::{self as store, DocumentRow, NewVersion, VersionRow};
@@ -89,7 +89,7 @@ fn not_found() -> DocumentError {
 /// The document, if it exists and is not deleted, and the policy allows `action` on its case.
 /// Anyone the case is hidden from learns nothing about the document either.
 async fn document_for(
-    state: &AppState,
+    state: &App,
     actor: &Actor,
     id: DocumentId,
     action: Action,
@@ -104,11 +104,7 @@ async fn document_for(
 }
 
 /// Permission to upload a new document to the case, asked before the body is read.
-pub async fn begin_document(
-    state: &AppState,
-    actor: &Actor,
-    case: CaseId,
-) -> DocumentResult<CaseKey> {
+pub async fn begin_document(state: &App, actor: &Actor, case: CaseId) -> DocumentResult<CaseKey> {
     authorize(state, actor, Action::WriteDocuments, case).await?;
     case_key::for_upload(state, case).await
 }
@@ -124,7 +120,7 @@ pub struct UploadFields<'a> {
 
 /// Makes an uploaded file visible as version 1 of a new document.
 pub async fn finish_document(
-    state: &AppState,
+    state: &App,
     actor: &Actor,
     case: CaseId,
     fields: UploadFields<'_>,
@@ -187,27 +183,10 @@ fn new_version(
     }
 }
 
-/// The version number an `If-Match` header names: `"3"` (or a weak `W/"3"`).
-pub fn parse_if_match(header: Option<&str>) -> DocumentResult<i64> {
-    let raw = header.ok_or(DocumentError::PreconditionRequired)?.trim();
-    raw.trim_start_matches("W/")
-        .trim_matches('"')
-        .parse::<i64>()
-        .ok()
-        .filter(|n| *n >= 1)
-        .ok_or_else(|| {
-            DocumentError::invalid(
-                "If-Match",
-                "name the version it is based on, like \"1\"",
-                "angiv den version, ændringen bygger på",
-            )
-        })
-}
-
 /// Permission to upload a new version based on `based_on`, asked before the body is read;
 /// a stale base is refused at once (and again, atomically, at commit).
 pub async fn begin_version(
-    state: &AppState,
+    state: &App,
     actor: &Actor,
     document: DocumentId,
     based_on: i64,
@@ -223,7 +202,7 @@ pub async fn begin_version(
 }
 
 pub async fn finish_version(
-    state: &AppState,
+    state: &App,
     actor: &Actor,
     document: &DocumentRow,
     based_on: i64,
@@ -270,7 +249,7 @@ pub async fn finish_version(
 }
 
 pub async fn list(
-    state: &AppState,
+    state: &App,
     actor: &Actor,
     case: CaseId,
 ) -> DocumentResult<Vec<DocumentListItem>> {
@@ -282,11 +261,7 @@ pub async fn list(
         .collect())
 }
 
-pub async fn show(
-    state: &AppState,
-    actor: &Actor,
-    id: DocumentId,
-) -> DocumentResult<DocumentDetail> {
+pub async fn show(state: &App, actor: &Actor, id: DocumentId) -> DocumentResult<DocumentDetail> {
     let row = document_for(state, actor, id, Action::ReadDocuments).await?;
     let versions = store::versions(&state.db, id).await?;
     Ok(DocumentDetail {
@@ -298,7 +273,7 @@ pub async fn show(
 
 /// A version's metadata and its decrypted bytes (the newest when `number` is None).
 pub async fn open(
-    state: &AppState,
+    state: &App,
     actor: &Actor,
     id: DocumentId,
     number: Option<i64>,
@@ -325,12 +300,7 @@ pub async fn open(
     Ok((version, download::plaintext(reader, &data_key, expected)))
 }
 
-pub async fn rename(
-    state: &AppState,
-    actor: &Actor,
-    id: DocumentId,
-    title: &str,
-) -> DocumentResult<()> {
+pub async fn rename(state: &App, actor: &Actor, id: DocumentId, title: &str) -> DocumentResult<()> {
     let row = document_for(state, actor, id, Action::WriteDocuments).await?;
     let title = check_title(title)?;
     store::rename(&state.db, row.id, &title, actor.account, state.clock.now()).await?;
@@ -338,7 +308,7 @@ pub async fn rename(
 }
 
 /// The coordinator's soft delete: gone from the case, every version kept for the audit trail.
-pub async fn delete(state: &AppState, actor: &Actor, id: DocumentId) -> DocumentResult<()> {
+pub async fn delete(state: &App, actor: &Actor, id: DocumentId) -> DocumentResult<()> {
     let row = document_for(state, actor, id, Action::DeleteDocument).await?;
     store::soft_delete(&state.db, row.id, actor.account, state.clock.now()).await?;
     tracing::info!(document = %id, "document deleted (versions kept)");

@@ -9,11 +9,11 @@
 
 use super::sniff::{SNIFF_LEN, sniff};
 use super::{DocumentError, DocumentResult};
+use crate::app::App;
 use crate::blobs::{BlobKey, BlobWriter};
 use crate::crypto::keys::CaseKey;
 use crate::crypto::stream::{DataKey, Encryptor};
 use crate::domain::ids::{CaseId, VersionId};
-use crate::http::state::AppState;
 use crate::store::documents as store;
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
@@ -37,7 +37,7 @@ pub fn blob_key(case: CaseId, version: VersionId) -> BlobKey {
 
 /// Streams `body` into a new blob of `case`, encrypted under a fresh data key.
 pub async fn receive<S, E>(
-    state: &AppState,
+    state: &App,
     case: CaseId,
     case_key: &CaseKey,
     mut body: S,
@@ -160,7 +160,7 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 /// Undoes a stored file that will not become a version (a refused version, invalid fields).
-pub async fn discard(state: &AppState, file: &StoredFile) {
+pub async fn discard(state: &App, file: &StoredFile) {
     match state.blobs.delete(&file.blob_key).await {
         Ok(()) => {
             let _ = store::remove_pending_blob(&state.db, file.blob_key.as_str()).await;

@@ -3,15 +3,15 @@
 //! Every refused login is logged with its reason code (never tokens, codes or CPR) and answered
 //! with a page; none leaves a session behind.
 
+use super::extractors::{removal_cookie, start_session};
 use super::pages::language::is_local_path;
 use super::pages::notice::notice;
 use super::problem::Problem;
-use super::state::AppState;
-use crate::auth::linking::account_for_login;
+use crate::app::App;
+use crate::auth::login;
 use crate::auth::oidc::LoginError;
-use crate::auth::session::{self, Authenticated};
-use crate::auth::tokens::{random_token, same_secret, token_hash};
-use crate::store::login_flows::{self, LoginFlow};
+use crate::auth::session::Authenticated;
+use crate::auth::tokens::same_secret;
 use crate::store::sessions;
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::StatusCode;
@@ -20,7 +20,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 const FLOW_COOKIE: &str = "vejviser_login";
-const FLOW_LIFETIME_MINUTES: i64 = 10;
 
 #[derive(Deserialize)]
 pub struct LoginQuery {
@@ -28,64 +27,40 @@ pub struct LoginQuery {
     login_hint: Option<String>,
 }
 
-/// Starts the flow: keeps state, nonce and PKCE verifier server-side under a cookie bound to this
-/// browser, and sends it to the provider.
+/// Starts the flow (`auth::login::begin`) and sends the browser to the provider, with the flow
+/// id in a cookie bound to this browser.
 pub async fn login(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     provider: web::Path<String>,
     query: web::Query<LoginQuery>,
 ) -> HttpResponse {
-    let Some((rp, provider)) = state
-        .rp
-        .as_ref()
-        .and_then(|rp| rp.provider(&provider).map(|p| (rp, p)))
-    else {
-        return notice(&req, StatusCode::NOT_FOUND, "notfound_provider");
-    };
-    let redirect_uri = rp.redirect_uri(provider.name());
-    let hint = query
-        .login_hint
-        .as_deref()
-        .filter(|h| !h.is_empty() && h.len() <= 200);
-    let request = match provider
-        .authorization_request(rp.http(), &redirect_uri, hint)
-        .await
-    {
-        Ok(request) => request,
-        Err(err) => return refused(&req, provider.name(), &err),
-    };
-    let now = state.clock.now();
     let return_to = query
         .return_to
         .clone()
         .filter(|t| is_local_path(t))
         .unwrap_or_else(|| "/".to_owned());
-    let flow = LoginFlow {
-        provider: provider.name().to_owned(),
-        state: request.state,
-        nonce: request.nonce,
-        pkce_verifier: request.pkce_verifier,
-        return_to,
-        expires_at: now + time::Duration::minutes(FLOW_LIFETIME_MINUTES),
+    let begun = match login::begin(&state, &provider, query.login_hint.as_deref(), return_to).await
+    {
+        Ok(begun) => begun,
+        Err(LoginError::UnknownProvider) => {
+            return notice(&req, StatusCode::NOT_FOUND, "notfound_provider");
+        }
+        Err(err) => return refused(&req, &provider, &err),
     };
-    let flow_id = random_token();
-    if let Err(err) = login_flows::insert(&state.db, &token_hash(&flow_id), &flow, now).await {
-        return refused(&req, provider.name(), &err.into());
-    }
-    let cookie = Cookie::build(FLOW_COOKIE, flow_id)
+    let cookie = Cookie::build(FLOW_COOKIE, begun.flow_id)
         .path("/auth/callback")
         .http_only(true)
         .secure(state.settings.session.secure_cookies)
         // Lax: the provider's redirect back is a top-level GET navigation.
         .same_site(SameSite::Lax)
-        .max_age(actix_web::cookie::time::Duration::minutes(
-            FLOW_LIFETIME_MINUTES,
+        .max_age(actix_web::cookie::time::Duration::seconds(
+            login::FLOW_LIFETIME.whole_seconds(),
         ))
         .finish();
     HttpResponse::Found()
         .cookie(cookie)
-        .insert_header((LOCATION, request.url.to_string()))
+        .insert_header((LOCATION, begun.redirect_to.to_string()))
         .finish()
 }
 
@@ -97,9 +72,10 @@ pub struct CallbackQuery {
     error: Option<String>,
 }
 
+/// The provider's redirect back: finishes the flow (`auth::login::complete`), starts a session.
 pub async fn callback(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     provider: web::Path<String>,
     query: web::Query<CallbackQuery>,
 ) -> HttpResponse {
@@ -111,62 +87,26 @@ pub async fn callback(
 
 async fn finish_login(
     req: &HttpRequest,
-    state: &AppState,
-    provider_name: &str,
+    state: &App,
+    provider: &str,
     query: &CallbackQuery,
 ) -> Result<HttpResponse, LoginError> {
-    let rp = state.rp.as_ref().ok_or(LoginError::UnknownProvider)?;
-    let provider = rp
-        .provider(provider_name)
-        .ok_or(LoginError::UnknownProvider)?;
-    // The flow is taken (deleted) first: whatever happens below, it cannot be used again.
-    let flow_id = req.cookie(FLOW_COOKIE).ok_or(LoginError::NoFlow)?;
-    let flow = login_flows::take(&state.db, &token_hash(flow_id.value()))
-        .await?
-        .ok_or(LoginError::NoFlow)?;
-    let now = state.clock.now();
-    if flow.provider != provider.name() || flow.expires_at <= now {
-        return Err(LoginError::NoFlow);
-    }
-    if !query
-        .state
-        .as_deref()
-        .is_some_and(|s| same_secret(s, &flow.state))
-    {
-        return Err(LoginError::StateMismatch);
-    }
-    // RFC 9207: a response that names its issuer must name this provider's, and a provider that
-    // promised to name it must have done so.
-    match query.iss.as_deref() {
-        Some(iss) if iss != provider.issuer() => return Err(LoginError::IssuerMismatch),
-        None if provider.promises_iss_parameter(rp.http()).await? => {
-            return Err(LoginError::IssuerMismatch);
-        }
-        _ => {}
-    }
-    if let Some(error) = &query.error {
-        // The provider's words go to a log line: no control characters (no forged lines).
-        let error = error.chars().filter(|c| !c.is_control()).take(60).collect();
-        return Err(LoginError::ProviderError(error));
-    }
-    let code = query
-        .code
-        .as_deref()
-        .ok_or(LoginError::TokenExchange("no code".into()))?;
-    let redirect_uri = rp.redirect_uri(provider.name());
-    let login = provider
-        .complete(
-            rp.http(),
-            &redirect_uri,
-            code,
-            &flow.pkce_verifier,
-            &flow.nonce,
-            now,
-        )
-        .await?;
-    let (account, level) = account_for_login(state, provider, &login).await?;
-    let cookie = session::start(state, req, &account, provider.name(), level).await?;
-    tracing::info!(provider = provider.name(), account = %account.id, level = level.as_str(), "login");
+    let flow_cookie = req.cookie(FLOW_COOKIE);
+    let answer = login::Callback {
+        code: query.code.as_deref(),
+        state: query.state.as_deref(),
+        iss: query.iss.as_deref(),
+        error: query.error.as_deref(),
+    };
+    let done = login::complete(
+        state,
+        provider,
+        flow_cookie.as_ref().map(|c| c.value()),
+        answer,
+    )
+    .await?;
+    let cookie = start_session(state, req, &done.account, &done.provider, done.level).await?;
+    tracing::info!(provider = done.provider, account = %done.account.id, level = done.level.as_str(), "login");
     let mut gone = Cookie::build(FLOW_COOKIE, "")
         .path("/auth/callback")
         .finish();
@@ -174,7 +114,7 @@ async fn finish_login(
     Ok(HttpResponse::SeeOther()
         .cookie(cookie)
         .cookie(gone)
-        .insert_header((LOCATION, flow.return_to))
+        .insert_header((LOCATION, done.return_to))
         .finish())
 }
 
@@ -208,7 +148,7 @@ pub struct LogoutForm {
 /// Ends the session server-side. A browser form must carry the session's token; a script
 /// (no form body) is covered by the cross-site check alone.
 pub async fn logout(
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Option<Authenticated>,
     form: Option<web::Form<LogoutForm>>,
 ) -> Result<HttpResponse, Problem> {
@@ -221,7 +161,7 @@ pub async fn logout(
 
 /// Ends every session of the account, on every device.
 pub async fn logout_everywhere(
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     form: Option<web::Form<LogoutForm>>,
 ) -> Result<HttpResponse, Problem> {
@@ -243,11 +183,9 @@ fn check_form_token(who: &Authenticated, form: Option<&LogoutForm>) -> Result<()
     }
 }
 
-fn logged_out(state: &AppState) -> HttpResponse {
+fn logged_out(state: &App) -> HttpResponse {
     HttpResponse::SeeOther()
-        .cookie(session::removal_cookie(
-            state.settings.session.secure_cookies,
-        ))
+        .cookie(removal_cookie(state.settings.session.secure_cookies))
         .insert_header((LOCATION, "/auth/logged-out"))
         .finish()
 }

@@ -1,10 +1,10 @@
 //! A version's bytes as an HTTP response, for the API and the pages alike: the file name per
 //! RFC 6266 (UTF-8 kept), the stored type, `nosniff`, `no-store`, the version as `ETag`.
 
+use crate::app::App;
 use crate::documents::service;
 use crate::documents::{DocumentError, DocumentResult};
 use crate::domain::ids::DocumentId;
-use crate::http::state::AppState;
 use crate::policy::Actor;
 use crate::store::documents::VersionRow;
 use actix_web::HttpResponse;
@@ -21,7 +21,7 @@ const CHECK_BEFORE_SENDING: u64 = 1024 * 1024;
 
 /// The newest version of the document (or version `number`) as a download.
 pub async fn file(
-    state: &AppState,
+    state: &App,
     actor: &Actor,
     id: DocumentId,
     number: Option<i64>,

@@ -1,7 +1,7 @@
 //! Liveness, readiness and metrics for the platform.
 
 use super::problem::Problem;
-use super::state::AppState;
+use crate::app::App;
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
 use std::time::Duration;
@@ -29,7 +29,7 @@ pub async fn healthz() -> HttpResponse {
         (status = 503, body = super::problem::ProblemBody, content_type = "application/problem+json")
     )
 )]
-pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
+pub async fn readyz(state: web::Data<App>) -> Result<HttpResponse, Problem> {
     let database = tokio::time::timeout(CHECK_TIMEOUT, state.db.ping()).await;
     let blobs = tokio::time::timeout(CHECK_TIMEOUT, state.blobs.check_ready()).await;
     let mut failing = Vec::new();
@@ -54,7 +54,7 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, Problem>
 
 /// Prometheus / OpenMetrics text.
 #[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, content_type = "application/openmetrics-text")))]
-pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+pub async fn metrics(state: web::Data<App>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
         .body(state.metrics.encode())

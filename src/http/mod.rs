@@ -3,9 +3,12 @@
 
 pub mod api;
 pub mod auth;
+pub mod csrf;
+pub mod dev_idp;
 pub mod download;
+pub mod extractors;
 pub mod health;
-pub mod metrics;
+pub mod multipart;
 pub mod observability;
 pub mod openapi;
 pub mod pages;
@@ -13,6 +16,4 @@ pub mod password;
 pub mod problem;
 pub mod routes;
 pub mod security_headers;
-pub mod state;
 pub mod static_files;
-pub mod upload_form;

@@ -4,7 +4,7 @@
 //! or the query string, which may carry a CPR number in a search. The id is also sent back as
 //! `X-Request-Id` so a person reporting a problem can quote it.
 
-use super::state::AppState;
+use crate::app::App;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
@@ -100,7 +100,7 @@ pub async fn record_metrics(
     let started = Instant::now();
     let method = req.method().to_string();
     let route = route_of(&req);
-    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let state = req.app_data::<web::Data<App>>().cloned();
     let outcome = next.call(req).await;
     if let Some(state) = state {
         let status = match &outcome {

@@ -2,13 +2,13 @@
 //! enrolment `GET|POST /auth/totp`. Browsers post forms and get pages; scripts post JSON and get
 //! JSON or problem+json.
 
+use super::extractors::{PasswordStaff, start_session};
 use super::pages::layout::{Chrome, render};
 use super::problem::Problem;
-use super::state::AppState;
+use crate::app::App;
 use crate::auth::password_login::{
     self, ENROLMENT_PROVIDER, Outcome, PASSWORD_PROVIDER, PasswordLoginError,
 };
-use crate::auth::session::{self, PasswordStaff};
 use crate::auth::tokens::same_secret;
 use crate::auth::totp;
 use crate::config::oidc::AssuranceLevel;
@@ -58,7 +58,7 @@ fn refused_problem() -> Problem {
 
 pub async fn submit(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     body: web::Either<web::Json<PasswordForm>, web::Form<PasswordForm>>,
 ) -> Result<HttpResponse, Problem> {
     let (form, is_browser) = match body {
@@ -94,7 +94,7 @@ pub async fn submit(
         }
     };
     let account = accounts::find(&state.db, account_id).await?;
-    let cookie = session::start(&state, &req, &account, provider, AssuranceLevel::Low).await?;
+    let cookie = start_session(&state, &req, &account, provider, AssuranceLevel::Low).await?;
     tracing::info!(account = %account.id, provider, "password login");
     if is_browser {
         return Ok(HttpResponse::SeeOther()
@@ -125,7 +125,7 @@ super::pages::layout::with_chrome!(EnrolPage);
 /// Shows a new secret to scan (each visit makes a new one, until one is confirmed).
 pub async fn enrol_page(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: PasswordStaff,
 ) -> Result<HttpResponse, Problem> {
     let PasswordStaff(who) = who;
@@ -169,7 +169,7 @@ super::pages::layout::with_chrome!(RecoveryCodesPage);
 /// recovery codes are shown, once.
 pub async fn confirm(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: PasswordStaff,
     body: web::Either<web::Json<ConfirmForm>, web::Form<ConfirmForm>>,
 ) -> Result<HttpResponse, Problem> {
@@ -200,7 +200,7 @@ pub async fn confirm(
         }
         Err(other) => return Err(internal(other)),
     };
-    let cookie = session::start(
+    let cookie = start_session(
         &state,
         &req,
         &who.account,

@@ -1,10 +1,10 @@
 //! Every route of the service, in one table, and the answers for routes and methods that do not
 //! exist.
 
+use super::dev_idp;
 use super::pages::{self, front, language, notice};
 use super::problem::Problem;
 use super::{api, auth, health, openapi, password, static_files};
-use crate::auth::dev_idp::endpoints as dev_idp;
 use actix_web::body::EitherBody;
 use actix_web::dev::ServiceResponse;
 use actix_web::http::StatusCode;

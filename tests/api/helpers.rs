@@ -49,7 +49,7 @@ static TRACING: LazyLock<()> = LazyLock::new(|| {
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
-    pub app: vejviser::http::state::AppState,
+    pub app: vejviser::app::App,
     pub database_url: String,
     pub data_dir: PathBuf,
     _data: TempDir,

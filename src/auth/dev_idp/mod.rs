@@ -5,7 +5,6 @@
 //!
 //! Codes and access tokens live in this process's memory: development runs one instance.
 
-pub mod endpoints;
 pub mod signing;
 
 use crate::auth::tokens::{random_token, same_secret};

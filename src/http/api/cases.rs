@@ -1,12 +1,12 @@
 //! `/api/v1/cases`: create, list, search, show, hand over, close, reopen.
 
+use crate::app::App;
 use crate::auth::session::Authenticated;
 use crate::cases::actor_of;
 use crate::cases::create::{self, CaseInput};
 use crate::cases::view::{self, CaseListItem, CaseView};
 use crate::domain::ids::{AccountId, CaseId};
 use crate::http::problem::{Problem, ProblemBody};
-use crate::http::state::AppState;
 use crate::policy::CaseStatus;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
@@ -36,7 +36,7 @@ pub fn case_id(raw: &str) -> Result<CaseId, Problem> {
 #[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = CreateCase,
     responses((status = 201, body = CaseView), (status = 403, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
 pub async fn create(
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     body: web::Json<CreateCase>,
 ) -> Result<HttpResponse, Problem> {
@@ -62,7 +62,7 @@ pub struct ListQuery {
 #[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(ListQuery),
     responses((status = 200, body = Vec<CaseListItem>), (status = 401, body = ProblemBody)))]
 pub async fn list(
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, Problem> {
@@ -77,7 +77,7 @@ pub async fn list(
 #[utoipa::path(get, path = "/api/v1/cases/{case_id}", tag = "cases",
     responses((status = 200, body = CaseView), (status = 404, body = ProblemBody)))]
 pub async fn show(
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
@@ -97,7 +97,7 @@ pub struct HandOver {
 #[utoipa::path(post, path = "/api/v1/cases/{case_id}/coordinator", tag = "cases", request_body = HandOver,
     responses((status = 200, body = CaseView), (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)))]
 pub async fn hand_over(
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<String>,
     body: web::Json<HandOver>,
@@ -115,7 +115,7 @@ pub async fn hand_over(
 #[utoipa::path(post, path = "/api/v1/cases/{case_id}/close", tag = "cases",
     responses((status = 200, body = CaseView), (status = 403, body = ProblemBody)))]
 pub async fn close(
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
@@ -125,7 +125,7 @@ pub async fn close(
 #[utoipa::path(post, path = "/api/v1/cases/{case_id}/reopen", tag = "cases",
     responses((status = 200, body = CaseView), (status = 403, body = ProblemBody)))]
 pub async fn reopen(
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
@@ -133,7 +133,7 @@ pub async fn reopen(
 }
 
 async fn set_status(
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<String>,
     status: CaseStatus,

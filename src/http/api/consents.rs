@@ -1,13 +1,13 @@
 //! `/api/v1/cases/{case_id}/consents`: give, record on paper, withdraw.
 
 use super::cases::case_id;
+use crate::app::App;
 use crate::auth::session::Authenticated;
 use crate::cases::actor_of;
 use crate::cases::consents::{self, ConsentInput, PaperConsentInput};
 use crate::domain::department::Department;
 use crate::domain::ids::ParticipantId;
 use crate::http::problem::{Problem, ProblemBody};
-use crate::http::state::AppState;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use time::Date;
@@ -35,7 +35,7 @@ pub struct GiveConsent {
 #[utoipa::path(post, path = "/api/v1/cases/{case_id}/consents", tag = "cases", request_body = GiveConsent,
     responses((status = 201, description = "The consent's id"), (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)))]
 pub async fn give(
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<String>,
     body: web::Json<GiveConsent>,
@@ -72,7 +72,7 @@ pub async fn give(
 #[utoipa::path(post, path = "/api/v1/cases/{case_id}/consents/{consent_id}/withdraw", tag = "cases",
     responses((status = 204), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody)))]
 pub async fn withdraw(
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, Problem> {

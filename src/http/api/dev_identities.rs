@@ -1,7 +1,7 @@
 //! `GET /dev-idp/identities`: the development test identities (embedded default only).
 
+use crate::app::App;
 use crate::http::problem::Problem;
-use crate::http::state::AppState;
 use crate::seed::identities::DevIdentity;
 use actix_web::{HttpResponse, web};
 
@@ -11,7 +11,7 @@ use actix_web::{HttpResponse, web};
     tag = "development",
     responses((status = 200, body = Vec<DevIdentity>), (status = 404, body = crate::http::problem::ProblemBody))
 )]
-pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
+pub async fn list(state: web::Data<App>) -> Result<HttpResponse, Problem> {
     let not_here = || Problem::not_found("There is no development identity provider here.");
     let path = state.dev_identities.as_ref().ok_or_else(not_here)?;
     let text = tokio::fs::read_to_string(path).await.map_err(|e| {

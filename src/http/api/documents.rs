@@ -1,15 +1,17 @@
 //! `/api/v1/.../documents`: multipart uploads streamed through encryption, new versions with
 //! `If-Match`, metadata, rename, soft delete, and downloads streamed back through decryption.
 
+use crate::app::App;
 use crate::auth::session::Authenticated;
 use crate::cases::actor_of;
 use crate::documents::service::{self, CreatedVersion, DocumentDetail, DocumentListItem};
+use crate::documents::upload_form::{self, Sender};
+use crate::documents::{DocumentError, DocumentResult};
 use crate::domain::ids::DocumentId;
 use crate::http::api::cases::case_id;
 use crate::http::download;
+use crate::http::multipart::{MultipartParts, upload_request};
 use crate::http::problem::{Problem, ProblemBody};
-use crate::http::state::AppState;
-use crate::http::upload_form::{self, Sender};
 use actix_multipart::Multipart;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -27,15 +29,21 @@ fn document_id(raw: &str) -> Result<DocumentId, Problem> {
         (status = 413, body = ProblemBody), (status = 415, body = ProblemBody), (status = 422, body = ProblemBody)))]
 pub async fn upload(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<String>,
     payload: Multipart,
 ) -> Result<HttpResponse, Problem> {
     let case = case_id(&path)?;
     let actor = actor_of(&who);
-    let created =
-        upload_form::new_document(&req, &state, &actor, Sender::Api, case, payload).await?;
+    let created = upload_form::new_document(
+        &state,
+        &actor,
+        upload_request(&req, Sender::Api),
+        case,
+        MultipartParts(payload),
+    )
+    .await?;
     Ok(created_response(created))
 }
 
@@ -51,7 +59,7 @@ fn created_response(created: CreatedVersion) -> HttpResponse {
         (status = 413, body = ProblemBody), (status = 415, body = ProblemBody)))]
 pub async fn new_version(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<String>,
     payload: Multipart,
@@ -62,17 +70,22 @@ pub async fn new_version(
         .headers()
         .get(header::IF_MATCH)
         .and_then(|v| v.to_str().ok());
-    let based_on = service::parse_if_match(if_match)?;
-    let created =
-        upload_form::new_version(&req, &state, &actor, Sender::Api, (id, based_on), payload)
-            .await?;
+    let based_on = parse_if_match(if_match)?;
+    let created = upload_form::new_version(
+        &state,
+        &actor,
+        upload_request(&req, Sender::Api),
+        (id, based_on),
+        MultipartParts(payload),
+    )
+    .await?;
     Ok(created_response(created))
 }
 
 #[utoipa::path(get, path = "/api/v1/cases/{case_id}/documents", tag = "documents",
     responses((status = 200, body = Vec<DocumentListItem>), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody)))]
 pub async fn list(
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
@@ -83,7 +96,7 @@ pub async fn list(
 #[utoipa::path(get, path = "/api/v1/documents/{document_id}", tag = "documents",
     responses((status = 200, body = DocumentDetail), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody)))]
 pub async fn show(
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
@@ -102,7 +115,7 @@ pub struct Rename {
 #[utoipa::path(patch, path = "/api/v1/documents/{document_id}", tag = "documents", request_body = Rename,
     responses((status = 204), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)))]
 pub async fn rename(
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<String>,
     body: web::Json<Rename>,
@@ -114,7 +127,7 @@ pub async fn rename(
 #[utoipa::path(delete, path = "/api/v1/documents/{document_id}", tag = "documents",
     responses((status = 204), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody)))]
 pub async fn delete(
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
@@ -126,7 +139,7 @@ pub async fn delete(
     responses((status = 200, description = "the newest version's bytes", content_type = "application/octet-stream"),
         (status = 403, body = ProblemBody), (status = 404, body = ProblemBody)))]
 pub async fn content(
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
@@ -137,7 +150,7 @@ pub async fn content(
     responses((status = 200, description = "that version's bytes", content_type = "application/octet-stream"),
         (status = 403, body = ProblemBody), (status = 404, body = ProblemBody)))]
 pub async fn version_content(
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, Problem> {
@@ -146,4 +159,21 @@ pub async fn version_content(
     })?;
     let actor = actor_of(&who);
     Ok(download::file(&state, &actor, document_id(&path.0)?, Some(number)).await?)
+}
+
+/// The version number an `If-Match` header names: `"3"` (or a weak `W/"3"`).
+fn parse_if_match(header: Option<&str>) -> DocumentResult<i64> {
+    let raw = header.ok_or(DocumentError::PreconditionRequired)?.trim();
+    raw.trim_start_matches("W/")
+        .trim_matches('"')
+        .parse::<i64>()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| {
+            DocumentError::invalid(
+                "If-Match",
+                "name the version it is based on, like \"1\"",
+                "angiv den version, ændringen bygger på",
+            )
+        })
 }

@@ -1,13 +1,13 @@
 //! `/api/v1/cases/{case_id}/participants`: the coordinator adds, changes and removes.
 
 use super::cases::case_id;
+use crate::app::App;
 use crate::auth::session::Authenticated;
 use crate::cases::actor_of;
 use crate::cases::participants::{self, ParticipantInput};
 use crate::domain::department::Department;
 use crate::domain::ids::{AccountId, ParticipantId};
 use crate::http::problem::{Problem, ProblemBody};
-use crate::http::state::AppState;
 use crate::policy::{Access, Role};
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
@@ -35,7 +35,7 @@ fn participant_id(raw: &str) -> Result<ParticipantId, Problem> {
 #[utoipa::path(post, path = "/api/v1/cases/{case_id}/participants", tag = "cases", request_body = AddParticipant,
     responses((status = 201, description = "The participant's id"), (status = 403, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
 pub async fn add(
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<String>,
     body: web::Json<AddParticipant>,
@@ -66,7 +66,7 @@ pub struct ChangeAccess {
 #[utoipa::path(patch, path = "/api/v1/cases/{case_id}/participants/{participant_id}", tag = "cases", request_body = ChangeAccess,
     responses((status = 204), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody)))]
 pub async fn change(
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<(String, String)>,
     body: web::Json<ChangeAccess>,
@@ -79,7 +79,7 @@ pub async fn change(
 #[utoipa::path(delete, path = "/api/v1/cases/{case_id}/participants/{participant_id}", tag = "cases",
     responses((status = 204), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody)))]
 pub async fn remove(
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, Problem> {
@@ -91,7 +91,7 @@ pub async fn remove(
 #[utoipa::path(post, path = "/api/v1/cases/{case_id}/participants/{participant_id}/grant", tag = "cases",
     responses((status = 204), (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)))]
 pub async fn grant(
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, Problem> {

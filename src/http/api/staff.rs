@@ -1,10 +1,10 @@
 //! `/api/v1/staff`: search the municipality's staff; admins change flags.
 
+use crate::app::App;
 use crate::auth::session::Authenticated;
 use crate::cases::{actor_of, staff};
 use crate::domain::ids::AccountId;
 use crate::http::problem::{Problem, ProblemBody};
-use crate::http::state::AppState;
 use crate::store::accounts::StaffListing;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
@@ -18,7 +18,7 @@ pub struct StaffQuery {
 #[utoipa::path(get, path = "/api/v1/staff", tag = "staff", params(StaffQuery),
     responses((status = 200, body = Vec<StaffListing>), (status = 403, body = ProblemBody)))]
 pub async fn search(
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     query: web::Query<StaffQuery>,
 ) -> Result<HttpResponse, Problem> {
@@ -36,7 +36,7 @@ pub struct StaffFlags {
 #[utoipa::path(patch, path = "/api/v1/staff/{account_id}", tag = "staff", request_body = StaffFlags,
     responses((status = 204), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody)))]
 pub async fn set_flags(
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<String>,
     body: web::Json<StaffFlags>,

@@ -4,10 +4,10 @@
 
 use super::forms::{FormPairs, answer, check_csrf, field};
 use super::layout::{Chrome, render};
+use crate::app::App;
 use crate::auth::session::Authenticated;
 use crate::cases::{CaseError, actor_of, staff};
 use crate::domain::ids::AccountId;
-use crate::http::state::AppState;
 use crate::policy::{ActorKind, Reason};
 use crate::store::accounts::StaffListing;
 use actix_web::http::StatusCode;
@@ -48,7 +48,7 @@ fn require_admin(who: &Authenticated) -> Result<(), CaseError> {
 
 pub async fn show(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     query: web::Query<StaffQuery>,
 ) -> HttpResponse {
@@ -75,7 +75,7 @@ pub async fn show(
 /// One button on the staff table: `change` is deactivate, activate, grant_admin or revoke_admin.
 pub async fn change_staff(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<String>,
     form: FormPairs,

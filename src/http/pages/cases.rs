@@ -9,6 +9,7 @@ use super::forms::{
     FormPairs, answer, back_to, check_csrf, date, departments, field, ids, not_found, on_case,
 };
 use super::layout::{Chrome, render};
+use crate::app::App;
 use crate::auth::session::Authenticated;
 use crate::cases::consents::{ConsentInput, PaperConsentInput};
 use crate::cases::create::CaseInput;
@@ -19,7 +20,6 @@ use crate::documents::DocumentError;
 use crate::documents::service::{self as documents, DocumentListItem};
 use crate::domain::department::Department;
 use crate::domain::ids::{AccountId, ParticipantId};
-use crate::http::state::AppState;
 use crate::policy::{Access, ActorKind, CaseStatus, Role};
 use crate::store::accounts::StaffListing;
 use actix_web::http::StatusCode;
@@ -58,7 +58,7 @@ pub struct SearchQuery {
 
 pub async fn list(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Option<Authenticated>,
     query: web::Query<SearchQuery>,
 ) -> HttpResponse {
@@ -120,7 +120,7 @@ pub async fn new_form(req: HttpRequest, who: Authenticated) -> HttpResponse {
 
 pub async fn create_case(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     form: FormPairs,
 ) -> HttpResponse {
@@ -246,7 +246,7 @@ impl CasePage {
 
 /// The documents the caller may read: none when the policy says no.
 async fn readable_documents(
-    state: &AppState,
+    state: &App,
     actor: &crate::policy::Actor,
     case: &CaseView,
 ) -> Result<Vec<DocumentListItem>, CaseError> {
@@ -265,7 +265,7 @@ async fn readable_documents(
 
 pub async fn show(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Option<Authenticated>,
     path: web::Path<String>,
 ) -> HttpResponse {
@@ -309,7 +309,7 @@ pub async fn show(
 
 pub async fn add_participant(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<String>,
     form: FormPairs,
@@ -349,7 +349,7 @@ pub async fn add_participant(
 
 pub async fn remove_participant(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<(String, String)>,
     form: FormPairs,
@@ -364,7 +364,7 @@ pub async fn remove_participant(
 
 pub async fn give_consent(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<String>,
     form: FormPairs,
@@ -412,7 +412,7 @@ pub async fn give_consent(
 
 pub async fn withdraw_consent(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<(String, String)>,
     form: FormPairs,
@@ -427,7 +427,7 @@ pub async fn withdraw_consent(
 
 pub async fn set_status(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<(String, String)>,
     form: FormPairs,

@@ -7,14 +7,15 @@ use super::display::{file_size, kind_label, local_time};
 use super::forms::{FormPairs, answer as answer_case, check_csrf, field, ids, not_found};
 use super::layout::{Chrome, render};
 use super::notice::{notice, notice_text};
+use crate::app::App;
 use crate::auth::session::Authenticated;
 use crate::cases::{actor_of, view};
 use crate::documents::service::{self, DocumentDetail};
+use crate::documents::upload_form::{self, Sender};
 use crate::documents::{DocumentError, KINDS, sniff};
 use crate::domain::ids::DocumentId;
 use crate::http::download;
-use crate::http::state::AppState;
-use crate::http::upload_form::{self, Sender};
+use crate::http::multipart::{MultipartParts, upload_request};
 use crate::i18n::Catalogue;
 use crate::policy::CaseStatus;
 use actix_multipart::Multipart;
@@ -34,7 +35,7 @@ pub struct FileRules {
 }
 
 impl FileRules {
-    pub fn of(state: &AppState, t: &Catalogue, lang: &str) -> Self {
+    pub fn of(state: &App, t: &Catalogue, lang: &str) -> Self {
         let documents = &state.settings.documents;
         let accept = documents
             .allowed_types
@@ -94,7 +95,7 @@ fn document_id(raw: &str) -> Result<DocumentId, DocumentError> {
 /// The page, or a page that says in the reader's language what went wrong.
 fn answer(
     req: &HttpRequest,
-    state: &AppState,
+    state: &App,
     result: Result<HttpResponse, DocumentError>,
 ) -> HttpResponse {
     let Chrome { lang, t, .. } = Chrome::for_request(req);
@@ -165,7 +166,7 @@ impl DocumentPage {
 
 pub async fn show(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Option<Authenticated>,
     path: web::Path<String>,
 ) -> HttpResponse {
@@ -197,7 +198,7 @@ pub async fn show(
 /// `POST /cases/{id}/documents`: a new document, then its page.
 pub async fn upload(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<String>,
     payload: Multipart,
@@ -207,8 +208,14 @@ pub async fn upload(
         let sender = Sender::Page {
             csrf_token: &who.session.csrf_token,
         };
-        let created =
-            upload_form::new_document(&req, &state, &actor_of(&who), sender, case, payload).await?;
+        let created = upload_form::new_document(
+            &state,
+            &actor_of(&who),
+            upload_request(&req, sender),
+            case,
+            MultipartParts(payload),
+        )
+        .await?;
         Ok(see_other(format!("/documents/{}", created.id)))
     }
     .await;
@@ -223,7 +230,7 @@ pub struct BasedOn {
 /// `POST /documents/{id}/versions?based_on=N`: a new version of the document, then its page.
 pub async fn new_version(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<String>,
     query: web::Query<BasedOn>,
@@ -240,7 +247,14 @@ pub async fn new_version(
             csrf_token: &who.session.csrf_token,
         };
         let actor = actor_of(&who);
-        upload_form::new_version(&req, &state, &actor, sender, (id, based_on), payload).await?;
+        upload_form::new_version(
+            &state,
+            &actor,
+            upload_request(&req, sender),
+            (id, based_on),
+            MultipartParts(payload),
+        )
+        .await?;
         Ok(see_other(format!("/documents/{id}")))
     }
     .await;
@@ -252,7 +266,7 @@ pub async fn new_version(
 /// problem+json, for a person who tapped a link on a phone.
 pub async fn download_newest(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<String>,
 ) -> HttpResponse {
@@ -267,7 +281,7 @@ pub async fn download_newest(
 /// `GET /documents/{id}/versions/{n}/download`: one version, as the document page links to it.
 pub async fn download_version(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<(String, String)>,
 ) -> HttpResponse {
@@ -287,7 +301,7 @@ pub async fn download_version(
 /// names the page to go to next.
 async fn on_document<F, Fut>(
     req: &HttpRequest,
-    state: &AppState,
+    state: &App,
     who: &Authenticated,
     form: &[(String, String)],
     document: &str,
@@ -309,7 +323,7 @@ where
 /// `POST /documents/{id}/rename`.
 pub async fn rename(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<String>,
     form: FormPairs,
@@ -326,7 +340,7 @@ pub async fn rename(
 /// `POST /documents/{id}/delete`: the coordinator's soft delete, then back to the case.
 pub async fn delete(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<String>,
     form: FormPairs,

@@ -4,11 +4,11 @@
 
 use super::forms::{FormPairs, answer, field, ids, not_found, on_case};
 use super::layout::{Chrome, render};
+use crate::app::App;
 use crate::auth::session::Authenticated;
 use crate::cases::view::{CaseView, ParticipantView};
 use crate::cases::{CaseError, actor_of, create, participants, view};
 use crate::domain::ids::{AccountId, ParticipantId};
-use crate::http::state::AppState;
 use crate::policy::{Access, Reason};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -45,7 +45,7 @@ fn participant_id(text: &str) -> Result<ParticipantId, CaseError> {
 /// The coordinator's page for one participant: read or write access, or removal.
 pub async fn edit_form(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<(String, String)>,
 ) -> HttpResponse {
@@ -78,7 +78,7 @@ pub async fn edit_form(
 
 pub async fn change_access(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<(String, String)>,
     form: FormPairs,
@@ -104,7 +104,7 @@ pub async fn change_access(
 
 pub async fn grant_parent_access(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<(String, String)>,
     form: FormPairs,
@@ -119,7 +119,7 @@ pub async fn grant_parent_access(
 
 pub async fn hand_over(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     who: Authenticated,
     path: web::Path<String>,
     form: FormPairs,

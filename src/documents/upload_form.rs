@@ -1,20 +1,46 @@
-//! Reading a document upload form (`multipart/form-data`), shared by the API and the pages. The
+//! Reading a document upload form, shared by the API and the pages. The HTTP edge hands over
+//! the form's parts as they arrive (`FormParts`: it adapts a `multipart/form-data` body). The
 //! file is streamed into the blob store as it arrives; the short text fields may come before or
 //! after it. A page form must send its CSRF token as the first field, so a forged post is refused
 //! before a byte of its file is read.
 
+use super::service::{self, CreatedVersion, UploadFields};
+use super::upload::{self, StoredFile};
+use super::{DocumentError, DocumentResult};
+use crate::app::App;
 use crate::auth::tokens::same_secret;
 use crate::crypto::keys::CaseKey;
-use crate::documents::service::{self, CreatedVersion, UploadFields};
-use crate::documents::upload::{self, StoredFile};
-use crate::documents::{DocumentError, DocumentResult};
 use crate::domain::ids::{CaseId, DocumentId};
-use crate::http::state::AppState;
 use crate::policy::Actor;
-use actix_multipart::{Field, Multipart};
-use actix_web::HttpRequest;
-use actix_web::http::header;
-use futures_util::{StreamExt, TryStreamExt};
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt};
+use std::fmt::Display;
+use std::future::Future;
+
+/// One part of a form: its field name, the file name it declares (file parts), and its bytes.
+pub struct FormPart<B> {
+    pub name: String,
+    pub file_name: Option<String>,
+    pub body: B,
+}
+
+/// The parts of an upload form in the order they arrive; each part's body must be read (or
+/// dropped) before the next part is asked for.
+pub trait FormParts {
+    type Error: Display;
+    type Body: Stream<Item = Result<Bytes, Self::Error>> + Unpin;
+    fn next_part(
+        &mut self,
+    ) -> impl Future<Output = Result<Option<FormPart<Self::Body>>, Self::Error>>;
+}
+
+/// The request around the form: who sends it and the length it declares.
+#[derive(Clone, Copy)]
+pub struct Request<'a> {
+    pub sender: Sender<'a>,
+    /// The body's `Content-Length`, when the client sent one.
+    pub declared_length: Option<u64>,
+}
 
 /// The longest text field (title, kind, note, token) read from a form.
 const MAX_TEXT_FIELD: usize = 8 * 1024;
@@ -36,9 +62,13 @@ pub enum Sender<'a> {
     Page { csrf_token: &'a str },
 }
 
-async fn read_text(mut field: Field, name: &'static str) -> DocumentResult<String> {
+async fn read_text<B, E>(mut body: B, name: &'static str) -> DocumentResult<String>
+where
+    B: Stream<Item = Result<Bytes, E>> + Unpin,
+    E: Display,
+{
     let mut bytes = Vec::new();
-    while let Some(piece) = field.next().await {
+    while let Some(piece) = body.next().await {
         let piece = piece.map_err(|e| DocumentError::Interrupted(e.to_string()))?;
         if bytes.len() + piece.len() > MAX_TEXT_FIELD {
             return Err(DocumentError::invalid(
@@ -68,20 +98,17 @@ fn stale_form() -> DocumentError {
 
 /// A page form's first field must be the session's CSRF token; checked before anything else, so
 /// a forged post learns nothing (not even whether the document exists).
-async fn check_sender(payload: &mut Multipart, sender: Sender<'_>) -> DocumentResult<()> {
+async fn check_sender<P: FormParts>(parts: &mut P, sender: Sender<'_>) -> DocumentResult<()> {
     let Sender::Page {
         csrf_token: expected,
     } = sender
     else {
         return Ok(());
     };
-    let first = payload
-        .try_next()
-        .await
-        .map_err(|e| DocumentError::Interrupted(e.to_string()))?;
+    let first = next_part(parts).await?;
     match first {
-        Some(field) if field.name() == Some("csrf_token") => {
-            let token = read_text(field, "csrf_token").await?;
+        Some(part) if part.name == "csrf_token" => {
+            let token = read_text(part.body, "csrf_token").await?;
             if same_secret(token.trim(), expected) {
                 Ok(())
             } else {
@@ -112,27 +139,27 @@ fn set_once(slot: &mut Option<String>, value: String, name: &'static str) -> Doc
     Ok(())
 }
 
+async fn next_part<P: FormParts>(parts: &mut P) -> DocumentResult<Option<FormPart<P::Body>>> {
+    parts
+        .next_part()
+        .await
+        .map_err(|e| DocumentError::Interrupted(e.to_string()))
+}
+
 /// Reads the form, storing the file as it streams past into `stored`.
-async fn read_fields(
-    state: &AppState,
+async fn read_fields<P: FormParts>(
+    state: &App,
     case: CaseId,
     case_key: &CaseKey,
-    payload: &mut Multipart,
+    parts: &mut P,
     form: &mut UploadForm,
     stored: &mut Option<StoredFile>,
 ) -> DocumentResult<()> {
-    while let Some(field) = payload
-        .try_next()
-        .await
-        .map_err(|e| DocumentError::Interrupted(e.to_string()))?
-    {
-        match field.name().unwrap_or_default() {
+    while let Some(part) = next_part(parts).await? {
+        let field = part.body;
+        match part.name.as_str() {
             "file" if stored.is_none() => {
-                form.file_name = field
-                    .content_disposition()
-                    .and_then(|cd| cd.get_filename())
-                    .unwrap_or_default()
-                    .to_owned();
+                form.file_name = part.file_name.unwrap_or_default();
                 *stored = Some(upload::receive(state, case, case_key, field).await?);
             }
             "file" => {
@@ -158,15 +185,15 @@ async fn read_fields(
 }
 
 /// Reads the whole form; on any failure a file already stored is discarded again.
-async fn receive(
-    state: &AppState,
+async fn receive<P: FormParts>(
+    state: &App,
     case: CaseId,
     case_key: &CaseKey,
-    mut payload: Multipart,
+    mut parts: P,
 ) -> DocumentResult<(UploadForm, StoredFile)> {
     let mut form = UploadForm::default();
     let mut stored = None;
-    let read = read_fields(state, case, case_key, &mut payload, &mut form, &mut stored).await;
+    let read = read_fields(state, case, case_key, &mut parts, &mut form, &mut stored).await;
     match (read, stored) {
         // What a browser sends when no file was chosen: an empty part without a name.
         (Ok(()), Some(file)) if file.size == 0 && form.file_name.trim().is_empty() => {
@@ -184,18 +211,17 @@ async fn receive(
 }
 
 /// A new document in `case` from an upload form: permission first, then the body.
-pub async fn new_document(
-    req: &HttpRequest,
-    state: &AppState,
+pub async fn new_document<P: FormParts>(
+    state: &App,
     actor: &Actor,
-    sender: Sender<'_>,
+    request: Request<'_>,
     case: CaseId,
-    mut payload: Multipart,
+    mut parts: P,
 ) -> DocumentResult<CreatedVersion> {
-    check_sender(&mut payload, sender).await?;
+    check_sender(&mut parts, request.sender).await?;
     let case_key = service::begin_document(state, actor, case).await?;
-    check_declared_length(req, state)?;
-    let (form, file) = receive(state, case, &case_key, payload).await?;
+    check_declared_length(request, state)?;
+    let (form, file) = receive(state, case, &case_key, parts).await?;
     let fields = UploadFields {
         title: form.title.as_deref(),
         kind: form.kind.as_deref(),
@@ -207,18 +233,17 @@ pub async fn new_document(
 
 /// A new version of `document` built on version `based_on`: permission and a current base
 /// first, then the body. The form takes a file and a note only.
-pub async fn new_version(
-    req: &HttpRequest,
-    state: &AppState,
+pub async fn new_version<P: FormParts>(
+    state: &App,
     actor: &Actor,
-    sender: Sender<'_>,
+    request: Request<'_>,
     (document, based_on): (DocumentId, i64),
-    mut payload: Multipart,
+    mut parts: P,
 ) -> DocumentResult<CreatedVersion> {
-    check_sender(&mut payload, sender).await?;
+    check_sender(&mut parts, request.sender).await?;
     let (document, case_key) = service::begin_version(state, actor, document, based_on).await?;
-    check_declared_length(req, state)?;
-    let (form, file) = receive(state, document.case_id, &case_key, payload).await?;
+    check_declared_length(request, state)?;
+    let (form, file) = receive(state, document.case_id, &case_key, parts).await?;
     if form.title.is_some() || form.kind.is_some() {
         upload::discard(state, &file).await;
         return Err(DocumentError::invalid(
@@ -241,15 +266,10 @@ pub async fn new_version(
 }
 
 /// A declared body far past the limit is refused before a byte is read.
-fn check_declared_length(req: &HttpRequest, state: &AppState) -> DocumentResult<()> {
+fn check_declared_length(request: Request<'_>, state: &App) -> DocumentResult<()> {
     let max = state.settings.documents.max_upload_bytes;
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
     // Room for the form's other fields and boundaries.
-    match declared {
+    match request.declared_length {
         Some(length) if length > max.saturating_add(64 * 1024) => {
             Err(DocumentError::TooLarge { max })
         }

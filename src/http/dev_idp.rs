@@ -1,9 +1,9 @@
 //! HTTP endpoints of the development identity provider, under `/dev-idp/{realm}/`.
 
-use super::{Authorize, AuthorizeOutcome, DevIdp, TokenError, realm_from_name};
+use crate::app::App;
+use crate::auth::dev_idp::{Authorize, AuthorizeOutcome, DevIdp, TokenError, realm_from_name};
 use crate::http::pages::layout::{Chrome, render};
 use crate::http::problem::Problem;
-use crate::http::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL, LOCATION};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 fn provider(
-    state: &AppState,
+    state: &App,
     realm: &str,
 ) -> Result<(Arc<DevIdp>, crate::seed::identities::Provider), Problem> {
     let not_here = || Problem::not_found("There is no development identity provider here.");
@@ -24,7 +24,7 @@ fn provider(
 }
 
 pub async fn discovery(
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     realm: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     let (idp, realm) = provider(&state, &realm)?;
@@ -32,7 +32,7 @@ pub async fn discovery(
 }
 
 pub async fn jwks(
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     realm: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     let (idp, _) = provider(&state, &realm)?;
@@ -49,7 +49,7 @@ crate::http::pages::layout::with_chrome!(PickerPage);
 
 pub async fn authorize(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     realm: web::Path<String>,
     query: web::Query<Authorize>,
 ) -> Result<HttpResponse, Problem> {
@@ -89,7 +89,7 @@ pub async fn authorize(
 
 pub async fn token(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     realm: web::Path<String>,
     form: web::Form<HashMap<String, String>>,
 ) -> Result<HttpResponse, Problem> {
@@ -136,7 +136,7 @@ pub async fn token(
 
 pub async fn userinfo(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<App>,
     realm: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     let (idp, _) = provider(&state, &realm)?;

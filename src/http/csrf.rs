@@ -3,8 +3,8 @@
 //! Requests with neither header come from scripts, not browsers, and are accepted (API.md).
 //! HTML forms also carry the session's token (checked where the form is handled).
 
+use crate::app::App;
 use crate::http::problem::Problem;
-use crate::http::state::AppState;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
@@ -17,7 +17,7 @@ pub async fn refuse_cross_site(
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     if !is_safe_method(req.method()) {
         let own_origin = req
-            .app_data::<web::Data<AppState>>()
+            .app_data::<web::Data<App>>()
             .and_then(|state| state.settings.server.public_url().ok())
             .map(|url| url.origin().ascii_serialization());
         let fetch_site = req

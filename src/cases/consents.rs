@@ -31,7 +31,7 @@ fn check(state: &App, input: &ConsentInput) -> CaseResult<()> {
             "vælg mindst én forvaltning, som samtykket gælder for",
         ));
     }
-    let today = age::copenhagen_date(state.clock.now());
+    let today = crate::clock::copenhagen_date(state.clock.now());
     if input.valid_until.is_some_and(|until| until < today) {
         return Err(CaseError::invalid(
             "valid_until",
@@ -85,7 +85,7 @@ pub async fn record_paper(
 ) -> CaseResult<Uuid> {
     let case = authorize(state, actor, Action::RecordPaperConsent, case_id).await?;
     check(state, &input.consent)?;
-    let today = age::copenhagen_date(state.clock.now());
+    let today = crate::clock::copenhagen_date(state.clock.now());
     if input.signed_on > today {
         return Err(CaseError::invalid(
             "signed_on",

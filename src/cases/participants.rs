@@ -221,7 +221,7 @@ pub async fn grant_parent_access(
             "kun en forælder kan få adgang igen",
         ));
     }
-    let today = crate::policy::age::copenhagen_date(state.clock.now());
+    let today = crate::clock::copenhagen_date(state.clock.now());
     participants::set_adult_grant(&state.db, id, today).await?;
     Ok(())
 }

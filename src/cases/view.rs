@@ -153,7 +153,7 @@ fn shift_months(date: time::Date, months: i32) -> time::Date {
 
 pub fn case_view(state: &App, actor: &Actor, case: &LoadedCase) -> CaseView {
     let now = state.clock.now();
-    let today = age::copenhagen_date(now);
+    let today = crate::clock::copenhagen_date(now);
     let sharing = policy::sharing(&case.facts, state.settings.consent.custody_rule, now);
     let birth = case.row.young_person_birth_date;
     let me = case

@@ -1,27 +1,9 @@
-//! Age on a given day in Denmark: the date is taken in Europe/Copenhagen (a request at 23:30 UTC
-//! on the eve of a birthday is already the birthday there), and someone born on 29 February comes
-//! of age on 1 March in years without one.
+//! Age on a given day in Denmark (the day is Copenhagen's: `clock::copenhagen_date`); someone
+//! born on 29 February comes of age on 1 March in years without one.
 
-use chrono::{Datelike, TimeZone};
-use chrono_tz::Europe::Copenhagen;
-use time::{Date, Month, OffsetDateTime};
+use time::{Date, Month};
 
 pub const ADULT_AGE: i32 = 18;
-
-/// The calendar date in Copenhagen at `now`.
-pub fn copenhagen_date(now: OffsetDateTime) -> Date {
-    let utc = chrono::Utc
-        .timestamp_opt(now.unix_timestamp(), 0)
-        .single()
-        .unwrap_or_default();
-    let local = utc.with_timezone(&Copenhagen).date_naive();
-    Date::from_calendar_date(
-        local.year(),
-        Month::try_from(u8::try_from(local.month()).unwrap_or(1)).unwrap_or(Month::January),
-        u8::try_from(local.day()).unwrap_or(1),
-    )
-    .unwrap_or(now.date())
-}
 
 /// The day someone born on `birth_date` turns `years` old.
 pub fn birthday(birth_date: Date, years: i32) -> Date {
@@ -50,25 +32,7 @@ pub fn age_on(birth_date: Date, today: Date) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use time::macros::{date, datetime};
-
-    #[test]
-    fn the_date_is_copenhagens() {
-        // 23:30 UTC on 14 March is 00:30 on 15 March in Copenhagen (CET, UTC+1).
-        assert_eq!(
-            copenhagen_date(datetime!(2026-03-14 23:30 UTC)),
-            date!(2026 - 03 - 15)
-        );
-        // Summer time (CEST, UTC+2): 22:30 UTC on 1 July is 00:30 on 2 July.
-        assert_eq!(
-            copenhagen_date(datetime!(2026-07-01 22:30 UTC)),
-            date!(2026 - 07 - 02)
-        );
-        assert_eq!(
-            copenhagen_date(datetime!(2026-07-01 21:59 UTC)),
-            date!(2026 - 07 - 01)
-        );
-    }
+    use time::macros::date;
 
     #[test]
     fn eighteen_on_the_birthday_itself_and_leap_days_on_1_march() {

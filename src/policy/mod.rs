@@ -245,7 +245,7 @@ pub fn decide(
     {
         return Deny(Reason::AssuranceTooLow);
     }
-    let today = age::copenhagen_date(now);
+    let today = crate::clock::copenhagen_date(now);
     let minor = age::is_minor(case.young_person_birth_date, today);
     if parent_access_ended(me, case.young_person_birth_date, today) {
         return Deny(Reason::ParentAccessEnded);

@@ -30,7 +30,7 @@ pub fn is_active(consent: &Consent, now: OffsetDateTime) -> bool {
         && consent.withdrawn_at.is_none_or(|at| at > now)
         && consent
             .valid_until
-            .is_none_or(|last| age::copenhagen_date(now) <= last)
+            .is_none_or(|last| crate::clock::copenhagen_date(now) <= last)
 }
 
 pub fn sharing(case: &CaseFacts, rule: CustodyRule, now: OffsetDateTime) -> Sharing {
@@ -43,7 +43,10 @@ pub fn sharing(case: &CaseFacts, rule: CustodyRule, now: OffsetDateTime) -> Shar
     if !active(ConsentGiver::YoungPerson) {
         missing.push(Missing::ConsentYoungPerson);
     }
-    let minor = age::is_minor(case.young_person_birth_date, age::copenhagen_date(now));
+    let minor = age::is_minor(
+        case.young_person_birth_date,
+        crate::clock::copenhagen_date(now),
+    );
     if minor {
         let holders: Vec<ParticipantId> = case
             .participants

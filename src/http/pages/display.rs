@@ -1,9 +1,9 @@
 //! How pages show times and sizes: local Danish time (Europe/Copenhagen), sizes in kB/MB with the
 //! reader's decimal mark.
 
+use crate::clock::in_copenhagen;
 use crate::i18n::Catalogue;
-use chrono::TimeZone;
-use chrono_tz::Europe::Copenhagen;
+use time::macros::format_description;
 
 /// A document kind in the reader's language ("Mål- og aftaleskema").
 pub fn kind_label(t: &Catalogue, kind: &str) -> String {
@@ -13,18 +13,14 @@ pub fn kind_label(t: &Catalogue, kind: &str) -> String {
 /// A stored UTC time (RFC 3339 text) as "23.11.2026 14:05" in Copenhagen; the text itself when it
 /// does not parse.
 pub fn local_time(stored: &str) -> String {
-    match crate::store::time_text::from_text(stored) {
-        Ok(at) => chrono::Utc
-            .timestamp_opt(at.unix_timestamp(), 0)
-            .single()
-            .map(|utc| {
-                utc.with_timezone(&Copenhagen)
-                    .format("%d.%m.%Y %H:%M")
-                    .to_string()
-            })
-            .unwrap_or_else(|| stored.to_owned()),
-        Err(_) => stored.to_owned(),
-    }
+    crate::store::time_text::from_text(stored)
+        .ok()
+        .and_then(|at| {
+            in_copenhagen(at)
+                .format(format_description!("[day].[month].[year] [hour]:[minute]"))
+                .ok()
+        })
+        .unwrap_or_else(|| stored.to_owned())
 }
 
 /// "512 B", "3,4 kB", "12,0 MB" (a comma in Danish, a point in English).

@@ -1,4 +1,7 @@
-//! Encryption at rest (DESIGN.md §4). All cryptography lives below this folder.
+//! Encryption at rest (DESIGN.md §4): master keys, per-case keys, sealing small secrets, keyed
+//! CPR lookups and the streaming blob format. Login's own primitives stay with login in `auth/`
+//! (session and flow token hashes, password hashing, TOTP, the development provider's signing
+//! key); document hashes (SHA-256 for the stored checksum) are computed where documents stream.
 
 pub mod keys;
 pub mod lookup;

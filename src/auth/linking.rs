@@ -8,6 +8,7 @@
 use super::oidc::{LoginError, Provider, VerifiedLogin};
 use crate::app::App;
 use crate::config::oidc::{AssuranceLevel, ProviderKind};
+use crate::crypto::purpose::{LookupPurpose, SealPurpose};
 use crate::crypto::seal;
 use crate::domain::cpr::Cpr;
 use crate::domain::email::Email;
@@ -16,10 +17,6 @@ use crate::domain::person_name::PersonName;
 use crate::store::accounts::{self, Account, AccountKind, NewCitizen};
 use crate::store::{StoreError, municipalities, participants};
 use serde_json::Value;
-
-/// The purpose string of CPR keyed hashes and sealed CPR numbers on accounts.
-pub const CPR_PURPOSE: &str = "cpr";
-pub const SEALED_CPR_PURPOSE: &str = "account.cpr";
 
 /// The account a login belongs to, and the assurance level it was made at.
 pub async fn account_for_login(
@@ -63,7 +60,7 @@ async fn citizen(
         .transpose()?;
     let cpr_hash = cpr
         .as_ref()
-        .map(|cpr| state.lookup.hash(CPR_PURPOSE, &cpr.compact()));
+        .map(|cpr| state.lookup.hash(LookupPurpose::Cpr, &cpr.compact()));
     let account = match accounts::find_by_identity(&state.db, &login.issuer, &login.subject).await?
     {
         Some(account) if account.kind == AccountKind::Citizen => account,
@@ -105,8 +102,12 @@ async fn find_or_create_citizen(
             time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]")).ok()
         })
         .unwrap_or_else(|| cpr.birth_date());
-    let cpr_sealed = seal::seal(&state.keys, SEALED_CPR_PURPOSE, cpr.compact().as_bytes())
-        .map_err(|e| LoginError::Configuration(e.to_string()))?;
+    let cpr_sealed = seal::seal(
+        &state.keys,
+        SealPurpose::AccountCpr,
+        cpr.compact().as_bytes(),
+    )
+    .map_err(|e| LoginError::Configuration(e.to_string()))?;
     let citizen = NewCitizen {
         name,
         email,

@@ -9,6 +9,7 @@
 use super::lockout::LockoutPolicy;
 use super::{password, recovery_codes, totp};
 use crate::app::App;
+use crate::crypto::purpose::SealPurpose;
 use crate::crypto::seal;
 use crate::domain::email::Email;
 use crate::domain::ids::AccountId;
@@ -18,7 +19,6 @@ use crate::store::credentials::{self, Credentials};
 /// The session provider names of the two kinds of password session.
 pub const PASSWORD_PROVIDER: &str = "password";
 pub const ENROLMENT_PROVIDER: &str = "password-enrolment";
-pub const TOTP_PURPOSE: &str = "staff.totp";
 const RECOVERY_CODE_COUNT: usize = 10;
 
 #[derive(Debug)]
@@ -117,7 +117,7 @@ async fn verify_off_thread(given: &str, hash: Option<String>) -> Result<bool, Pa
 
 fn open_secret(state: &App, sealed: &[u8]) -> Result<totp::TotpSecret, PasswordLoginError> {
     let bytes = zeroize::Zeroizing::new(
-        seal::open(&state.keys, TOTP_PURPOSE, sealed)
+        seal::open(&state.keys, SealPurpose::StaffTotp, sealed)
             .map_err(|e| PasswordLoginError::Internal(e.to_string()))?,
     );
     totp::TotpSecret::from_bytes(&bytes).map_err(|e| PasswordLoginError::Internal(e.to_string()))
@@ -130,7 +130,7 @@ pub async fn begin_enrolment(
 ) -> Result<totp::TotpSecret, PasswordLoginError> {
     let secret =
         totp::TotpSecret::generate().map_err(|e| PasswordLoginError::Internal(e.to_string()))?;
-    let sealed = seal::seal(&state.keys, TOTP_PURPOSE, secret.as_bytes())
+    let sealed = seal::seal(&state.keys, SealPurpose::StaffTotp, secret.as_bytes())
         .map_err(|e| PasswordLoginError::Internal(e.to_string()))?;
     credentials::set_pending_totp(&state.db, account, &sealed, state.clock.now()).await?;
     Ok(secret)

@@ -2,6 +2,7 @@
 
 use super::{CaseError, CaseResult, authorize};
 use crate::app::App;
+use crate::crypto::purpose::{LookupPurpose, SealPurpose};
 use crate::crypto::seal;
 use crate::domain::cpr::Cpr;
 use crate::domain::ids::{AccountId, CaseId};
@@ -9,10 +10,6 @@ use crate::domain::person_name::PersonName;
 use crate::policy::{self, Action, Actor, ActorKind, CaseStatus, Decision};
 use crate::store::accounts::{self, AccountKind};
 use crate::store::cases::{self, NewCase};
-
-/// The purpose strings of the young person's CPR hash and sealed CPR on a case.
-pub const CASE_CPR_PURPOSE: &str = "cpr";
-pub const SEALED_CASE_CPR_PURPOSE: &str = "case.cpr";
 
 pub struct CaseInput<'a> {
     pub cpr: &'a str,
@@ -45,7 +42,7 @@ pub async fn create(state: &App, actor: &Actor, input: CaseInput<'_>) -> CaseRes
             "anbringelsesstedet kan højst have 200 tegn og ingen kontroltegn",
         ));
     }
-    let cpr_hash = state.lookup.hash(CASE_CPR_PURPOSE, &cpr.compact());
+    let cpr_hash = state.lookup.hash(LookupPurpose::Cpr, &cpr.compact());
     if !cases::search(&state.db, municipality, None, Some(&cpr_hash))
         .await?
         .is_empty()
@@ -55,12 +52,8 @@ pub async fn create(state: &App, actor: &Actor, input: CaseInput<'_>) -> CaseRes
             "Kommunen har allerede en sag for den unge.",
         ));
     }
-    let cpr_sealed = seal::seal(
-        &state.keys,
-        SEALED_CASE_CPR_PURPOSE,
-        cpr.compact().as_bytes(),
-    )
-    .map_err(|e| CaseError::Internal(e.to_string()))?;
+    let cpr_sealed = seal::seal(&state.keys, SealPurpose::CaseCpr, cpr.compact().as_bytes())
+        .map_err(|e| CaseError::Internal(e.to_string()))?;
     let new = NewCase {
         municipality_id: municipality,
         young_person_name: name.as_str().to_owned(),

@@ -1,8 +1,8 @@
 //! The team around the young person: adding, changing and removing participants.
 
-use super::create::CASE_CPR_PURPOSE;
 use super::{CaseError, CaseResult, authorize};
 use crate::app::App;
+use crate::crypto::purpose::LookupPurpose;
 use crate::domain::cpr::Cpr;
 use crate::domain::department::Department;
 use crate::domain::email::Email;
@@ -118,7 +118,7 @@ pub async fn add(
                 .map(Email::parse)
                 .transpose()
                 .map_err(|e| CaseError::invalid("email", &e, e.danish()))?;
-            let cpr_hash = state.lookup.hash(CASE_CPR_PURPOSE, &cpr.compact());
+            let cpr_hash = state.lookup.hash(LookupPurpose::Cpr, &cpr.compact());
             let is_the_young_person = cpr_hash == case.row.young_person_cpr_hash;
             if (input.role == Role::YoungPerson) != is_the_young_person {
                 return Err(if is_the_young_person {

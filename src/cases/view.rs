@@ -318,7 +318,7 @@ pub async fn search(state: &App, actor: &Actor, query: &str) -> CaseResult<Vec<C
         Ok(cpr) => {
             let hash = state
                 .lookup
-                .hash(super::create::CASE_CPR_PURPOSE, &cpr.compact());
+                .hash(crate::crypto::purpose::LookupPurpose::Cpr, &cpr.compact());
             cases::search(&state.db, municipality, None, Some(&hash)).await?
         }
         Err(_) if query.chars().count() >= 2 => {

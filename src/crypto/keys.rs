@@ -4,6 +4,7 @@
 //! a case destroys its sealed key, and with it every data key of the case.
 
 use super::master_keys::{KEY_LEN, MasterKeyRing};
+use super::purpose::SealPurpose;
 use super::seal::{self, SealError};
 use super::stream::DataKey;
 use ring::rand::{SecureRandom, SystemRandom};
@@ -20,14 +21,6 @@ impl fmt::Debug for CaseKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("CaseKey(..)")
     }
-}
-
-fn case_purpose(case: Uuid) -> String {
-    format!("case-key:{case}")
-}
-
-fn data_purpose(version: Uuid) -> String {
-    format!("data-key:{version}")
 }
 
 fn key_from(bytes: &[u8]) -> Result<Zeroizing<[u8; KEY_LEN]>, SealError> {
@@ -50,22 +43,29 @@ impl CaseKey {
 
     /// The case key sealed by the active master key, for the `case_keys` row.
     pub fn wrap(&self, keys: &MasterKeyRing, case: Uuid) -> Result<Vec<u8>, SealError> {
-        seal::seal(keys, &case_purpose(case), self.0.as_ref())
+        seal::seal(keys, SealPurpose::CaseKey(case), self.0.as_ref())
     }
 
     pub fn unwrap(keys: &MasterKeyRing, case: Uuid, wrapped: &[u8]) -> Result<Self, SealError> {
-        let plain = Zeroizing::new(seal::open(keys, &case_purpose(case), wrapped)?);
+        let plain = Zeroizing::new(seal::open(keys, SealPurpose::CaseKey(case), wrapped)?);
         Ok(Self(key_from(&plain)?))
     }
 
     pub fn wrap_data_key(&self, version: Uuid, key: &DataKey) -> Result<Vec<u8>, SealError> {
-        seal::seal_under(CASE_KEY_ID, &self.0, &data_purpose(version), key.expose())
+        seal::seal_under(
+            CASE_KEY_ID,
+            &self.0,
+            &SealPurpose::DataKey(version).label(),
+            key.expose(),
+        )
     }
 
     pub fn unwrap_data_key(&self, version: Uuid, wrapped: &[u8]) -> Result<DataKey, SealError> {
-        let plain = Zeroizing::new(seal::open_with(wrapped, &data_purpose(version), |id| {
-            (id == CASE_KEY_ID).then_some(&*self.0)
-        })?);
+        let plain = Zeroizing::new(seal::open_with(
+            wrapped,
+            &SealPurpose::DataKey(version).label(),
+            |id| (id == CASE_KEY_ID).then_some(&*self.0),
+        )?);
         Ok(DataKey::from_bytes(*key_from(&plain)?))
     }
 }

@@ -4,6 +4,7 @@
 //!
 //! The key must never change once data exists (every stored hash depends on it).
 
+use super::purpose::LookupPurpose;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use ring::hmac;
@@ -83,7 +84,11 @@ impl LookupKey {
 
     /// The hex HMAC of `purpose` and `value`; the purpose keeps hashes of one kind of value from
     /// matching another's.
-    pub fn hash(&self, purpose: &str, value: &str) -> String {
+    pub fn hash(&self, purpose: LookupPurpose, value: &str) -> String {
+        self.hash_labelled(purpose.label(), value)
+    }
+
+    fn hash_labelled(&self, purpose: &str, value: &str) -> String {
         let mut context = hmac::Context::with_key(&self.0);
         context.update(purpose.as_bytes());
         context.update(&[0]);
@@ -105,10 +110,19 @@ mod tests {
     fn hashes_are_keyed_and_purpose_bound() {
         let a = LookupKey::from_base64(&STANDARD.encode([1u8; 32])).unwrap();
         let b = LookupKey::from_base64(&STANDARD.encode([2u8; 32])).unwrap();
-        assert_eq!(a.hash("cpr", "0101011234"), a.hash("cpr", "0101011234"));
-        assert_ne!(a.hash("cpr", "0101011234"), b.hash("cpr", "0101011234"));
-        assert_ne!(a.hash("cpr", "0101011234"), a.hash("other", "0101011234"));
-        assert_eq!(a.hash("cpr", "x").len(), 64);
+        assert_eq!(
+            a.hash(LookupPurpose::Cpr, "0101011234"),
+            a.hash(LookupPurpose::Cpr, "0101011234")
+        );
+        assert_ne!(
+            a.hash(LookupPurpose::Cpr, "0101011234"),
+            b.hash(LookupPurpose::Cpr, "0101011234")
+        );
+        assert_ne!(
+            a.hash(LookupPurpose::Cpr, "0101011234"),
+            a.hash_labelled("other", "0101011234")
+        );
+        assert_eq!(a.hash(LookupPurpose::Cpr, "x").len(), 64);
         assert!(LookupKey::from_base64("AAAA").is_err());
     }
 
@@ -117,7 +131,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let first = LookupKey::load(None, true, dir.path()).unwrap();
         let second = LookupKey::load(None, true, dir.path()).unwrap();
-        assert_eq!(first.hash("cpr", "1"), second.hash("cpr", "1"));
+        assert_eq!(
+            first.hash(LookupPurpose::Cpr, "1"),
+            second.hash(LookupPurpose::Cpr, "1")
+        );
         assert!(matches!(
             LookupKey::load(None, false, dir.path()),
             Err(LookupKeyError::Missing)

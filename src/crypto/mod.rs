@@ -6,6 +6,7 @@
 pub mod keys;
 pub mod lookup;
 pub mod master_keys;
+pub mod purpose;
 pub mod seal;
 pub mod stream;
 

@@ -5,6 +5,7 @@
 //! Format: `1` (version) | key-id length (1 byte) | key id (UTF-8) | nonce (12) | ciphertext+tag.
 
 use super::master_keys::MasterKeyRing;
+use super::purpose::SealPurpose;
 use ring::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
 use ring::rand::{SecureRandom, SystemRandom};
 
@@ -26,12 +27,27 @@ fn aead_key(bytes: &[u8; 32]) -> LessSafeKey {
     LessSafeKey::new(UnboundKey::new(&AES_256_GCM, bytes).expect("32 bytes is an AES-256 key"))
 }
 
-pub fn seal(keys: &MasterKeyRing, purpose: &str, plaintext: &[u8]) -> Result<Vec<u8>, SealError> {
-    seal_under(keys.active_id(), keys.active().bytes(), purpose, plaintext)
+pub fn seal(
+    keys: &MasterKeyRing,
+    purpose: SealPurpose,
+    plaintext: &[u8],
+) -> Result<Vec<u8>, SealError> {
+    seal_under(
+        keys.active_id(),
+        keys.active().bytes(),
+        &purpose.label(),
+        plaintext,
+    )
 }
 
-pub fn open(keys: &MasterKeyRing, purpose: &str, sealed: &[u8]) -> Result<Vec<u8>, SealError> {
-    open_with(sealed, purpose, |id| keys.get(id).map(|key| key.bytes()))
+pub fn open(
+    keys: &MasterKeyRing,
+    purpose: SealPurpose,
+    sealed: &[u8],
+) -> Result<Vec<u8>, SealError> {
+    open_with(sealed, &purpose.label(), |id| {
+        keys.get(id).map(|key| key.bytes())
+    })
 }
 
 /// The id of the key a value was sealed under, so rotation can find values to re-seal.
@@ -116,15 +132,18 @@ mod tests {
     #[test]
     fn round_trips_and_survives_rotation() {
         let old = ring(&[("k1", 1)], "k1");
-        let sealed = seal(&old, "account.cpr", b"0101011234").unwrap();
+        let sealed = seal(&old, SealPurpose::AccountCpr, b"0101011234").unwrap();
         assert!(
             !sealed.windows(10).any(|w| w == b"0101011234"),
             "no plaintext in the sealed bytes"
         );
-        assert_eq!(open(&old, "account.cpr", &sealed).unwrap(), b"0101011234");
+        assert_eq!(
+            open(&old, SealPurpose::AccountCpr, &sealed).unwrap(),
+            b"0101011234"
+        );
         let rotated = ring(&[("k1", 1), ("k2", 2)], "k2");
         assert_eq!(
-            open(&rotated, "account.cpr", &sealed).unwrap(),
+            open(&rotated, SealPurpose::AccountCpr, &sealed).unwrap(),
             b"0101011234"
         );
     }
@@ -132,18 +151,24 @@ mod tests {
     #[test]
     fn refuses_wrong_purpose_tampering_and_unknown_keys() {
         let keys = ring(&[("k1", 1)], "k1");
-        let sealed = seal(&keys, "account.cpr", b"secret").unwrap();
-        assert_eq!(open(&keys, "case.cpr", &sealed), Err(SealError::Open));
+        let sealed = seal(&keys, SealPurpose::AccountCpr, b"secret").unwrap();
+        assert_eq!(
+            open(&keys, SealPurpose::CaseCpr, &sealed),
+            Err(SealError::Open)
+        );
         let mut flipped = sealed.clone();
         *flipped.last_mut().unwrap() ^= 1;
-        assert_eq!(open(&keys, "account.cpr", &flipped), Err(SealError::Open));
         assert_eq!(
-            open(&keys, "account.cpr", &sealed[..10]),
+            open(&keys, SealPurpose::AccountCpr, &flipped),
+            Err(SealError::Open)
+        );
+        assert_eq!(
+            open(&keys, SealPurpose::AccountCpr, &sealed[..10]),
             Err(SealError::Malformed)
         );
         let other = ring(&[("k9", 9)], "k9");
         assert_eq!(
-            open(&other, "account.cpr", &sealed),
+            open(&other, SealPurpose::AccountCpr, &sealed),
             Err(SealError::UnknownKey("k1".into()))
         );
     }

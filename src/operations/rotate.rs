@@ -2,11 +2,9 @@
 //! under the active one: case keys (so no blob is rewritten: the case key inside stays the same),
 //! sealed CPR numbers and TOTP secrets. Afterwards the old key can be retired from configuration.
 
-use crate::auth::linking::SEALED_CPR_PURPOSE;
-use crate::auth::password_login::TOTP_PURPOSE;
-use crate::cases::create::SEALED_CASE_CPR_PURPOSE;
 use crate::crypto::keys;
 use crate::crypto::master_keys::MasterKeyRing;
+use crate::crypto::purpose::SealPurpose;
 use crate::crypto::seal;
 use crate::store::{Db, case_keys};
 use sqlx::Row;
@@ -20,25 +18,25 @@ pub struct Rotated {
 }
 
 /// The other sealed columns: (table, id column, sealed column, purpose).
-const SEALED_COLUMNS: [(&str, &str, &str, &str); 4] = [
-    ("accounts", "id", "cpr_sealed", SEALED_CPR_PURPOSE),
+const SEALED_COLUMNS: [(&str, &str, &str, SealPurpose); 4] = [
+    ("accounts", "id", "cpr_sealed", SealPurpose::AccountCpr),
     (
         "cases",
         "id",
         "young_person_cpr_sealed",
-        SEALED_CASE_CPR_PURPOSE,
+        SealPurpose::CaseCpr,
     ),
     (
         "staff_credentials",
         "account_id",
         "totp_sealed",
-        TOTP_PURPOSE,
+        SealPurpose::StaffTotp,
     ),
     (
         "staff_credentials",
         "account_id",
         "totp_pending_sealed",
-        TOTP_PURPOSE,
+        SealPurpose::StaffTotp,
     ),
 ];
 

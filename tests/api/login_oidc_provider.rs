@@ -64,7 +64,12 @@ async fn a_citizen_logs_in_end_to_end_at_substantial(backend: Backend) {
     .fetch_one(app.app.db.pool())
     .await
     .unwrap();
-    assert_eq!(row.0, app.app.lookup.hash("cpr", "1403084123"));
+    assert_eq!(
+        row.0,
+        app.app
+            .lookup
+            .hash(vejviser::crypto::purpose::LookupPurpose::Cpr, "1403084123")
+    );
     assert!(!String::from_utf8_lossy(&row.1).contains("1403084123"));
     assert_eq!(row.2, "2008-03-14");
 }

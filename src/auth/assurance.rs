@@ -2,7 +2,7 @@
 //! The built-in spellings cover NemLog-in, Signaturgruppen and Idura; a provider's configuration
 //! may add more (`assurance_values`).
 
-use crate::config::oidc::AssuranceLevel;
+use crate::domain::assurance_level::AssuranceLevel;
 use std::collections::BTreeMap;
 
 const BUILT_IN: [(&str, AssuranceLevel); 12] = [

@@ -7,9 +7,10 @@
 
 use super::oidc::{LoginError, Provider, VerifiedLogin};
 use crate::app::App;
-use crate::config::oidc::{AssuranceLevel, ProviderKind};
+use crate::config::oidc::ProviderKind;
 use crate::crypto::purpose::{LookupPurpose, SealPurpose};
 use crate::crypto::seal;
+use crate::domain::assurance_level::AssuranceLevel;
 use crate::domain::cpr::Cpr;
 use crate::domain::email::Email;
 use crate::domain::municipality_code::MunicipalityCode;

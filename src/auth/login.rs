@@ -7,7 +7,7 @@ use super::linking::account_for_login;
 use super::oidc::LoginError;
 use super::tokens::{random_token, same_secret, token_hash};
 use crate::app::App;
-use crate::config::oidc::AssuranceLevel;
+use crate::domain::assurance_level::AssuranceLevel;
 use crate::store::accounts::Account;
 use crate::store::login_flows::{self, LoginFlow};
 use time::Duration;

@@ -5,7 +5,7 @@
 use super::password_login::{ENROLMENT_PROVIDER, PASSWORD_PROVIDER};
 use super::tokens::{random_token, token_hash};
 use crate::app::App;
-use crate::config::oidc::AssuranceLevel;
+use crate::domain::assurance_level::AssuranceLevel;
 use crate::store::StoreError;
 use crate::store::accounts::{self, Account};
 use crate::store::sessions::{self, SessionRow};

@@ -4,10 +4,11 @@ use super::{CaseError, CaseResult, authorize};
 use crate::app::App;
 use crate::crypto::purpose::{LookupPurpose, SealPurpose};
 use crate::crypto::seal;
+use crate::domain::case_status::CaseStatus;
 use crate::domain::cpr::Cpr;
 use crate::domain::ids::{AccountId, CaseId};
 use crate::domain::person_name::PersonName;
-use crate::policy::{self, Action, Actor, ActorKind, CaseStatus, Decision};
+use crate::policy::{self, Action, Actor, ActorKind, Decision};
 use crate::store::accounts::{self, AccountKind};
 use crate::store::cases::{self, NewCase};
 

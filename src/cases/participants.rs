@@ -3,12 +3,14 @@
 use super::{CaseError, CaseResult, authorize};
 use crate::app::App;
 use crate::crypto::purpose::LookupPurpose;
+use crate::domain::access::Access;
 use crate::domain::cpr::Cpr;
 use crate::domain::department::Department;
 use crate::domain::email::Email;
 use crate::domain::ids::{AccountId, CaseId, ParticipantId};
 use crate::domain::person_name::PersonName;
-use crate::policy::{Access, Action, Actor, Role};
+use crate::domain::role::Role;
+use crate::policy::{Action, Actor};
 use crate::store::StoreError;
 use crate::store::accounts::{self, AccountKind};
 use crate::store::participants::{self, NewParticipant};

@@ -3,7 +3,8 @@
 use super::{CaseResult, LoadedCase, allows, authorize};
 use crate::app::App;
 use crate::domain::ids::CaseId;
-use crate::policy::{self, Action, Actor, Missing, Role, age};
+use crate::domain::role::Role;
+use crate::policy::{self, Action, Actor, Missing, age};
 use crate::store::cases;
 use serde::Serialize;
 
@@ -46,7 +47,7 @@ pub struct ParticipantView {
     pub name: String,
     pub role: Role,
     pub department: Option<crate::domain::department::Department>,
-    pub access: policy::Access,
+    pub access: crate::domain::access::Access,
     pub has_custody: bool,
     /// False while an invited citizen has not logged in yet.
     pub has_logged_in: bool,
@@ -99,7 +100,7 @@ pub struct DeniedView {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CaseView {
     pub id: String,
-    pub status: policy::CaseStatus,
+    pub status: crate::domain::case_status::CaseStatus,
     pub young_person: YoungPersonView,
     pub coordinator: PersonRef,
     pub placement: Option<String>,
@@ -266,7 +267,7 @@ pub struct CaseListItem {
     pub id: String,
     pub young_person_name: String,
     pub role: String,
-    pub status: policy::CaseStatus,
+    pub status: crate::domain::case_status::CaseStatus,
     pub sharing: SharingView,
     pub turns_18_on: String,
     pub approaching_18: bool,

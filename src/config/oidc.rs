@@ -2,6 +2,7 @@
 //! assurance levels differently, so all of that is configuration here, with defaults that fit a
 //! MitID broker. See `config/production.toml` for commented examples.
 
+use crate::domain::assurance_level::AssuranceLevel;
 use secrecy::SecretString;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -13,24 +14,6 @@ pub enum ProviderKind {
     Citizen,
     /// Staff of one municipality via its identity provider.
     Staff,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum AssuranceLevel {
-    Low,
-    Substantial,
-    High,
-}
-
-impl AssuranceLevel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Low => "low",
-            Self::Substantial => "substantial",
-            Self::High => "high",
-        }
-    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

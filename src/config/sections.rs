@@ -148,5 +148,5 @@ pub struct ConsentSettings {
     /// While the young person is under 18: consent from `all` custody holders on the case (the
     /// default), or from `any` one of them.
     #[serde(default)]
-    pub custody_rule: crate::policy::CustodyRule,
+    pub custody_rule: crate::domain::custody_rule::CustodyRule,
 }

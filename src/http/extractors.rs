@@ -5,7 +5,7 @@
 use super::problem::Problem;
 use crate::app::App;
 use crate::auth::session::{self, Authenticated, SessionKind};
-use crate::config::oidc::AssuranceLevel;
+use crate::domain::assurance_level::AssuranceLevel;
 use crate::store::StoreError;
 use crate::store::accounts::Account;
 use actix_web::cookie::{Cookie, SameSite};

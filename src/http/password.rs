@@ -11,7 +11,7 @@ use crate::auth::password_login::{
 };
 use crate::auth::tokens::same_secret;
 use crate::auth::totp;
-use crate::config::oidc::AssuranceLevel;
+use crate::domain::assurance_level::AssuranceLevel;
 use crate::store::accounts;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{ACCEPT, LOCATION};

@@ -25,10 +25,13 @@ mod sharing;
 pub use reason::Reason;
 pub use sharing::{Missing, Sharing, is_active, sharing};
 
-use crate::config::oidc::AssuranceLevel;
+use crate::domain::access::Access;
+use crate::domain::assurance_level::AssuranceLevel;
+use crate::domain::case_status::CaseStatus;
+use crate::domain::custody_rule::CustodyRule;
 use crate::domain::department::Department;
 use crate::domain::ids::{AccountId, MunicipalityId, ParticipantId};
-use serde::{Deserialize, Serialize};
+use crate::domain::role::Role;
 use time::{Date, OffsetDateTime};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,30 +49,6 @@ pub enum ActorKind {
 pub struct Actor {
     pub account: AccountId,
     pub kind: ActorKind,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum CaseStatus {
-    Active,
-    Closed,
-    Erased,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Professional,
-    YoungPerson,
-    Parent,
-    TrustedAdult,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Access {
-    Read,
-    Write,
 }
 
 /// A participant of the case as the policy sees it (removed participants are not facts).
@@ -121,17 +100,6 @@ pub struct CaseFacts {
     pub young_person_birth_date: Date,
     pub participants: Vec<Participant>,
     pub consents: Vec<Consent>,
-}
-
-/// Whose consent is needed from custody holders while the young person is under 18.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum CustodyRule {
-    /// Every custody holder on the case (the model asks consent "from the parents").
-    #[default]
-    All,
-    /// Any one custody holder.
-    Any,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

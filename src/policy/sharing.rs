@@ -1,7 +1,9 @@
 //! Whether the case's papers may be shared now, and what still blocks it.
 
-use super::{CaseFacts, Consent, ConsentGiver, CustodyRule, Role, age};
+use super::{CaseFacts, Consent, ConsentGiver, age};
+use crate::domain::custody_rule::CustodyRule;
 use crate::domain::ids::ParticipantId;
+use crate::domain::role::Role;
 use serde::Serialize;
 use time::OffsetDateTime;
 

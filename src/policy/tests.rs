@@ -5,7 +5,7 @@
 //! out by hand (`hand_written_dates_are_copenhagens` checks them against `age`, as inputs).
 
 use super::*;
-use crate::config::oidc::AssuranceLevel;
+use crate::domain::assurance_level::AssuranceLevel;
 use crate::domain::department::Department;
 use crate::domain::ids::{AccountId, MunicipalityId, ParticipantId};
 use std::collections::BTreeMap;

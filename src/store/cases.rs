@@ -2,8 +2,9 @@
 
 use super::time_text::{from_text, to_text};
 use super::{Db, StoreError, StoreResult, consents, participants};
+use crate::domain::case_status::CaseStatus;
 use crate::domain::ids::{AccountId, CaseId, MunicipalityId};
-use crate::policy::{CaseFacts, CaseStatus};
+use crate::policy::CaseFacts;
 use sqlx::Row;
 use time::{Date, OffsetDateTime};
 

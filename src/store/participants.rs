@@ -3,9 +3,11 @@
 
 use super::time_text::to_text;
 use super::{Db, StoreError, StoreResult};
+use crate::domain::access::Access;
 use crate::domain::department::Department;
 use crate::domain::ids::{AccountId, CaseId, ParticipantId};
-use crate::policy::{Access, Participant, Role};
+use crate::domain::role::Role;
+use crate::policy::Participant;
 use sqlx::Row;
 use time::{Date, OffsetDateTime};
 

@@ -2,7 +2,7 @@
 
 use super::time_text::{from_text, to_text};
 use super::{Db, StoreError, StoreResult};
-use crate::config::oidc::AssuranceLevel;
+use crate::domain::assurance_level::AssuranceLevel;
 use crate::domain::ids::AccountId;
 use sqlx::Row;
 use time::OffsetDateTime;

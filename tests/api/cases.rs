@@ -6,7 +6,7 @@ use crate::helpers::{
 };
 use crate::team::*;
 use serde_json::{Value, json};
-use vejviser::config::oidc::AssuranceLevel;
+use vejviser::domain::assurance_level::AssuranceLevel;
 use vejviser::domain::department::Department;
 use vejviser::domain::email::Email;
 use vejviser::domain::municipality_code::MunicipalityCode;

@@ -6,7 +6,7 @@ use crate::browser::log_in;
 use crate::helpers::TestApp;
 use serde_json::{Value, json};
 use vejviser::auth::tokens::{random_token, token_hash};
-use vejviser::config::oidc::AssuranceLevel;
+use vejviser::domain::assurance_level::AssuranceLevel;
 use vejviser::domain::ids::AccountId;
 use vejviser::store::sessions::{self, SessionRow};
 

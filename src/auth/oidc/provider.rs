@@ -3,7 +3,8 @@
 
 use super::LoginError;
 use crate::auth::assurance;
-use crate::config::oidc::{AssuranceLevel, ProviderSettings};
+use crate::config::oidc::ProviderSettings;
+use crate::domain::assurance_level::AssuranceLevel;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use openidconnect::core::{

@@ -5,9 +5,9 @@ use crate::auth::session::Authenticated;
 use crate::cases::actor_of;
 use crate::cases::create::{self, CaseInput};
 use crate::cases::view::{self, CaseListItem, CaseView};
+use crate::domain::case_status::CaseStatus;
 use crate::domain::ids::{AccountId, CaseId};
 use crate::http::problem::{Problem, ProblemBody};
-use crate::policy::CaseStatus;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 

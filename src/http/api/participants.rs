@@ -5,10 +5,11 @@ use crate::app::App;
 use crate::auth::session::Authenticated;
 use crate::cases::actor_of;
 use crate::cases::participants::{self, ParticipantInput};
+use crate::domain::access::Access;
 use crate::domain::department::Department;
 use crate::domain::ids::{AccountId, ParticipantId};
+use crate::domain::role::Role;
 use crate::http::problem::{Problem, ProblemBody};
-use crate::policy::{Access, Role};
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 

@@ -148,17 +148,6 @@ impl Settings {
                 reason: "backend = \"s3\" needs a [blobs.s3] section with at least bucket".into(),
             });
         }
-        for mime in &self.documents.allowed_types {
-            if !crate::documents::sniff::KNOWN.contains(&mime.as_str()) {
-                found.push(Violation {
-                    setting: "documents.allowed_types",
-                    reason: format!(
-                        "'{mime}' is not a type vejviser recognises; choose among {}",
-                        crate::documents::sniff::KNOWN.join(", ")
-                    ),
-                });
-            }
-        }
         found
     }
 

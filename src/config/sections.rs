@@ -107,7 +107,7 @@ pub struct DocumentSettings {
     /// The largest file accepted, in bytes (413 beyond).
     pub max_upload_bytes: u64,
     /// Content types accepted, as sniffed from the bytes (415 otherwise).
-    pub allowed_types: Vec<String>,
+    pub allowed_types: Vec<crate::domain::file_type::FileType>,
     /// An upload that has not finished after this long is treated as abandoned: its blob is
     /// deleted by the sweeper. Longer than the slowest real upload, since several instances sweep.
     pub orphan_grace_minutes: u64,

@@ -163,3 +163,18 @@ fn a_missing_config_file_is_a_clear_error() {
         "{err}"
     );
 }
+
+#[test]
+fn allowed_types_are_parsed_at_load_and_an_unknown_one_is_named() {
+    use crate::domain::file_type::FileType;
+    let s = load(Profile::Development, "").expect("the embedded default loads");
+    assert_eq!(s.documents.allowed_types.len(), FileType::ALL.len());
+    let err = load(
+        Profile::Development,
+        "[documents]\nallowed_types = [\"application/pdf\", \"image/heic\"]",
+    )
+    .expect_err("an unknown type refuses the configuration");
+    let text = err.to_string();
+    assert!(text.contains("image/heic"), "{text}");
+    assert!(text.contains("allowed_types"), "{text}");
+}

@@ -15,6 +15,7 @@ use crate::blobs::BlobError;
 use crate::cases::CaseError;
 use crate::crypto::seal::SealError;
 use crate::crypto::stream::StreamError;
+use crate::domain::document_kind::DocumentKind;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -52,25 +53,14 @@ impl DocumentError {
 
 pub type DocumentResult<T> = Result<T, DocumentError>;
 
-/// The kinds of papers the model knows (DESIGN.md §2).
-pub const KINDS: [&str; 7] = [
-    "goal_agreement",
-    "network_map",
-    "network_overview",
-    "intervention_overview",
-    "consent_declaration",
-    "meeting_checklist",
-    "other",
-];
-
 pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_NOTE_CHARS: usize = 2000;
 
-pub fn check_kind(kind: &str) -> DocumentResult<&'static str> {
-    KINDS.iter().find(|k| **k == kind).copied().ok_or_else(|| {
+pub fn check_kind(kind: &str) -> DocumentResult<DocumentKind> {
+    kind.parse().map_err(|_| {
         DocumentError::invalid(
             "kind",
-            format!("choose one of {}", KINDS.join(", ")),
+            format!("choose one of {}", DocumentKind::WORDS.join(", ")),
             "vælg en af dokumenttyperne",
         )
     })

@@ -147,7 +147,16 @@ pub async fn finish_document(
     }
     let id = DocumentId::new();
     let new = new_version(actor, fields.file_name, note, &file);
-    if let Err(e) = store::create(&state.db, id, case, &title, kind, &new, state.clock.now()).await
+    if let Err(e) = store::create(
+        &state.db,
+        id,
+        case,
+        &title,
+        kind.as_str(),
+        &new,
+        state.clock.now(),
+    )
+    .await
     {
         upload::discard(state, &file).await;
         return Err(e.into());
@@ -156,11 +165,11 @@ pub async fn finish_document(
     Ok(CreatedVersion {
         id: id.to_string(),
         title,
-        kind: kind.to_owned(),
+        kind: kind.as_str().to_owned(),
         version: 1,
         size: file.size,
         sha256: file.sha256,
-        content_type: file.content_type.to_owned(),
+        content_type: file.content_type.media_type().to_owned(),
     })
 }
 
@@ -174,7 +183,7 @@ fn new_version(
         id: file.version_id,
         size: i64::try_from(file.size).unwrap_or(i64::MAX),
         sha256: file.sha256.clone(),
-        content_type: file.content_type.to_owned(),
+        content_type: file.content_type.media_type().to_owned(),
         file_name: super::file_name::sanitise(file_name),
         note,
         uploaded_by: actor.account,
@@ -244,7 +253,7 @@ pub async fn finish_version(
         version: number,
         size: file.size,
         sha256: file.sha256,
-        content_type: file.content_type.to_owned(),
+        content_type: file.content_type.media_type().to_owned(),
     })
 }
 

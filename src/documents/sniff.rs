@@ -5,61 +5,24 @@
 /// entries, which sit well inside this.
 pub const SNIFF_LEN: usize = 64 * 1024;
 
-pub const PDF: &str = "application/pdf";
-pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-pub const ODT: &str = "application/vnd.oasis.opendocument.text";
-pub const PNG: &str = "image/png";
-pub const JPEG: &str = "image/jpeg";
-pub const TEXT: &str = "text/plain";
-
-/// Every type `sniff` can name; configuration may allow a subset.
-pub const KNOWN: [&str; 7] = [PDF, DOCX, XLSX, ODT, PNG, JPEG, TEXT];
-
-/// A short name for a known type, for the message catalogue (`filetype.<name>`).
-pub fn short_name(mime: &str) -> &'static str {
-    match mime {
-        PDF => "pdf",
-        DOCX => "docx",
-        XLSX => "xlsx",
-        ODT => "odt",
-        PNG => "png",
-        JPEG => "jpeg",
-        TEXT => "text",
-        _ => "other",
-    }
-}
-
-/// The file name extensions a type usually has: what a browser's file picker offers (`accept`).
-pub fn extensions(mime: &str) -> &'static [&'static str] {
-    match mime {
-        PDF => &[".pdf"],
-        DOCX => &[".docx"],
-        XLSX => &[".xlsx"],
-        ODT => &[".odt"],
-        PNG => &[".png"],
-        JPEG => &[".jpg", ".jpeg"],
-        TEXT => &[".txt"],
-        _ => &[],
-    }
-}
+use crate::domain::file_type::FileType;
 
 /// The content type of a file starting with `prefix` (the whole file when it is shorter than
 /// `SNIFF_LEN`), or None when it is nothing recognised.
-pub fn sniff(prefix: &[u8], is_whole_file: bool) -> Option<&'static str> {
+pub fn sniff(prefix: &[u8], is_whole_file: bool) -> Option<FileType> {
     use infer::{archive, image, odf};
     let found = [
-        (archive::is_pdf as fn(&[u8]) -> bool, PDF),
-        (is_docx, DOCX),
-        (is_xlsx, XLSX),
-        (odf::is_odt, ODT),
-        (image::is_png, PNG),
-        (image::is_jpeg, JPEG),
+        (archive::is_pdf as fn(&[u8]) -> bool, FileType::Pdf),
+        (is_docx, FileType::Docx),
+        (is_xlsx, FileType::Xlsx),
+        (odf::is_odt, FileType::Odt),
+        (image::is_png, FileType::Png),
+        (image::is_jpeg, FileType::Jpeg),
     ]
     .into_iter()
     .find(|(matches, _)| matches(prefix))
-    .map(|(_, mime)| mime);
-    found.or_else(|| is_text(prefix, is_whole_file).then_some(TEXT))
+    .map(|(_, found)| found);
+    found.or_else(|| is_text(prefix, is_whole_file).then_some(FileType::Text))
 }
 
 fn is_docx(prefix: &[u8]) -> bool {
@@ -136,25 +99,35 @@ mod tests {
 
     #[test]
     fn recognises_the_default_allow_list_by_content() {
-        assert_eq!(sniff(b"%PDF-1.7\n...", false), Some(PDF));
-        assert_eq!(sniff(&office("word/"), false), Some(DOCX));
+        assert_eq!(sniff(b"%PDF-1.7\n...", false), Some(FileType::Pdf));
+        assert_eq!(sniff(&office("word/"), false), Some(FileType::Docx));
         // LibreOffice writes the metadata parts first.
         let mut libre = zip_entry("_rels/.rels", b"<r/>");
         libre.extend(zip_entry("docProps/app.xml", b"<a/>"));
         libre.extend(zip_entry("word/document.xml", b"<d/>"));
         libre.extend(zip_entry("[Content_Types].xml", b"<t/>"));
-        assert_eq!(sniff(&libre, false), Some(DOCX));
-        assert_eq!(sniff(&office("xl/"), false), Some(XLSX));
+        assert_eq!(sniff(&libre, false), Some(FileType::Docx));
+        assert_eq!(sniff(&office("xl/"), false), Some(FileType::Xlsx));
         let mut odt = zip_entry("mimetype", b"application/vnd.oasis.opendocument.text");
         odt.extend(zip_entry("content.xml", b"<x/>"));
-        assert_eq!(sniff(&odt, false), Some(ODT));
-        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", false), Some(PNG));
-        assert_eq!(sniff(b"\xff\xd8\xff\xe0\0\x10JFIF", false), Some(JPEG));
+        assert_eq!(sniff(&odt, false), Some(FileType::Odt));
+        assert_eq!(
+            sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", false),
+            Some(FileType::Png)
+        );
+        assert_eq!(
+            sniff(b"\xff\xd8\xff\xe0\0\x10JFIF", false),
+            Some(FileType::Jpeg)
+        );
         assert_eq!(
             sniff("Mål og aftaler\r\n\tæøå".as_bytes(), true),
-            Some(TEXT)
+            Some(FileType::Text)
         );
-        assert_eq!(sniff(b"", true), Some(TEXT), "an empty file is empty text");
+        assert_eq!(
+            sniff(b"", true),
+            Some(FileType::Text),
+            "an empty file is empty text"
+        );
     }
 
     #[test]
@@ -185,7 +158,7 @@ mod tests {
     fn a_prefix_may_end_inside_a_character_but_a_whole_file_may_not() {
         let cut = &"æ".as_bytes()[..1];
         let prefix = [b"tekst ".as_slice(), cut].concat();
-        assert_eq!(sniff(&prefix, false), Some(TEXT));
+        assert_eq!(sniff(&prefix, false), Some(FileType::Text));
         assert_eq!(sniff(&prefix, true), None);
         assert_eq!(sniff(b"\xff\xfe broken", true), None);
     }

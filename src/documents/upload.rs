@@ -13,6 +13,7 @@ use crate::app::App;
 use crate::blobs::{BlobKey, BlobWriter};
 use crate::crypto::keys::CaseKey;
 use crate::crypto::stream::{DataKey, Encryptor};
+use crate::domain::file_type::FileType;
 use crate::domain::ids::{CaseId, VersionId};
 use crate::store::documents as store;
 use bytes::Bytes;
@@ -26,7 +27,7 @@ pub struct StoredFile {
     pub blob_key: BlobKey,
     pub size: u64,
     pub sha256: String,
-    pub content_type: &'static str,
+    pub content_type: FileType,
     pub wrapped_data_key: Vec<u8>,
 }
 
@@ -74,17 +75,11 @@ where
             }
         }
     }
-    let content_type = sniff(&prefix, ended)
-        .filter(|found| {
-            state
-                .settings
-                .documents
-                .allowed_types
-                .iter()
-                .any(|a| a == found)
-        })
+    let found = sniff(&prefix, ended);
+    let content_type = found
+        .filter(|found| state.settings.documents.allowed_types.contains(found))
         .ok_or_else(|| DocumentError::UnsupportedType {
-            found: sniff(&prefix, ended).unwrap_or("unknown").to_owned(),
+            found: found.map_or("unknown", FileType::media_type).to_owned(),
         })?;
 
     let version_id = VersionId::new();

@@ -2,16 +2,18 @@
 //! values. Raised where stored or configured text is read back, so it names the vocabulary.
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{value}' is not a known {vocabulary}")]
+#[error("'{value}' is not a known {vocabulary}; choose among {}", .choices.join(", "))]
 pub struct UnknownValue {
     pub vocabulary: &'static str,
     pub value: String,
+    pub choices: &'static [&'static str],
 }
 
 impl UnknownValue {
-    pub fn new(vocabulary: &'static str, value: &str) -> Self {
+    pub fn new(vocabulary: &'static str, value: &str, choices: &'static [&'static str]) -> Self {
         Self {
             vocabulary,
+            choices,
             // Stored words are short; a long or strange one is cut, not copied whole into logs.
             value: value.chars().take(40).filter(|c| !c.is_control()).collect(),
         }
@@ -25,6 +27,9 @@ macro_rules! words {
         impl $type {
             /// Every value, in declaration order.
             pub const ALL: &'static [$type] = &[$($type::$variant),+];
+
+            /// Every value's word, in declaration order.
+            pub const WORDS: &'static [&'static str] = &[$($word),+];
 
             /// The word stored, sent and configured for this value.
             pub fn as_str(self) -> &'static str {
@@ -40,7 +45,11 @@ macro_rules! words {
             fn from_str(word: &str) -> Result<Self, Self::Err> {
                 match word {
                     $($word => Ok($type::$variant),)+
-                    other => Err($crate::domain::unknown_value::UnknownValue::new($vocabulary, other)),
+                    other => Err($crate::domain::unknown_value::UnknownValue::new(
+                        $vocabulary,
+                        other,
+                        Self::WORDS,
+                    )),
                 }
             }
         }

@@ -4,6 +4,7 @@
 use crate::app::App;
 use crate::documents::service;
 use crate::documents::{DocumentError, DocumentResult};
+use crate::domain::file_type::FileType;
 use crate::domain::ids::DocumentId;
 use crate::policy::Actor;
 use crate::store::documents::VersionRow;
@@ -51,7 +52,7 @@ pub async fn file(
 }
 
 fn content_type(version: &VersionRow) -> String {
-    if version.content_type == crate::documents::sniff::TEXT {
+    if version.content_type == FileType::Text.media_type() {
         "text/plain; charset=utf-8".to_owned()
     } else {
         version.content_type.clone()

@@ -10,10 +10,11 @@ use super::notice::{notice, notice_text};
 use crate::app::App;
 use crate::auth::session::Authenticated;
 use crate::cases::{actor_of, view};
+use crate::documents::DocumentError;
 use crate::documents::service::{self, DocumentDetail};
 use crate::documents::upload_form::{self, Sender};
-use crate::documents::{DocumentError, KINDS, sniff};
 use crate::domain::case_status::CaseStatus;
+use crate::domain::document_kind::DocumentKind;
 use crate::domain::ids::DocumentId;
 use crate::http::download;
 use crate::http::multipart::{MultipartParts, upload_request};
@@ -40,16 +41,17 @@ impl FileRules {
         let accept = documents
             .allowed_types
             .iter()
-            .flat_map(|mime| {
-                std::iter::once(mime.as_str()).chain(sniff::extensions(mime).iter().copied())
+            .flat_map(|file_type| {
+                std::iter::once(file_type.media_type())
+                    .chain(file_type.extensions().iter().copied())
             })
             .collect::<Vec<_>>()
             .join(",");
         let names: Vec<String> = documents
             .allowed_types
             .iter()
-            .map(|mime| {
-                t.get(&format!("filetype.{}", sniff::short_name(mime)))
+            .map(|file_type| {
+                t.get(&format!("filetype.{}", file_type.short_name()))
                     .to_owned()
             })
             .collect();
@@ -79,7 +81,7 @@ impl FileRules {
 
 /// The kinds a new document may have, for the form's select.
 pub fn kinds() -> Vec<&'static str> {
-    KINDS.to_vec()
+    DocumentKind::WORDS.to_vec()
 }
 
 fn see_other(to: String) -> HttpResponse {

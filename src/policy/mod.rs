@@ -21,6 +21,7 @@
 pub mod age;
 mod reason;
 mod sharing;
+pub mod staff;
 
 pub use reason::Reason;
 pub use sharing::{Missing, Sharing, is_active, sharing};

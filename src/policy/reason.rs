@@ -11,6 +11,8 @@ pub enum Reason {
     CoordinatorOnly,
     /// Managing staff accounts is for the municipality's admins.
     AdminOnly,
+    /// Nobody changes their own account's flags: more can only be given by someone else.
+    OwnAccount,
     AdminNoDocuments,
     AssuranceTooLow,
     ParentAccessEnded,
@@ -28,6 +30,7 @@ impl Reason {
             Self::StaffOnly => "staff_only",
             Self::CoordinatorOnly => "coordinator_only",
             Self::AdminOnly => "admin_only",
+            Self::OwnAccount => "own_account",
             Self::AdminNoDocuments => "admin_no_documents",
             Self::AssuranceTooLow => "assurance_too_low",
             Self::ParentAccessEnded => "parent_access_ended",
@@ -50,6 +53,9 @@ impl Reason {
             Self::StaffOnly => "Kun kommunens medarbejdere kan gøre dette.",
             Self::CoordinatorOnly => "Kun sagens koordinator kan gøre dette.",
             Self::AdminOnly => "Kun kommunens administratorer kan gøre dette.",
+            Self::OwnAccount => {
+                "Du kan ikke ændre din egen brugers adgang. Bed en anden administrator om det."
+            }
             Self::AdminNoDocuments => {
                 "Administratorer kan ikke se sagens papirer, medmindre de selv er med i sagen."
             }
@@ -81,6 +87,9 @@ impl Reason {
             Self::StaffOnly => "Only the municipality's staff can do this.",
             Self::CoordinatorOnly => "Only the case's coordinator can do this.",
             Self::AdminOnly => "Only the municipality's administrators can do this.",
+            Self::OwnAccount => {
+                "You cannot change your own account's access. Ask another administrator."
+            }
             Self::AdminNoDocuments => {
                 "Admins cannot see the case's papers unless they take part in the case."
             }

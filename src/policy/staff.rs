@@ -1,0 +1,68 @@
+//! Who may do what with staff accounts (DESIGN.md §3 rule 6: admins manage, they do not read):
+//! the second pure decision beside `decide`, for actions that concern a staff member rather than
+//! a case.
+//!
+//! The rules:
+//! 1. Citizens do nothing here (403 StaffOnly).
+//! 2. Any staff member may search their own municipality's staff (to add a colleague to a case).
+//! 3. Only admins manage staff: open the admin pages, deactivate or reactivate, set or clear the
+//!    admin flag (403 AdminOnly).
+//! 4. A target in another municipality, or that is not staff, does not exist for the actor (404).
+//! 5. Nobody deactivates or demotes themselves (a municipality must not lose its last admin by a
+//!    slip), and nobody reactivates or promotes themselves either: an account can only ever be
+//!    given more by someone else (403 OwnAccount).
+
+use super::{Actor, ActorKind, Decision, Reason};
+use crate::domain::ids::{AccountId, MunicipalityId};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaffAction {
+    /// Search the municipality's staff by name or e-mail.
+    Search,
+    /// Open the admin's staff pages.
+    Administer,
+    /// Set `is_active` of the target.
+    SetActive(bool),
+    /// Set `is_admin` of the target.
+    SetAdmin(bool),
+}
+
+/// The staff member an action is about, as far as the rules need to know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StaffTarget {
+    pub account: AccountId,
+    /// None when the account is a citizen's.
+    pub municipality: Option<MunicipalityId>,
+}
+
+/// The one decision every staff action goes through. `target` is the account the action
+/// changes (None for search and the admin pages, and for an account that does not exist).
+pub fn decide_staff(actor: &Actor, action: StaffAction, target: Option<&StaffTarget>) -> Decision {
+    use Decision::{Allow, Deny};
+    let ActorKind::Staff {
+        municipality,
+        is_admin,
+    } = actor.kind
+    else {
+        return Deny(Reason::StaffOnly);
+    };
+    match action {
+        StaffAction::Search => return Allow,
+        _ if !is_admin => return Deny(Reason::AdminOnly),
+        StaffAction::Administer => return Allow,
+        StaffAction::SetActive(_) | StaffAction::SetAdmin(_) => {}
+    }
+    match target {
+        Some(target) if target.municipality == Some(municipality) => {
+            if target.account == actor.account {
+                Deny(Reason::OwnAccount)
+            } else {
+                Allow
+            }
+        }
+        _ => Deny(Reason::NotFound),
+    }
+}
+
+#[cfg(test)]
+mod tests;

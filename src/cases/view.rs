@@ -70,6 +70,8 @@ pub struct ConsentView {
     pub evidence_document_id: Option<String>,
     pub withdrawn_at: Option<String>,
     pub active: bool,
+    /// Whether the caller may withdraw this consent now (its giver, or the coordinator).
+    pub may_withdraw: bool,
 }
 
 /// What the caller may do on the case right now, as the policy decides it.
@@ -85,6 +87,10 @@ pub struct PermissionsView {
     pub hand_over_coordinator: bool,
     /// The young adult may give a parent access again.
     pub grant_parent_access: bool,
+    /// Record a consent given on paper, on someone's behalf.
+    pub record_paper_consent: bool,
+    pub close_case: bool,
+    pub reopen_case: bool,
     /// Why documents are closed to the caller, when they are.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub documents_denied: Option<DeniedView>,
@@ -230,6 +236,8 @@ pub fn case_view(state: &App, actor: &Actor, case: &LoadedCase) -> CaseView {
                 evidence_document_id: c.evidence_document_id.clone(),
                 withdrawn_at: c.fact.withdrawn_at.map(crate::store::time_text::to_text),
                 active: policy::is_active(&c.fact, now),
+                may_withdraw: policy::is_active(&c.fact, now)
+                    && super::allows(state, actor, Action::WithdrawConsent(c.fact.giver), case),
             })
             .collect(),
     }
@@ -246,6 +254,9 @@ fn permissions(state: &App, actor: &Actor, case: &LoadedCase) -> PermissionsView
         give_consent: decide(Action::GiveOwnConsent).is_allowed(),
         hand_over_coordinator: decide(Action::HandOverCoordinator).is_allowed(),
         grant_parent_access: decide(Action::GrantParentAccess).is_allowed(),
+        record_paper_consent: decide(Action::RecordPaperConsent).is_allowed(),
+        close_case: decide(Action::CloseCase).is_allowed(),
+        reopen_case: decide(Action::ReopenCase).is_allowed(),
         documents_denied: match read {
             policy::Decision::Deny(reason) => Some(DeniedView {
                 code: reason.code(),

@@ -220,3 +220,71 @@ async fn the_admin_page_deactivates_staff_and_is_for_admins_only() {
     let citizen = logged_in(&app, "young17").await;
     assert_eq!(page(&app, &citizen, "/admin").await.0, 403);
 }
+
+/// The case page's forms follow the policy's permissions, for the admin too: the admin may
+/// manage the team and reassign the case but not close it or record consents; a professional
+/// gets none of these; each consent says whether the caller may withdraw it.
+#[tokio::test]
+async fn the_case_page_offers_the_forms_the_policy_allows() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let coordinator = logged_in(&app, "coordinator").await;
+    let case = create_case(&app, &coordinator, "young19").await;
+    add_citizen(&app, &coordinator, &case, "young19", "young_person", None).await;
+    add_professional(&app, &coordinator, &case, "Jonas", "read").await;
+    let young = logged_in(&app, "young19").await;
+    consent(&app, &young, &case, &["job_centre"]).await;
+
+    let add_form = format!(r#"action="/cases/{case}/participants""#);
+    let paper_form = r#"name="given_by_participant_id""#;
+    let close_form = format!(r#"action="/cases/{case}/status/close""#);
+    let hand_over_form = format!(r#"action="/cases/{case}/coordinator""#);
+    let withdraw = "/withdraw\"";
+
+    let admin = logged_in(&app, "admin").await;
+    let (status, html) = page(&app, &admin, &format!("/cases/{case}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&add_form), "the admin manages the team");
+    assert!(
+        html.contains(&hand_over_form),
+        "the admin reassigns the case"
+    );
+    assert!(!html.contains(&close_form), "only the coordinator closes");
+    assert!(
+        !html.contains(withdraw),
+        "an admin withdraws no one's consent"
+    );
+    assert!(!html.contains(paper_form), "nor records one");
+    let (_, as_admin) = case_of(&app, &admin, &case).await;
+    assert_eq!(as_admin["permissions"]["record_paper_consent"], false);
+    assert_eq!(as_admin["consents"][0]["may_withdraw"], false);
+
+    let (_, html) = page(&app, &coordinator, &format!("/cases/{case}")).await;
+    for form in [&add_form, &close_form, &hand_over_form] {
+        assert!(html.contains(form.as_str()), "the coordinator has {form}");
+    }
+    assert!(html.contains(withdraw) && html.contains(paper_form));
+    let (_, as_young) = case_of(&app, &young, &case).await;
+    assert_eq!(as_young["consents"][0]["may_withdraw"], true, "its giver");
+
+    let professional = logged_in(&app, "jobcentre").await;
+    let (_, html) = page(&app, &professional, &format!("/cases/{case}")).await;
+    for form in [&add_form, &close_form, &hand_over_form] {
+        assert!(
+            !html.contains(form.as_str()),
+            "a professional has no {form}"
+        );
+    }
+    assert!(!html.contains(withdraw));
+
+    // Closed: the coordinator is offered reopening only.
+    post(
+        &app,
+        &coordinator,
+        &format!("/api/v1/cases/{case}/close"),
+        serde_json::json!({}),
+    )
+    .await;
+    let (_, html) = page(&app, &coordinator, &format!("/cases/{case}")).await;
+    assert!(html.contains(&format!(r#"action="/cases/{case}/status/reopen""#)));
+    assert!(!html.contains(&add_form) && !html.contains(&hand_over_form));
+}

@@ -149,7 +149,7 @@ struct CasePage {
     csrf_token: String,
     staff: Vec<StaffListing>,
     departments: Vec<&'static str>,
-    my_participant_id: String,
+    /// For the coordinator's reminder of the 18th birthday.
     is_coordinator: bool,
     is_closed: bool,
     /// Empty unless the caller may read the case's documents.
@@ -215,10 +215,6 @@ impl CasePage {
             .unwrap_or_default()
     }
 
-    fn may_withdraw(&self, giver: &str) -> bool {
-        self.is_coordinator || giver == self.my_participant_id
-    }
-
     fn is_write(&self, access: &Access) -> bool {
         *access == Access::Write
     }
@@ -282,12 +278,12 @@ pub async fn show(
         let actor = actor_of(&who);
         let case = view::show(&state, &actor, id).await?;
         let is_coordinator = case.my_role == "coordinator";
-        let staff = if is_coordinator || case.permissions.hand_over_coordinator {
-            staff::search(&state, &actor.kind, None).await?
-        } else {
-            Vec::new()
-        };
-        let my_participant_id = case.my_participant_id.clone().unwrap_or_default();
+        let staff =
+            if case.permissions.manage_participants || case.permissions.hand_over_coordinator {
+                staff::search(&state, &actor.kind, None).await?
+            } else {
+                Vec::new()
+            };
         let documents = readable_documents(&state, &actor, &case).await?;
         let chrome = Chrome::for_request(&req);
         let rules = FileRules::of(&state, chrome.t, chrome.lang);
@@ -298,7 +294,6 @@ pub async fn show(
             csrf_token: who.session.csrf_token.clone(),
             staff,
             departments: Department::ALL.iter().map(|d| d.as_str()).collect(),
-            my_participant_id,
             is_coordinator,
             documents,
             kinds: kinds(),

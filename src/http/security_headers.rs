@@ -1,5 +1,7 @@
 //! Security headers on every response. The CSP allows no inline script or style: pages load
-//! their scripts and styles from /static only.
+//! their scripts and styles from /static only. Nothing is cached (`Cache-Control: no-store`: a
+//! case page on a shared municipal PC must not come back from the browser's cache after logout)
+//! unless a response says otherwise, as the static files do.
 
 use crate::config::Settings;
 use actix_web::middleware::DefaultHeaders;
@@ -12,6 +14,8 @@ pub fn middleware(settings: &Settings) -> DefaultHeaders {
     let mut headers = DefaultHeaders::new()
         .add(("Content-Security-Policy", CONTENT_SECURITY_POLICY))
         .add(("X-Content-Type-Options", "nosniff"))
+        // Added only where a response sets no Cache-Control of its own.
+        .add(("Cache-Control", "no-store"))
         .add(("Referrer-Policy", "no-referrer"))
         .add(("X-Frame-Options", "DENY"))
         .add(("Cross-Origin-Opener-Policy", "same-origin"))

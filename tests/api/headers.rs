@@ -48,6 +48,42 @@ async fn every_kind_of_response_carries_the_security_headers() {
     assert_security_headers(&wrong_method);
 }
 
+/// No page, answer or error is kept by a browser or proxy (a shared PC after logout); only the
+/// static files are cacheable.
+#[tokio::test]
+async fn nothing_but_static_files_may_be_cached() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let cache_control = |response: &reqwest::Response| {
+        response
+            .headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    for path in [
+        "/",
+        "/cases",
+        "/no-such-page",
+        "/auth/logged-out",
+        "/api/v1/me",
+    ] {
+        let response = app
+            .client
+            .get(app.url(path))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            cache_control(&response).as_deref(),
+            Some("no-store"),
+            "{path}"
+        );
+    }
+    let css = app.get("/static/dkfds/css/dkfds.min.css").await;
+    assert_eq!(cache_control(&css).as_deref(), Some("public, max-age=3600"));
+}
+
 #[tokio::test]
 async fn hsts_only_where_people_arrive_over_https() {
     let plain = spawn_app(Backend::Sqlite).await;

@@ -94,6 +94,13 @@ pub async fn record_paper(
             "erklæringen kan ikke være underskrevet i fremtiden",
         ));
     }
+    if input.signed_on < case.row.young_person_birth_date {
+        return Err(CaseError::invalid(
+            "signed_on",
+            "the declaration cannot be signed before the young person was born",
+            "erklæringen kan ikke være underskrevet, før den unge blev født",
+        ));
+    }
     let giver = case
         .participants
         .iter()

@@ -408,6 +408,21 @@ async fn the_coordinator_records_and_withdraws_a_paper_consent() {
     }))
     .await;
     assert_eq!(assert_problem(future, 422).await["field"], "signed_on");
+    let before_birth = post(
+        &app,
+        &coordinator,
+        &format!("/api/v1/cases/{case}/consents"),
+        json!({
+            "given_by_participant_id": young_pid, "scope": ["adult"], "signed_on": "2000-01-01"
+        }),
+    )
+    .await;
+    let refused = assert_problem(before_birth, 422).await;
+    assert_eq!(refused["field"], "signed_on");
+    assert!(
+        refused["detail"].as_str().unwrap().contains("born"),
+        "{refused}"
+    );
     let withdrawn = post(
         &app,
         &coordinator,

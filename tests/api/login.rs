@@ -10,6 +10,7 @@ on_both_databases!(
     low_assurance_gets_a_page_and_no_session,
     the_session_id_changes_at_login_and_the_old_one_dies,
     logout_ends_the_session_on_the_server,
+    a_logout_form_needs_the_sessions_token,
     logout_everywhere_ends_every_session_of_the_account,
     idle_and_absolute_timeouts_end_sessions,
     a_second_login_finds_the_same_account,
@@ -138,6 +139,35 @@ async fn logout_ends_the_session_on_the_server(backend: Backend) {
     );
     let page = follow(&app, "/auth/logged-out").await.text().await.unwrap();
     assert!(page.contains("Du er logget ud"));
+}
+
+/// A logout form must carry the session's token: without it (or with a wrong one) the session
+/// stays; with it, it ends.
+async fn a_logout_form_needs_the_sessions_token(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let cookie = cookie_value(&app, "/auth/login/staff?login_hint=coordinator").await;
+    for form in [vec![("other", "x")], vec![("csrf_token", "forged")]] {
+        let refused = app
+            .client
+            .post(app.url("/auth/logout"))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 403, "{form:?}");
+        assert_eq!(me_with(&app, &cookie).await, 200, "still logged in");
+    }
+    let page = app.client.get(app.url("/cases/new")).send().await.unwrap();
+    let token = crate::team::csrf_of(&page.text().await.unwrap());
+    let done = app
+        .client
+        .post(app.url("/auth/logout"))
+        .form(&[("csrf_token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 303);
+    assert_eq!(me_with(&app, &cookie).await, 401);
 }
 
 async fn logout_everywhere_ends_every_session_of_the_account(backend: Backend) {

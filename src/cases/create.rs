@@ -44,7 +44,7 @@ pub async fn create(state: &App, actor: &Actor, input: CaseInput<'_>) -> CaseRes
         ));
     }
     let cpr_hash = state.lookup.hash(LookupPurpose::Cpr, &cpr.compact());
-    if !cases::search(&state.db, municipality, None, Some(&cpr_hash))
+    if !cases::search(&state.db, municipality, None, None, Some(&cpr_hash))
         .await?
         .is_empty()
     {

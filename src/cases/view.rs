@@ -322,19 +322,26 @@ pub async fn mine(state: &App, actor: &Actor) -> CaseResult<Vec<CaseListItem>> {
 
 /// Staff search by name or CPR within their own municipality; only viewable cases are listed.
 pub async fn search(state: &App, actor: &Actor, query: &str) -> CaseResult<Vec<CaseListItem>> {
-    let policy::ActorKind::Staff { municipality, .. } = actor.kind else {
+    let policy::ActorKind::Staff {
+        municipality,
+        is_admin,
+    } = actor.kind
+    else {
         return Err(super::CaseError::Denied(policy::Reason::StaffOnly));
     };
+    // Admins may view every case of their municipality; other staff only their own (the policy
+    // still decides each one below).
+    let taking_part = (!is_admin).then_some(actor.account);
     let query = query.trim();
     let ids = match crate::domain::cpr::Cpr::parse(query) {
         Ok(cpr) => {
             let hash = state
                 .lookup
                 .hash(crate::crypto::purpose::LookupPurpose::Cpr, &cpr.compact());
-            cases::search(&state.db, municipality, None, Some(&hash)).await?
+            cases::search(&state.db, municipality, taking_part, None, Some(&hash)).await?
         }
         Err(_) if query.chars().count() >= 2 => {
-            cases::search(&state.db, municipality, Some(query), None).await?
+            cases::search(&state.db, municipality, taking_part, Some(query), None).await?
         }
         Err(_) => Vec::new(),
     };

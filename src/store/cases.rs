@@ -144,10 +144,13 @@ pub async fn ids_for_account(db: &Db, account: AccountId) -> StoreResult<Vec<Cas
         .collect()
 }
 
-/// Cases of a municipality whose young person is named like `name` or has this CPR hash.
+/// Cases of a municipality whose young person is named like `name` or has this CPR hash; with
+/// `taking_part`, only those that account coordinates or takes part in, so the limit counts
+/// cases the caller may see, not cases the policy will drop afterwards.
 pub async fn search(
     db: &Db,
     municipality: MunicipalityId,
+    taking_part: Option<AccountId>,
     name: Option<&str>,
     cpr_hash: Option<&str>,
 ) -> StoreResult<Vec<CaseId>> {
@@ -155,11 +158,14 @@ pub async fn search(
     let rows = sqlx::query(
         "SELECT id FROM cases WHERE municipality_id = $1 AND status <> 'erased' \
          AND (($2 IS NOT NULL AND lower(young_person_name) LIKE $2) OR ($3 IS NOT NULL AND young_person_cpr_hash = $3)) \
+         AND ($4 IS NULL OR coordinator_id = $4 OR EXISTS (SELECT 1 FROM participants p \
+              WHERE p.case_id = cases.id AND p.account_id = $4 AND p.removed_at IS NULL)) \
          ORDER BY young_person_name LIMIT 50",
     )
     .bind(municipality.to_string())
     .bind(pattern)
     .bind(cpr_hash.map(str::to_owned))
+    .bind(taking_part.map(|a| a.to_string()))
     .fetch_all(db.pool())
     .await?;
     rows.iter()

@@ -687,3 +687,53 @@ async fn mine_search_and_the_18_warning() {
         .unwrap();
     assert!(found.is_empty());
 }
+
+/// The search's limit counts the cases the caller may see: a professional finds their own case
+/// among more same-named cases than one page holds.
+#[tokio::test]
+async fn case_search_finds_a_professionals_case_among_many() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let coordinator = logged_in(&app, "coordinator").await;
+    for n in 0..55 {
+        // Born in 2008 (the seventh digit 4 puts a year 08 in the 2000s).
+        let created = post(
+            &app,
+            &coordinator,
+            "/api/v1/cases",
+            json!({ "young_person": { "cpr": format!("0101084{n:03}"), "name": format!("Anna Hansen {n:02}") } }),
+        )
+        .await;
+        assert_eq!(created.status(), 201);
+    }
+    let created = post(
+        &app,
+        &coordinator,
+        "/api/v1/cases",
+        json!({ "young_person": { "cpr": "0202084999", "name": "Anna Hansen Zeta" } }),
+    )
+    .await;
+    let mine = created.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    add_professional(&app, &coordinator, &mine, "Jonas", "read").await;
+
+    let jonas = logged_in(&app, "jobcentre").await;
+    let found: Vec<Value> = get(&app, &jonas, "/api/v1/cases?q=Anna%20Hansen")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = found.iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        [mine.as_str()],
+        "only and exactly the professional's own case"
+    );
+    let all: Vec<Value> = get(&app, &coordinator, "/api/v1/cases?q=Anna%20Hansen")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 50, "the coordinator's page is full");
+}

@@ -136,8 +136,10 @@ async fn sqlite_and_postgres_schemas_have_the_same_columns() {
     let dir = tempfile::tempdir().unwrap();
     let mut schemas = Vec::new();
     for backend in [Backend::Sqlite, Backend::Postgres] {
-        let url = fresh_database(backend, dir.path()).await;
-        let db = Db::connect(&url, 2, Duration::from_secs(5)).await.unwrap();
+        let database = fresh_database(backend, dir.path()).await;
+        let db = Db::connect(&database.url, 2, Duration::from_secs(5))
+            .await
+            .unwrap();
         db.migrate().await.unwrap();
         let query = match backend {
             Backend::Sqlite => {

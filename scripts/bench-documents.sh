@@ -7,13 +7,14 @@
 #   3. upload: the service's encrypting multipart upload vs nginx receiving the same body with a
 #      WebDAV PUT (body spooled to its temp file, renamed) and vs `dd conv=fsync` (the service
 #      fsyncs every blob, nginx does not);
-#   4. the ceiling: ring AES-256-GCM and SHA-256 in memory (the ignored `throughput` test in
-#      src/crypto/stream.rs); the SHA-256 check every download makes bounds it near the hash speed.
+#   4. the ceiling: the blob format (ring AES-256-GCM) and SHA-256 in memory, one core (the
+#      criterion benchmark benches/stream.rs); the SHA-256 check every download makes bounds it
+#      near the hash speed.
 #
 # Usage (from the repo root): scripts/bench-documents.sh
 #   BENCH_MIB=1024     size of the test file in MiB (e.g. BENCH_MIB=64 for a smoke test)
 #   BENCH_RUNS=3       timed runs of each upload/download; the best run is reported
-#   BENCH_CEILING=1    0 skips the in-memory crypto test (and its release test build)
+#   BENCH_CEILING=1    0 skips the in-memory crypto benchmark (and its release bench build)
 #   BENCH_ROOT=target/bench   where the temp directory goes (the file needs BENCH_MIB × ~5 of disk)
 # Needs curl, python3, openssl, and nginx (apt-get install nginx-light) with the DAV module.
 set -euo pipefail
@@ -89,12 +90,28 @@ BIN=$REPO/target/release/vejviser
 # --- 4. the ceiling first, while the machine is otherwise idle ----------------------------
 CEILING_LINE="(skipped: BENCH_CEILING=0)"
 if [[ $CEILING == 1 ]]; then
-    log "ring AES-256-GCM in-memory throughput (release test build)"
-    cargo test --release --locked --lib --quiet --no-run ||
-        die "cargo test --release --lib --no-run failed"
-    CEILING_LINE=$(cargo test --release --locked --lib -- --ignored --nocapture --exact \
-        crypto::stream::tests::throughput 2>&1 | grep -E '^256 MiB: encrypt' || true)
-    [[ -n $CEILING_LINE ]] || die "the throughput test printed no figures"
+    log "blob format and SHA-256 in memory (cargo bench --bench stream)"
+    cargo bench --locked --bench stream >/dev/null || die "cargo bench --bench stream failed"
+    # Criterion leaves its estimates (nanoseconds per iteration) and the bytes per iteration in
+    # <target>/criterion/stream/<benchmark>/new/.
+    TARGET_DIR=$(cargo metadata --locked --format-version 1 --no-deps |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+    CEILING_LINE=$(python3 - "$TARGET_DIR/criterion/stream" <<'PY'
+import json, sys
+
+def mb_s(name):
+    folder = f"{sys.argv[1]}/{name}/new"
+    with open(f"{folder}/benchmark.json") as f:
+        size = json.load(f)["throughput"]["BytesDecimal"]
+    with open(f"{folder}/estimates.json") as f:
+        estimates = json.load(f)
+    nanoseconds = (estimates.get("slope") or estimates["mean"])["point_estimate"]
+    return size / nanoseconds * 1000
+
+print(f"encrypt {mb_s('encrypt'):.0f} MB/s, decrypt {mb_s('decrypt'):.0f} MB/s, "
+      f"SHA-256 {mb_s('sha256'):.0f} MB/s")
+PY
+) || die "no figures from the stream benchmark"
 fi
 
 # --- the test file: UTF-8 text (sniffed as text/plain), random so nothing is special --------
@@ -310,7 +327,7 @@ bsd=$(best "${svc_down[@]}") bnd=$(best "${ngx_down[@]}")
     echo "| download (decrypt + SHA-256 check) | **$(mbps "$bsd") MB/s**, $(runs_mbps "${svc_down[@]}") | nginx sendfile: $(mbps "$bnd") MB/s, $(runs_mbps "${ngx_down[@]}") | $(ratio "$bsd" "$bnd") of nginx, $(verdict "$bnd / $bsd >= 0.7") | ≥ 70 % |"
     echo "| upload (multipart, SHA-256 + encrypt, fsync) | **$(mbps "$bsu") MB/s**, $(runs_mbps "${svc_up[@]}") | nginx DAV PUT (temp file + rename, no fsync): $(mbps "$bnu") MB/s, $(runs_mbps "${ngx_up[@]}") | $(ratio "$bsu" "$bnu") of nginx | — |"
     echo "| upload vs a plain disk write | (same runs) | dd bs=1M conv=fsync: $(mbps "$bdu") MB/s, $(runs_mbps "${dd_up[@]}") | $(ratio "$bsu" "$bdu") of dd | — |"
-    echo "| ceiling: ring AES-256-GCM and SHA-256 in memory, one core | ${CEILING_LINE#256 MiB: } | \`throughput\` test, 256 MiB in 1 MiB pieces | — | — |"
+    echo "| ceiling: ring AES-256-GCM and SHA-256 in memory, one core | $CEILING_LINE | \`cargo bench --bench stream\`, 64 MiB in 1 MiB pieces | — | — |"
     echo
     echo "RSS: VmRSS sampled every 50 ms plus VmHWM (reset through /proc/PID/clear_refs before each phase); upload RSS at phase start $(kib_to_mib "$UP_START_KIB") MiB. Service: 1 × $MIB MiB document uploaded $RUNS times (each a new document), SHA-256 checked on upload and on one extra download."
 } | tee "$OUT_MD"

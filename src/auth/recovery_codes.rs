@@ -139,13 +139,7 @@ pub fn hash(code: &str) -> String {
     let mut normalised = normalise(code);
     let digest = digest(&SHA256, normalised.as_bytes());
     normalised.zeroize();
-    let mut hex = String::with_capacity(HASH_HEX_LEN);
-    for byte in digest.as_ref() {
-        for nibble in [byte >> 4, byte & 0x0f] {
-            hex.push(char::from_digit(u32::from(nibble), 16).unwrap_or('0'));
-        }
-    }
-    hex
+    hex::encode(digest)
 }
 
 /// Whether `code` (as typed: any case, spaces and dashes allowed) is the code whose

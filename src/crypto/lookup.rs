@@ -93,12 +93,7 @@ impl LookupKey {
         context.update(purpose.as_bytes());
         context.update(&[0]);
         context.update(value.as_bytes());
-        context
-            .sign()
-            .as_ref()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        hex::encode(context.sign())
     }
 }
 

@@ -3,7 +3,6 @@
 //! failure ends the stream with an error, which aborts the HTTP response mid-body, so a client
 //! never takes a cut or altered file for a whole one; integrity failures are logged as such.
 
-use super::upload::hex;
 use crate::blobs::BlobReader;
 use crate::crypto::stream::{DataKey, Decryptor};
 use crate::domain::ids::VersionId;
@@ -190,7 +189,7 @@ impl Hasher {
     }
 
     async fn finish(mut self) -> Result<String, DownloadError> {
-        Ok(hex(self.wait().await?.finish().as_ref()))
+        Ok(hex::encode(self.wait().await?.finish()))
     }
 }
 

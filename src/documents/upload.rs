@@ -146,12 +146,8 @@ impl Sealer {
     async fn finish(mut self, writer: &mut BlobWriter) -> DocumentResult<String> {
         self.encryptor.finish(&mut self.sealed)?;
         writer.write(&self.sealed).await?;
-        Ok(hex(self.hash.finish().as_ref()))
+        Ok(hex::encode(self.hash.finish()))
     }
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Undoes a stored file that will not become a version (a refused version, invalid fields).

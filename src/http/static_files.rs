@@ -12,7 +12,7 @@ pub async fn serve(req: HttpRequest, path: web::Path<String>) -> HttpResponse {
     let Some(file) = Assets::get(&path) else {
         return HttpResponse::NotFound().finish();
     };
-    let etag = EntityTag::new_strong(hex(&file.metadata.sha256_hash()[..16]));
+    let etag = EntityTag::new_strong(hex::encode(&file.metadata.sha256_hash()[..16]));
     let unchanged = req
         .headers()
         .get(header::IF_NONE_MATCH)
@@ -42,10 +42,6 @@ pub async fn serve(req: HttpRequest, path: web::Path<String>) -> HttpResponse {
     response
         .content_type(mime.as_ref())
         .body(file.data.into_owned())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Browsers ask for it on every site; DKFDS ships none.

@@ -8,7 +8,7 @@
 
 use crate::browser::run_script;
 use crate::helpers::{Backend, TestApp, spawn_app};
-use crate::team::*;
+use crate::team::{add_citizen, add_professional, consent, create_case, logged_in};
 use serde_json::{Value, json};
 use vejviser::auth::password::hash_password;
 use vejviser::domain::email::Email;

@@ -2,7 +2,9 @@
 //! giving a parent access again, handing a case over, and the admin's staff page.
 
 use crate::helpers::{Backend, TestApp, spawn_app};
-use crate::team::*;
+use crate::team::{
+    add_citizen, add_professional, case_of, create_case, csrf_of, get, logged_in, page, staff_id,
+};
 use serde_json::Value;
 
 async fn submit(

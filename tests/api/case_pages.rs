@@ -2,7 +2,7 @@
 //! back to the case page, Danish text.
 
 use crate::helpers::{Backend, spawn_app};
-use crate::team::*;
+use crate::team::{browser, create_case, csrf_of, identity, logged_in, page, post};
 
 #[tokio::test]
 async fn a_coordinator_creates_a_case_and_a_young_person_consents_through_the_pages() {

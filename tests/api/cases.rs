@@ -4,7 +4,10 @@
 use crate::helpers::{
     Backend, TestApp, assert_problem, on_both_databases, spawn_app, spawn_app_with,
 };
-use crate::team::*;
+use crate::team::{
+    add_citizen, add_professional, case_of, consent, create_case, get, identity, logged_in,
+    missing_codes, post, session_for, staff_id,
+};
 use serde_json::{Value, json};
 use vejviser::domain::assurance_level::AssuranceLevel;
 use vejviser::domain::department::Department;

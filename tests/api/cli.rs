@@ -75,7 +75,8 @@ fn the_profile_can_come_from_the_environment() {
 
 async fn admin_commands_create_municipalities_and_staff(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let url = fresh_database(backend, dir.path()).await;
+    let database = fresh_database(backend, dir.path()).await;
+    let url = database.url.clone();
     let (ok, out, _) = run(vejviser(dir.path(), &url).arg("migrate"));
     assert!(ok && out.contains("Migrations applied"), "{out}");
 
@@ -134,7 +135,8 @@ fn free_port() -> u16 {
 
 async fn production_starts_from_the_environment_and_stops_on_sigterm(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let url = fresh_database(backend, dir.path()).await;
+    let database = fresh_database(backend, dir.path()).await;
+    let url = database.url.clone();
     let port = free_port();
     let child = vejviser(dir.path(), &url)
         .env("VEJVISER_PROFILE", "production")
@@ -223,7 +225,8 @@ async fn production_starts_from_the_environment_and_stops_on_sigterm(backend: Ba
 async fn set_password_reads_standard_input_and_refuses_weak_passwords() {
     use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
-    let url = fresh_database(Backend::Sqlite, dir.path()).await;
+    let database = fresh_database(Backend::Sqlite, dir.path()).await;
+    let url = database.url.clone();
     let run_ok = |args: &[&str]| {
         let (ok, _, err) = run(vejviser(dir.path(), &url).args(args));
         assert!(ok, "{err}");

@@ -3,7 +3,7 @@
 
 use crate::documents::{Store, Team, team, uploaded_id, young_person_id};
 use crate::helpers::{Backend, assert_problem};
-use crate::team::*;
+use crate::team::{case_of, create_case, post};
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 

@@ -4,7 +4,7 @@
 
 use crate::documents::{Store, Team, download, pdf, raw_blobs, team, young_person_id};
 use crate::helpers::Backend;
-use crate::team::*;
+use crate::team::{csrf_of, logged_in, page};
 use reqwest::multipart::{Form, Part};
 
 /// The upload form as the case page's browser sends it: the token first.

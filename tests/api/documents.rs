@@ -3,7 +3,9 @@
 //! the store (ciphertext only, no orphans).
 
 use crate::helpers::{Backend, TestApp, assert_problem, spawn_app_with};
-use crate::team::*;
+use crate::team::{
+    add_citizen, add_professional, case_of, consent, create_case, get, logged_in, post,
+};
 use reqwest::multipart::{Form, Part};
 use serde_json::Value;
 

@@ -1,13 +1,14 @@
 //! `spawn_app`: the real application on a random port with a fresh database and data folder.
 //!
 //! PostgreSQL tests need `VEJVISER_TEST_POSTGRES_URL`, a URL of a role that may create databases
-//! (scripts/test starts a throwaway cluster and sets it). Each test gets its own database.
+//! (scripts/test starts a throwaway cluster and sets it). Each test gets its own database, which
+//! is dropped when the test ends, passed or failed (`TestDatabase`).
 //! Logs are shown only when `TEST_LOG` is set.
 
 use figment::providers::{Format, Toml};
 use sqlx::Connection;
 use std::path::PathBuf;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 use tempfile::TempDir;
 use vejviser::config::{Profile, Settings};
 use vejviser::startup::Application;
@@ -53,12 +54,61 @@ pub struct TestApp {
     pub database_url: String,
     pub data_dir: PathBuf,
     _data: TempDir,
+    /// Shared with the copies `with_client` makes: the database goes when the last one does.
+    _database: Arc<TestDatabase>,
+}
+
+/// A test's database: an SQLite file in the test's folder (which goes with the folder), or a
+/// PostgreSQL database of its own, dropped when this is.
+pub struct TestDatabase {
+    pub url: String,
+    /// The PostgreSQL database's name, and the URL of the role that created it.
+    postgres: Option<(String, String)>,
+}
+
+impl Drop for TestDatabase {
+    /// Drops the PostgreSQL database, `WITH (FORCE)` to end the connections the app's pool still
+    /// holds. A drop may run inside the test's runtime, which cannot block on a future, so a
+    /// thread with a runtime of its own does it and the test waits. It never panics (a panic
+    /// while a failed test unwinds would abort the run): a database it cannot drop is reported.
+    fn drop(&mut self) {
+        let Some((name, admin_url)) = self.postgres.take() else {
+            return;
+        };
+        let statement = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        let dropped = std::thread::spawn(move || -> Result<(), String> {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?;
+            runtime.block_on(async {
+                let mut admin = sqlx::AnyConnection::connect(&admin_url)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                // The name is ours (a fresh UUID), never input.
+                sqlx::query(sqlx::AssertSqlSafe(statement))
+                    .execute(&mut admin)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                admin.close().await.map_err(|e| e.to_string())
+            })
+        })
+        .join();
+        match dropped {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => eprintln!("could not drop the test database {name}: {e}"),
+            Err(_) => eprintln!("could not drop the test database {name}: the thread panicked"),
+        }
+    }
 }
 
 /// A fresh database for `backend`: an SQLite file in `dir`, or a new PostgreSQL database.
-pub async fn fresh_database(backend: Backend, dir: &std::path::Path) -> String {
+pub async fn fresh_database(backend: Backend, dir: &std::path::Path) -> TestDatabase {
     match backend {
-        Backend::Sqlite => format!("sqlite://{}?mode=rwc", dir.join("test.db").display()),
+        Backend::Sqlite => TestDatabase {
+            url: format!("sqlite://{}?mode=rwc", dir.join("test.db").display()),
+            postgres: None,
+        },
         Backend::Postgres => {
             let admin_url = postgres_admin_url();
             let name = format!("vejviser_test_{}", uuid::Uuid::new_v4().simple());
@@ -71,7 +121,10 @@ pub async fn fresh_database(backend: Backend, dir: &std::path::Path) -> String {
                 .execute(&mut admin)
                 .await
                 .expect("create a test database");
-            replace_database(&admin_url, &name)
+            TestDatabase {
+                url: replace_database(&admin_url, &name),
+                postgres: Some((name, admin_url)),
+            }
         }
     }
 }
@@ -119,7 +172,8 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 pub async fn spawn_app_with(backend: Backend, extra: &str) -> TestApp {
     LazyLock::force(&TRACING);
     let data = tempfile::tempdir().expect("a temp dir");
-    let database_url = fresh_database(backend, data.path()).await;
+    let database = fresh_database(backend, data.path()).await;
+    let database_url = database.url.clone();
     let settings = test_settings(&database_url, data.path(), extra);
     let app = Application::build(settings).await.expect("the app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -137,6 +191,7 @@ pub async fn spawn_app_with(backend: Backend, extra: &str) -> TestApp {
         database_url,
         data_dir: data.path().to_owned(),
         _data: data,
+        _database: Arc::new(database),
     }
 }
 
@@ -150,6 +205,7 @@ impl TestApp {
             database_url: self.database_url.clone(),
             data_dir: self.data_dir.clone(),
             _data: tempfile::tempdir().expect("a temp dir"),
+            _database: Arc::clone(&self._database),
         }
     }
 

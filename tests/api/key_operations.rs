@@ -3,7 +3,7 @@
 
 use crate::documents::{Store, form, raw_blobs, second_instance, team, upload, uploaded_id};
 use crate::helpers::Backend;
-use crate::team::*;
+use crate::team::{case_of, get, post};
 use std::process::Command;
 
 fn vejviser(app: &crate::helpers::TestApp, config: Option<&std::path::Path>) -> Command {

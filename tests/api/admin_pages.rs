@@ -3,7 +3,8 @@
 
 use crate::helpers::{Backend, TestApp, spawn_app};
 use crate::team::{
-    add_citizen, add_professional, case_of, create_case, csrf_of, get, logged_in, page, staff_id,
+    add_citizen, add_professional, case_of, consent, create_case, csrf_of, get, logged_in, page,
+    post, staff_id,
 };
 use serde_json::Value;
 

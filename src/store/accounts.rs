@@ -1,6 +1,7 @@
 //! Accounts: staff members (of one municipality) and citizens, with their linked identities.
 //! Only what the foundation needs lives here yet: creating and finding staff.
 
+use super::columns::corrupt;
 use super::time_text::to_text;
 use super::{Db, StoreError, StoreResult};
 use crate::domain::department::Department;
@@ -66,17 +67,15 @@ pub async fn find_staff_by_email(
     .bind(email.as_str())
     .fetch_one(db.pool())
     .await?;
-    let corrupt = |e: String| StoreError::Corrupt(e);
     Ok(StaffAccount {
-        id: AccountId::parse(row.try_get("id")?).map_err(|e| corrupt(e.to_string()))?,
-        municipality_id: MunicipalityId::parse(row.try_get("municipality_id")?)
-            .map_err(|e| corrupt(e.to_string()))?,
+        id: AccountId::parse(row.try_get("id")?).map_err(corrupt)?,
+        municipality_id: MunicipalityId::parse(row.try_get("municipality_id")?).map_err(corrupt)?,
         name: row.try_get("name")?,
         email: row.try_get("email")?,
         department: row
             .try_get::<String, _>("department")?
             .parse()
-            .map_err(|e: crate::domain::department::UnknownDepartment| corrupt(e.to_string()))?,
+            .map_err(corrupt)?,
         is_admin: row.try_get::<i64, _>("is_admin")? != 0,
         is_active: row.try_get::<i64, _>("is_active")? != 0,
     })
@@ -111,7 +110,6 @@ pub struct Account {
 const ACCOUNT_COLUMNS: &str = "a.id, a.kind, a.municipality_id, a.name, a.is_admin, a.is_active";
 
 fn account_from_row(row: &sqlx::any::AnyRow) -> StoreResult<Account> {
-    let corrupt = |e: String| StoreError::Corrupt(e);
     let kind = match row.try_get::<String, _>("kind")?.as_str() {
         "staff" => AccountKind::Staff,
         "citizen" => AccountKind::Citizen,
@@ -119,10 +117,10 @@ fn account_from_row(row: &sqlx::any::AnyRow) -> StoreResult<Account> {
     };
     let municipality_id = row
         .try_get::<Option<String>, _>("municipality_id")?
-        .map(|m| MunicipalityId::parse(&m).map_err(|e| corrupt(e.to_string())))
+        .map(|m| MunicipalityId::parse(&m).map_err(corrupt))
         .transpose()?;
     Ok(Account {
-        id: AccountId::parse(row.try_get("id")?).map_err(|e| corrupt(e.to_string()))?,
+        id: AccountId::parse(row.try_get("id")?).map_err(corrupt)?,
         kind,
         municipality_id,
         name: row.try_get("name")?,
@@ -248,9 +246,9 @@ pub async fn find_staff_department(db: &Db, id: AccountId) -> StoreResult<Depart
         .bind(id.to_string())
         .fetch_one(db.pool())
         .await?;
-    row.try_get::<String, _>("department")?.parse().map_err(
-        |e: crate::domain::department::UnknownDepartment| StoreError::Corrupt(e.to_string()),
-    )
+    row.try_get::<String, _>("department")?
+        .parse::<Department>()
+        .map_err(corrupt)
 }
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -287,11 +285,10 @@ pub async fn list_staff(
                 email: row
                     .try_get::<Option<String>, _>("email")?
                     .unwrap_or_default(),
-                department: row.try_get::<String, _>("department")?.parse().map_err(
-                    |e: crate::domain::department::UnknownDepartment| {
-                        StoreError::Corrupt(e.to_string())
-                    },
-                )?,
+                department: row
+                    .try_get::<String, _>("department")?
+                    .parse::<Department>()
+                    .map_err(corrupt)?,
                 is_admin: row.try_get::<i64, _>("is_admin")? != 0,
                 is_active: row.try_get::<i64, _>("is_active")? != 0,
             })

@@ -1,6 +1,7 @@
 //! Each case's key, sealed by a master key. Made on the case's first upload; the row is deleted
 //! when the case is erased, which makes every blob of the case unreadable (crypto-shredding).
 
+use super::columns::corrupt;
 use super::time_text::to_text;
 use super::{Db, StoreResult};
 use crate::domain::ids::CaseId;
@@ -43,8 +44,7 @@ pub async fn all(db: &Db) -> StoreResult<Vec<(CaseId, Vec<u8>)>> {
         .await?;
     rows.iter()
         .map(|r| {
-            let id = CaseId::parse(r.try_get("case_id")?)
-                .map_err(|e| super::StoreError::Corrupt(e.to_string()))?;
+            let id = CaseId::parse(r.try_get("case_id")?).map_err(corrupt)?;
             Ok((id, r.try_get("wrapped_key")?))
         })
         .collect()

@@ -1,7 +1,8 @@
 //! Cases: one young person each, in one municipality, with a coordinator.
 
+use super::columns::{corrupt, parse_date};
 use super::time_text::{from_text, to_text};
-use super::{Db, StoreError, StoreResult, consents, participants};
+use super::{Db, StoreResult, consents, participants};
 use crate::domain::case_status::CaseStatus;
 use crate::domain::ids::{AccountId, CaseId, MunicipalityId};
 use crate::policy::CaseFacts;
@@ -56,18 +57,6 @@ pub async fn create(db: &Db, case: &NewCase, now: OffsetDateTime) -> StoreResult
 
 const CASE_COLUMNS: &str = "c.id, c.municipality_id, c.young_person_name, c.young_person_cpr_hash, \
     c.young_person_birth_date, c.coordinator_id, a.name AS coordinator_name, c.placement, c.status, c.created_at";
-
-fn corrupt(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(e.to_string())
-}
-
-pub(crate) fn parse_date(text: &str) -> StoreResult<Date> {
-    Date::parse(
-        text,
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .map_err(corrupt)
-}
 
 fn case_from(row: &sqlx::any::AnyRow) -> StoreResult<CaseRow> {
     let status = match row.try_get::<String, _>("status")?.as_str() {

@@ -1,7 +1,8 @@
 //! Consents: inserted, then only ever withdrawn (never edited or deleted).
 
+use super::columns::{corrupt, optional_date};
 use super::time_text::{from_text, to_text};
-use super::{Db, StoreError, StoreResult};
+use super::{Db, StoreResult};
 use crate::domain::department::Department;
 use crate::domain::ids::{AccountId, CaseId, ParticipantId};
 use crate::policy::{Consent, ConsentGiver};
@@ -30,10 +31,6 @@ pub struct NewConsent {
     pub signed_on: Option<Date>,
     pub evidence_document_id: Option<String>,
     pub recorded_by: AccountId,
-}
-
-fn corrupt(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(e.to_string())
 }
 
 pub async fn insert(db: &Db, new: &NewConsent, now: OffsetDateTime) -> StoreResult<Uuid> {
@@ -80,11 +77,6 @@ pub async fn for_case(db: &Db, case: CaseId) -> StoreResult<Vec<ConsentRow>> {
             };
             let scope: Vec<String> =
                 serde_json::from_str(&row.try_get::<String, _>("scope")?).map_err(corrupt)?;
-            let date = |name: &str| -> StoreResult<Option<Date>> {
-                row.try_get::<Option<String>, _>(name)?
-                    .map(|d| super::cases::parse_date(&d))
-                    .transpose()
-            };
             Ok(ConsentRow {
                 id: Uuid::parse_str(row.try_get("id")?).map_err(corrupt)?,
                 fact: Consent {
@@ -94,7 +86,7 @@ pub async fn for_case(db: &Db, case: CaseId) -> StoreResult<Vec<ConsentRow>> {
                         .map(|d| d.parse().map_err(corrupt))
                         .collect::<StoreResult<_>>()?,
                     valid_from: from_text(row.try_get("valid_from")?)?,
-                    valid_until: date("valid_until")?,
+                    valid_until: optional_date(row, "valid_until")?,
                     withdrawn_at: row
                         .try_get::<Option<String>, _>("withdrawn_at")?
                         .map(|t| from_text(&t))
@@ -102,7 +94,7 @@ pub async fn for_case(db: &Db, case: CaseId) -> StoreResult<Vec<ConsentRow>> {
                 },
                 giver_participant_id,
                 method: row.try_get("method")?,
-                signed_on: date("signed_on")?,
+                signed_on: optional_date(row, "signed_on")?,
                 evidence_document_id: row.try_get("evidence_document_id")?,
             })
         })

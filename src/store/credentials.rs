@@ -1,6 +1,7 @@
 //! Staff credentials for the password + TOTP fallback: hashes, sealed TOTP secrets, recovery-code
 //! hashes, and the failure counter the lock-out reads.
 
+use super::columns::corrupt;
 use super::time_text::{from_text, to_text};
 use super::{Db, StoreResult};
 use crate::domain::email::Email;
@@ -35,8 +36,7 @@ pub async fn find_by_email(
     .await?;
     rows.iter()
         .map(|row| {
-            let id = AccountId::parse(row.try_get("id")?)
-                .map_err(|e| super::StoreError::Corrupt(e.to_string()))?;
+            let id = AccountId::parse(row.try_get("id")?).map_err(corrupt)?;
             Ok((id, row.try_get("code")?, credentials_from(row)?))
         })
         .collect()

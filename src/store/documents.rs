@@ -2,6 +2,7 @@
 //! end of its pending blob are written in one transaction, so a document and its blob appear
 //! together or not at all.
 
+use super::columns::corrupt;
 use super::time_text::{from_text, to_text};
 use super::{Db, StoreError, StoreResult};
 use crate::domain::ids::{AccountId, CaseId, DocumentId, VersionId};
@@ -49,10 +50,6 @@ pub struct NewVersion {
     pub uploaded_by: AccountId,
     pub wrapped_data_key: Vec<u8>,
     pub blob_key: String,
-}
-
-fn corrupt(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(e.to_string())
 }
 
 const DOCUMENT_COLUMNS: &str = "d.id, d.case_id, d.title, d.kind, d.current_version, d.updated_at, \

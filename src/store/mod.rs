@@ -1,7 +1,9 @@
 //! The database: one code path over SQLite (embedded default) and PostgreSQL (production) through
 //! `sqlx::Any` and portable SQL. Column conventions that keep the SQL portable (see
 //! migrations/README.md): ids and times are TEXT (UUID strings, RFC 3339 UTC), flags are integers
-//! 0/1, bytes are BLOB/BYTEA. One file per aggregate below.
+//! 0/1, bytes are BLOB/BYTEA. One file per aggregate below; `columns` holds the column decoders they
+//! share (a value that does not parse is `Corrupt`) and `time_text` the stored time format, so no
+//! aggregate imports another for a decoder.
 //!
 //! Errors: `StoreError`; a missing row is `NotFound`, a unique violation `Conflict`, anything else
 //! `Database` (a server fault, never the caller's).
@@ -9,6 +11,7 @@
 pub mod accounts;
 pub mod case_keys;
 pub mod cases;
+pub mod columns;
 pub mod consents;
 pub mod credentials;
 pub mod documents;

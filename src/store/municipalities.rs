@@ -1,5 +1,6 @@
 //! Municipalities: the tenants.
 
+use super::columns::corrupt;
 use super::time_text::to_text;
 use super::{Db, StoreError, StoreResult};
 use crate::domain::ids::MunicipalityId;
@@ -42,8 +43,7 @@ pub async fn find_by_code(db: &Db, code: MunicipalityCode) -> StoreResult<Munici
         .fetch_one(db.pool())
         .await?;
     Ok(Municipality {
-        id: MunicipalityId::parse(row.try_get("id")?)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        id: MunicipalityId::parse(row.try_get("id")?).map_err(corrupt)?,
         code: row.try_get("code")?,
         name: row.try_get("name")?,
     })

@@ -1,8 +1,9 @@
 //! Participants of a case: staff by account, citizens by account or (until they first log in)
 //! by an invitation keyed on their CPR hash.
 
+use super::columns::{corrupt, optional_date};
 use super::time_text::to_text;
-use super::{Db, StoreError, StoreResult};
+use super::{Db, StoreResult};
 use crate::domain::access::Access;
 use crate::domain::department::Department;
 use crate::domain::ids::{AccountId, CaseId, ParticipantId};
@@ -47,10 +48,6 @@ pub fn access_text(access: Access) -> &'static str {
         Access::Read => "read",
         Access::Write => "write",
     }
-}
-
-fn corrupt(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(e.to_string())
 }
 
 pub async fn insert(
@@ -111,10 +108,7 @@ fn participant_from(row: &sqlx::any::AnyRow) -> StoreResult<ParticipantRow> {
         .try_get::<Option<String>, _>("department")?
         .map(|d| d.parse::<Department>().map_err(corrupt))
         .transpose()?;
-    let adult_grant_on = row
-        .try_get::<Option<String>, _>("adult_grant_on")?
-        .map(|d| super::cases::parse_date(&d))
-        .transpose()?;
+    let adult_grant_on = optional_date(row, "adult_grant_on")?;
     Ok(ParticipantRow {
         fact: Participant {
             id: ParticipantId::parse(row.try_get("id")?).map_err(corrupt)?,

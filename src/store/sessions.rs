@@ -1,7 +1,8 @@
 //! Sessions: found by the SHA-256 of the cookie's random id, never by the id itself.
 
+use super::columns::corrupt;
 use super::time_text::{from_text, to_text};
-use super::{Db, StoreError, StoreResult};
+use super::{Db, StoreResult};
 use crate::domain::assurance_level::AssuranceLevel;
 use crate::domain::ids::AccountId;
 use sqlx::Row;
@@ -49,11 +50,10 @@ pub async fn find(db: &Db, id_hash: &str) -> StoreResult<Option<SessionRow>> {
         "low" => AssuranceLevel::Low,
         "substantial" => AssuranceLevel::Substantial,
         "high" => AssuranceLevel::High,
-        other => return Err(StoreError::Corrupt(format!("assurance level {other}"))),
+        other => return Err(corrupt(format!("assurance level {other}"))),
     };
     Ok(Some(SessionRow {
-        account_id: AccountId::parse(row.try_get("account_id")?)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        account_id: AccountId::parse(row.try_get("account_id")?).map_err(corrupt)?,
         provider: row.try_get("provider")?,
         assurance_level: level,
         csrf_token: row.try_get("csrf_token")?,

@@ -1,0 +1,47 @@
+//! Column decoders every store module shares: a stored value that does not parse as its type is
+//! `StoreError::Corrupt` (a server fault, never the caller's). Times stored as text are read by
+//! `time_text`; days (`YYYY-MM-DD`) here. Decoders of one table's own words (a case's status, a
+//! participant's role) stay in that table's module.
+
+use super::{StoreError, StoreResult};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use time::Date;
+
+/// A stored value that does not parse.
+pub(crate) fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+/// A day stored as `YYYY-MM-DD`.
+pub(crate) fn parse_date(text: &str) -> StoreResult<Date> {
+    Date::parse(
+        text,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .map_err(corrupt)
+}
+
+/// A nullable day column.
+pub(crate) fn optional_date(row: &AnyRow, column: &str) -> StoreResult<Option<Date>> {
+    row.try_get::<Option<String>, _>(column)?
+        .map(|d| parse_date(&d))
+        .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_parse_and_garbage_is_corrupt() {
+        assert_eq!(
+            parse_date("2026-03-01").unwrap(),
+            time::macros::date!(2026 - 03 - 01)
+        );
+        assert!(matches!(
+            parse_date("1. marts"),
+            Err(StoreError::Corrupt(_))
+        ));
+    }
+}

@@ -1,15 +1,14 @@
-//! Creating a case, handing it over, closing and reopening it.
+//! Creating a case: the caller (staff) becomes its coordinator. What happens to a case afterwards
+//! (hand-over, closing, reopening) is in `lifecycle`.
 
-use super::{CaseError, CaseResult, authorize};
+use super::{CaseError, CaseResult};
 use crate::app::App;
 use crate::crypto::purpose::{LookupPurpose, SealPurpose};
 use crate::crypto::seal;
-use crate::domain::case_status::CaseStatus;
 use crate::domain::cpr::Cpr;
-use crate::domain::ids::{AccountId, CaseId};
+use crate::domain::ids::CaseId;
 use crate::domain::person_name::PersonName;
 use crate::policy::{self, Action, Actor, ActorKind, Decision};
-use crate::store::accounts::{self, AccountKind};
 use crate::store::cases::{self, NewCase};
 
 pub struct CaseInput<'a> {
@@ -67,46 +66,4 @@ pub async fn create(state: &App, actor: &Actor, input: CaseInput<'_>) -> CaseRes
     let id = cases::create(&state.db, &new, state.clock.now()).await?;
     tracing::info!(case = %id, "case created");
     Ok(id)
-}
-
-/// Hands the coordinator role to another active staff member of the same municipality.
-pub async fn hand_over(state: &App, actor: &Actor, id: CaseId, to: AccountId) -> CaseResult<()> {
-    let case = authorize(state, actor, Action::HandOverCoordinator, id).await?;
-    let target = accounts::find(&state.db, to).await.map_err(|e| match e {
-        crate::store::StoreError::NotFound => CaseError::invalid(
-            "account_id",
-            "no such staff member",
-            "medarbejderen findes ikke",
-        ),
-        other => other.into(),
-    })?;
-    if target.kind != AccountKind::Staff
-        || target.municipality_id != Some(case.row.municipality_id)
-        || !target.is_active
-    {
-        return Err(CaseError::invalid(
-            "account_id",
-            "the new coordinator must be active staff of the same municipality",
-            "den nye koordinator skal være aktiv medarbejder i samme kommune",
-        ));
-    }
-    cases::set_coordinator(&state.db, id, to).await?;
-    tracing::info!(case = %id, "coordinator handed over");
-    Ok(())
-}
-
-pub async fn set_status(
-    state: &App,
-    actor: &Actor,
-    id: CaseId,
-    status: CaseStatus,
-) -> CaseResult<()> {
-    let action = if status == CaseStatus::Closed {
-        Action::CloseCase
-    } else {
-        Action::ReopenCase
-    };
-    authorize(state, actor, action, id).await?;
-    cases::set_status(&state.db, id, status, state.clock.now()).await?;
-    Ok(())
 }

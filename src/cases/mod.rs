@@ -3,6 +3,7 @@
 
 pub mod consents;
 pub mod create;
+pub mod lifecycle;
 pub mod participants;
 pub mod staff;
 pub mod view;

@@ -2,9 +2,9 @@
 
 use crate::app::App;
 use crate::auth::session::Authenticated;
-use crate::cases::actor_of;
 use crate::cases::create::{self, CaseInput};
 use crate::cases::view::{self, CaseListItem, CaseView};
+use crate::cases::{actor_of, lifecycle};
 use crate::domain::case_status::CaseStatus;
 use crate::domain::ids::{AccountId, CaseId};
 use crate::http::problem::{Problem, ProblemBody};
@@ -104,7 +104,7 @@ pub async fn hand_over(
 ) -> Result<HttpResponse, Problem> {
     let id = case_id(&path)?;
     let actor = actor_of(&who);
-    create::hand_over(&state, &actor, id, body.account_id).await?;
+    lifecycle::hand_over(&state, &actor, id, body.account_id).await?;
     // The caller may no longer see the case (an admin reassigning, or a coordinator leaving it).
     match view::show(&state, &actor, id).await {
         Ok(view) => Ok(HttpResponse::Ok().json(view)),
@@ -140,6 +140,6 @@ async fn set_status(
 ) -> Result<HttpResponse, Problem> {
     let id = case_id(&path)?;
     let actor = actor_of(&who);
-    create::set_status(&state, &actor, id, status).await?;
+    lifecycle::set_status(&state, &actor, id, status).await?;
     Ok(HttpResponse::Ok().json(view::show(&state, &actor, id).await?))
 }

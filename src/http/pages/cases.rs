@@ -15,7 +15,7 @@ use crate::cases::consents::{ConsentInput, PaperConsentInput};
 use crate::cases::create::CaseInput;
 use crate::cases::participants::ParticipantInput;
 use crate::cases::view::{CaseListItem, CaseView};
-use crate::cases::{CaseError, actor_of, consents, create, participants, staff, view};
+use crate::cases::{CaseError, actor_of, consents, create, lifecycle, participants, staff, view};
 use crate::documents::DocumentError;
 use crate::documents::service::{self as documents, DocumentListItem};
 use crate::domain::access::Access;
@@ -437,7 +437,7 @@ pub async fn set_status(
             "reopen" => CaseStatus::Active,
             _ => return Err(not_found()),
         };
-        create::set_status(state, &actor_of(who), case, status).await
+        lifecycle::set_status(state, &actor_of(who), case, status).await
     })
     .await
 }

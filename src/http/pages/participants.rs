@@ -7,7 +7,7 @@ use super::layout::{Chrome, render};
 use crate::app::App;
 use crate::auth::session::Authenticated;
 use crate::cases::view::{CaseView, ParticipantView};
-use crate::cases::{CaseError, actor_of, create, participants, view};
+use crate::cases::{CaseError, actor_of, lifecycle, participants, view};
 use crate::domain::access::Access;
 use crate::domain::ids::{AccountId, ParticipantId};
 use crate::policy::Reason;
@@ -132,7 +132,7 @@ pub async fn hand_over(
             .ok_or_else(|| {
                 CaseError::invalid("account_id", "choose a staff member", "vælg en medarbejder")
             })?;
-        create::hand_over(state, &actor_of(who), case, to).await
+        lifecycle::hand_over(state, &actor_of(who), case, to).await
     })
     .await
 }

@@ -1,0 +1,53 @@
+//! A case's life after creation: handing the coordinator role to another staff member, closing
+//! the case (it becomes read-only) and reopening it. Each asks the policy through `authorize`.
+
+use super::{CaseError, CaseResult, authorize};
+use crate::app::App;
+use crate::domain::case_status::CaseStatus;
+use crate::domain::ids::{AccountId, CaseId};
+use crate::policy::{Action, Actor};
+use crate::store::accounts::{self, AccountKind};
+use crate::store::cases;
+
+/// Hands the coordinator role to another active staff member of the same municipality.
+pub async fn hand_over(state: &App, actor: &Actor, id: CaseId, to: AccountId) -> CaseResult<()> {
+    let case = authorize(state, actor, Action::HandOverCoordinator, id).await?;
+    let target = accounts::find(&state.db, to).await.map_err(|e| match e {
+        crate::store::StoreError::NotFound => CaseError::invalid(
+            "account_id",
+            "no such staff member",
+            "medarbejderen findes ikke",
+        ),
+        other => other.into(),
+    })?;
+    if target.kind != AccountKind::Staff
+        || target.municipality_id != Some(case.row.municipality_id)
+        || !target.is_active
+    {
+        return Err(CaseError::invalid(
+            "account_id",
+            "the new coordinator must be active staff of the same municipality",
+            "den nye koordinator skal være aktiv medarbejder i samme kommune",
+        ));
+    }
+    cases::set_coordinator(&state.db, id, to).await?;
+    tracing::info!(case = %id, "coordinator handed over");
+    Ok(())
+}
+
+/// Closes the case (`CaseStatus::Closed`) or reopens it (`Active`).
+pub async fn set_status(
+    state: &App,
+    actor: &Actor,
+    id: CaseId,
+    status: CaseStatus,
+) -> CaseResult<()> {
+    let action = if status == CaseStatus::Closed {
+        Action::CloseCase
+    } else {
+        Action::ReopenCase
+    };
+    authorize(state, actor, action, id).await?;
+    cases::set_status(&state.db, id, status, state.clock.now()).await?;
+    Ok(())
+}

@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod operations;
 pub mod policy;
 pub mod seed;
+pub mod staff;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

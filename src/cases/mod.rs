@@ -5,7 +5,6 @@ pub mod consents;
 pub mod create;
 pub mod lifecycle;
 pub mod participants;
-pub mod staff;
 pub mod view;
 
 use crate::app::App;

@@ -2,9 +2,10 @@
 
 use crate::app::App;
 use crate::auth::session::Authenticated;
-use crate::cases::{actor_of, staff};
+use crate::cases::actor_of;
 use crate::domain::ids::AccountId;
 use crate::http::problem::{Problem, ProblemBody};
+use crate::staff;
 use crate::store::accounts::StaffListing;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
@@ -22,7 +23,7 @@ pub async fn search(
     who: Authenticated,
     query: web::Query<StaffQuery>,
 ) -> Result<HttpResponse, Problem> {
-    let found = staff::search(&state, &actor_of(&who).kind, query.q.as_deref()).await?;
+    let found = staff::search::search(&state, &actor_of(&who).kind, query.q.as_deref()).await?;
     Ok(HttpResponse::Ok().json(found))
 }
 
@@ -45,7 +46,7 @@ pub async fn set_flags(
         Problem::not_found("There is nothing at this address, or you have no access to it.")
     })?;
     let actor = actor_of(&who);
-    staff::set_flags(
+    staff::flags::set_flags(
         &state,
         &actor.kind,
         actor.account,

@@ -1,14 +1,15 @@
 //! The municipal admin's page: the staff of the municipality, with deactivation and the admin
-//! flag. Admins reassign a case's coordinator from the case page (found by the staff search);
-//! they never read documents unless they are participants.
+//! flag, over the staff service (`crate::staff`). Admins reassign a case's coordinator from the
+//! case page (found by the staff search); they never read documents unless they are participants.
 
 use super::forms::{FormPairs, answer, check_csrf, field};
 use super::layout::{Chrome, render};
 use crate::app::App;
 use crate::auth::session::Authenticated;
-use crate::cases::{CaseError, actor_of, staff};
+use crate::cases::{CaseError, actor_of};
 use crate::domain::ids::AccountId;
-use crate::policy::{ActorKind, Reason};
+use crate::policy::Reason;
+use crate::staff::{self, flags::FlagChange};
 use crate::store::accounts::StaffListing;
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
@@ -39,13 +40,6 @@ pub struct StaffQuery {
     q: Option<String>,
 }
 
-fn require_admin(who: &Authenticated) -> Result<(), CaseError> {
-    match actor_of(who).kind {
-        ActorKind::Staff { is_admin: true, .. } => Ok(()),
-        _ => Err(CaseError::Denied(Reason::AdminOnly)),
-    }
-}
-
 pub async fn show(
     req: HttpRequest,
     state: web::Data<App>,
@@ -53,9 +47,8 @@ pub async fn show(
     query: web::Query<StaffQuery>,
 ) -> HttpResponse {
     let result = async {
-        require_admin(&who)?;
         let query = query.q.clone().unwrap_or_default();
-        let staff = staff::search(&state, &actor_of(&who).kind, Some(&query)).await?;
+        let staff = staff::search::for_admin(&state, &actor_of(&who).kind, &query).await?;
         let chrome = Chrome::for_request(&req);
         Ok(render(
             StatusCode::OK,
@@ -83,21 +76,18 @@ pub async fn change_staff(
     let result = async {
         check_csrf(&who, &form)?;
         let target = AccountId::parse(&path).map_err(|_| CaseError::Denied(Reason::NotFound))?;
-        let (is_active, is_admin) = match field(&form, "change") {
-            Some("deactivate") => (Some(false), None),
-            Some("activate") => (Some(true), None),
-            Some("grant_admin") => (None, Some(true)),
-            Some("revoke_admin") => (None, Some(false)),
-            _ => {
-                return Err(CaseError::invalid(
+        let change = field(&form, "change")
+            .and_then(FlagChange::parse)
+            .ok_or_else(|| {
+                CaseError::invalid(
                     "change",
                     "choose what to change",
                     "vælg, hvad der skal ændres",
-                ));
-            }
-        };
+                )
+            })?;
+        let (is_active, is_admin) = change.flags();
         let actor = actor_of(&who);
-        staff::set_flags(
+        staff::flags::set_flags(
             &state,
             &actor.kind,
             actor.account,

@@ -15,7 +15,7 @@ use crate::cases::consents::{ConsentInput, PaperConsentInput};
 use crate::cases::create::CaseInput;
 use crate::cases::participants::ParticipantInput;
 use crate::cases::view::{CaseListItem, CaseView};
-use crate::cases::{CaseError, actor_of, consents, create, lifecycle, participants, staff, view};
+use crate::cases::{CaseError, actor_of, consents, create, lifecycle, participants, view};
 use crate::documents::DocumentError;
 use crate::documents::service::{self as documents, DocumentListItem};
 use crate::domain::access::Access;
@@ -24,6 +24,7 @@ use crate::domain::department::Department;
 use crate::domain::ids::{AccountId, ParticipantId};
 use crate::domain::role::Role;
 use crate::policy::ActorKind;
+use crate::staff;
 use crate::store::accounts::StaffListing;
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
@@ -280,7 +281,7 @@ pub async fn show(
         let is_coordinator = case.my_role == "coordinator";
         let staff =
             if case.permissions.manage_participants || case.permissions.hand_over_coordinator {
-                staff::search(&state, &actor.kind, None).await?
+                staff::search::search(&state, &actor.kind, None).await?
             } else {
                 Vec::new()
             };

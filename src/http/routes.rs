@@ -38,10 +38,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .post(pages::cases::create_case),
         )
         .service(web::resource("/cases/{case_id}").get(pages::cases::show))
-        .service(web::resource("/cases/{case_id}/participants").post(pages::cases::add_participant))
+        .service(web::resource("/cases/{case_id}/participants").post(pages::participants::add))
         .service(
             web::resource("/cases/{case_id}/participants/{participant_id}/remove")
-                .post(pages::cases::remove_participant),
+                .post(pages::participants::remove),
         )
         .service(
             web::resource("/cases/{case_id}/participants/{participant_id}")
@@ -70,10 +70,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/documents/{document_id}/delete").post(pages::documents::delete))
         .service(web::resource("/admin").get(pages::admin::show))
         .service(web::resource("/admin/staff/{account_id}").post(pages::admin::change_staff))
-        .service(web::resource("/cases/{case_id}/consents").post(pages::cases::give_consent))
+        .service(web::resource("/cases/{case_id}/consents").post(pages::consents::give))
         .service(
             web::resource("/cases/{case_id}/consents/{consent_id}/withdraw")
-                .post(pages::cases::withdraw_consent),
+                .post(pages::consents::withdraw),
         )
         .service(web::resource("/cases/{case_id}/status/{change}").post(pages::cases::set_status))
         .service(web::resource("/api/v1/me").get(api::me::show))

@@ -1,27 +1,23 @@
 //! The case pages: "Mine sager" (and "Min sag" for citizens), creating a case, the case page with
-//! its sharing banner, participants and consents, and the forms that change them. Forms post to
-//! these routes with the session's CSRF token and land back on the case page; every decision is
-//! the policy's, through the same services as the API.
+//! its sharing banner, participants and consents, and closing or reopening the case. The forms
+//! that change the team are in `participants`, those for consent in `consents`. Forms post with
+//! the session's CSRF token and land back on the case page; every decision is the policy's,
+//! through the same services as the API.
 
 use super::display::{kind_label, local_time};
 use super::documents::{FileRules, kinds};
-use super::forms::{
-    FormPairs, answer, back_to, check_csrf, date, departments, field, ids, not_found, on_case,
-};
+use super::forms::{FormPairs, answer, back_to, check_csrf, field, ids, not_found, on_case};
 use super::layout::{Chrome, render};
 use crate::app::App;
 use crate::auth::session::Authenticated;
-use crate::cases::consents::{ConsentInput, PaperConsentInput};
 use crate::cases::create::CaseInput;
-use crate::cases::participants::ParticipantInput;
 use crate::cases::view::{CaseListItem, CaseView};
-use crate::cases::{CaseError, actor_of, consents, create, lifecycle, participants, view};
+use crate::cases::{CaseError, actor_of, create, lifecycle, view};
 use crate::documents::DocumentError;
 use crate::documents::service::{self as documents, DocumentListItem};
 use crate::domain::access::Access;
 use crate::domain::case_status::CaseStatus;
 use crate::domain::department::Department;
-use crate::domain::ids::{AccountId, ParticipantId};
 use crate::domain::role::Role;
 use crate::policy::ActorKind;
 use crate::staff;
@@ -304,124 +300,6 @@ pub async fn show(
     }
     .await;
     answer(&req, result)
-}
-
-pub async fn add_participant(
-    req: HttpRequest,
-    state: web::Data<App>,
-    who: Authenticated,
-    path: web::Path<String>,
-    form: FormPairs,
-) -> HttpResponse {
-    let (state, who, form, path) = (&state, &who, &form, &path);
-    on_case(&req, who, form, path, |case| async move {
-        let role: Role =
-            serde_json::from_value(serde_json::json!(field(form, "role").unwrap_or_default()))
-                .map_err(|_| CaseError::invalid("role", "choose a role", "vælg en rolle"))?;
-        let access = if field(form, "access") == Some("write") {
-            Access::Write
-        } else {
-            Access::Read
-        };
-        let account_id = field(form, "account_id")
-            .map(AccountId::parse)
-            .transpose()
-            .map_err(|_| {
-                CaseError::invalid("account_id", "choose a staff member", "vælg en medarbejder")
-            })?;
-        let input = ParticipantInput {
-            role,
-            access,
-            account_id,
-            cpr: field(form, "cpr"),
-            name: field(form, "name"),
-            email: field(form, "email"),
-            department: None,
-            has_custody: (role == Role::Parent).then(|| field(form, "has_custody").is_some()),
-        };
-        participants::add(state, &actor_of(who), case, input)
-            .await
-            .map(|_| ())
-    })
-    .await
-}
-
-pub async fn remove_participant(
-    req: HttpRequest,
-    state: web::Data<App>,
-    who: Authenticated,
-    path: web::Path<(String, String)>,
-    form: FormPairs,
-) -> HttpResponse {
-    let (state, who, form, path) = (&state, &who, &form, &path);
-    on_case(&req, who, form, &path.0, |case| async move {
-        let participant = ParticipantId::parse(&path.1).map_err(|_| not_found())?;
-        participants::remove(state, &actor_of(who), case, participant).await
-    })
-    .await
-}
-
-pub async fn give_consent(
-    req: HttpRequest,
-    state: web::Data<App>,
-    who: Authenticated,
-    path: web::Path<String>,
-    form: FormPairs,
-) -> HttpResponse {
-    let (state, who, form, path) = (&state, &who, &form, &path);
-    on_case(&req, who, form, path, |case| async move {
-        let consent = ConsentInput {
-            scope: departments(form),
-            valid_until: date(form, "valid_until")?,
-        };
-        let actor = actor_of(who);
-        match field(form, "given_by_participant_id") {
-            Some(given_by) => {
-                let given_by = ParticipantId::parse(given_by).map_err(|_| {
-                    CaseError::invalid(
-                        "given_by_participant_id",
-                        "choose who signed",
-                        "vælg, hvem der har underskrevet",
-                    )
-                })?;
-                let signed_on = date(form, "signed_on")?.ok_or_else(|| {
-                    CaseError::invalid(
-                        "signed_on",
-                        "the day the declaration was signed",
-                        "skriv datoen for underskriften",
-                    )
-                })?;
-                let input = PaperConsentInput {
-                    given_by,
-                    signed_on,
-                    evidence_document_id: field(form, "evidence_document_id").map(str::to_owned),
-                    consent,
-                };
-                consents::record_paper(state, &actor, case, input)
-                    .await
-                    .map(|_| ())
-            }
-            None => consents::give(state, &actor, case, consent)
-                .await
-                .map(|_| ()),
-        }
-    })
-    .await
-}
-
-pub async fn withdraw_consent(
-    req: HttpRequest,
-    state: web::Data<App>,
-    who: Authenticated,
-    path: web::Path<(String, String)>,
-    form: FormPairs,
-) -> HttpResponse {
-    let (state, who, form, path) = (&state, &who, &form, &path);
-    on_case(&req, who, form, &path.0, |case| async move {
-        let consent = uuid::Uuid::parse_str(&path.1).map_err(|_| not_found())?;
-        consents::withdraw(state, &actor_of(who), case, consent).await
-    })
-    .await
 }
 
 pub async fn set_status(

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod cases;
+pub mod consents;
 mod display;
 pub mod documents;
 mod forms;

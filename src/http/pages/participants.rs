@@ -1,15 +1,19 @@
-//! Changing the team from the case page: the page to edit one participant's access, the young
-//! adult giving a parent access again, and handing the case to another coordinator (which an
-//! admin may also do). Every decision is the policy's, through the same services as the API.
+//! Changing the team from the case page: adding and removing participants, the page to edit one
+//! participant's access, the young adult giving a parent access again, and handing the case to
+//! another coordinator (which an admin may also do). Forms post here with the session's CSRF token
+//! and land back on the case page; every decision is the policy's, through the same services as
+//! `/api/v1/cases/{case_id}/participants`.
 
 use super::forms::{FormPairs, answer, field, ids, not_found, on_case};
 use super::layout::{Chrome, render};
 use crate::app::App;
 use crate::auth::session::Authenticated;
+use crate::cases::participants::ParticipantInput;
 use crate::cases::view::{CaseView, ParticipantView};
 use crate::cases::{CaseError, actor_of, lifecycle, participants, view};
 use crate::domain::access::Access;
 use crate::domain::ids::{AccountId, ParticipantId};
+use crate::domain::role::Role;
 use crate::policy::Reason;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -41,6 +45,63 @@ impl EditPage {
 
 fn participant_id(text: &str) -> Result<ParticipantId, CaseError> {
     ParticipantId::parse(text).map_err(|_| not_found())
+}
+
+/// The coordinator adds a staff member (by account) or a citizen (by CPR number) to the team.
+pub async fn add(
+    req: HttpRequest,
+    state: web::Data<App>,
+    who: Authenticated,
+    path: web::Path<String>,
+    form: FormPairs,
+) -> HttpResponse {
+    let (state, who, form, path) = (&state, &who, &form, &path);
+    on_case(&req, who, form, path, |case| async move {
+        let role: Role =
+            serde_json::from_value(serde_json::json!(field(form, "role").unwrap_or_default()))
+                .map_err(|_| CaseError::invalid("role", "choose a role", "vælg en rolle"))?;
+        let access = if field(form, "access") == Some("write") {
+            Access::Write
+        } else {
+            Access::Read
+        };
+        let account_id = field(form, "account_id")
+            .map(AccountId::parse)
+            .transpose()
+            .map_err(|_| {
+                CaseError::invalid("account_id", "choose a staff member", "vælg en medarbejder")
+            })?;
+        let input = ParticipantInput {
+            role,
+            access,
+            account_id,
+            cpr: field(form, "cpr"),
+            name: field(form, "name"),
+            email: field(form, "email"),
+            department: None,
+            has_custody: (role == Role::Parent).then(|| field(form, "has_custody").is_some()),
+        };
+        participants::add(state, &actor_of(who), case, input)
+            .await
+            .map(|_| ())
+    })
+    .await
+}
+
+/// The coordinator removes a participant: their access ends at once.
+pub async fn remove(
+    req: HttpRequest,
+    state: web::Data<App>,
+    who: Authenticated,
+    path: web::Path<(String, String)>,
+    form: FormPairs,
+) -> HttpResponse {
+    let (state, who, form, path) = (&state, &who, &form, &path);
+    on_case(&req, who, form, &path.0, |case| async move {
+        let participant = participant_id(&path.1)?;
+        participants::remove(state, &actor_of(who), case, participant).await
+    })
+    .await
 }
 
 /// The coordinator's page for one participant: read or write access, or removal.

@@ -1,8 +1,9 @@
-//! Every route of the service, in one table, and the answers for routes and methods that do not
-//! exist.
+//! Every route of the service, grouped as the handlers are: pages, login, the JSON API, the
+//! development provider and the operations endpoints; and the answers for routes and methods that
+//! do not exist.
 
 use super::dev_idp;
-use super::pages::{self, front, language, notice};
+use super::pages::{admin, cases, consents, documents, front, language, notice, participants};
 use super::problem::Problem;
 use super::{api, auth, health, openapi, password, static_files};
 use actix_web::body::EitherBody;
@@ -12,138 +13,167 @@ use actix_web::http::header::ACCEPT;
 use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 
+/// Every route, in groups. Each is a `resource(..).get(..)` (not `route`) so a wrong method
+/// answers 405, not 404. Within a group the first matching path wins: a fixed segment
+/// (`/cases/new`) comes before the pattern it would also match (`/cases/{case_id}`).
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    // `resource(..).get(..)` (not `route`) so a wrong method answers 405, not 404.
-    cfg.service(web::resource("/").get(front::show))
-        .service(web::resource("/lang/{code}").get(language::switch))
-        .service(web::resource("/auth/login/{provider}").get(auth::login))
-        .service(web::resource("/auth/callback/{provider}").get(auth::callback))
-        .service(
-            web::resource("/auth/password")
-                .get(password::page)
-                .post(password::submit),
-        )
-        .service(
-            web::resource("/auth/totp")
-                .get(password::enrol_page)
-                .post(password::confirm),
-        )
-        .service(web::resource("/auth/logout").post(auth::logout))
-        .service(web::resource("/auth/logout-everywhere").post(auth::logout_everywhere))
-        .service(web::resource("/auth/logged-out").get(auth::logged_out_page))
-        .service(web::resource("/cases").get(pages::cases::list))
-        .service(
-            web::resource("/cases/new")
-                .get(pages::cases::new_form)
-                .post(pages::cases::create_case),
-        )
-        .service(web::resource("/cases/{case_id}").get(pages::cases::show))
-        .service(web::resource("/cases/{case_id}/participants").post(pages::participants::add))
-        .service(
-            web::resource("/cases/{case_id}/participants/{participant_id}/remove")
-                .post(pages::participants::remove),
-        )
-        .service(
-            web::resource("/cases/{case_id}/participants/{participant_id}")
-                .get(pages::participants::edit_form)
-                .post(pages::participants::change_access),
-        )
-        .service(
-            web::resource("/cases/{case_id}/participants/{participant_id}/grant")
-                .post(pages::participants::grant_parent_access),
-        )
-        .service(web::resource("/cases/{case_id}/coordinator").post(pages::participants::hand_over))
-        .service(web::resource("/cases/{case_id}/documents").post(pages::documents::upload))
-        .service(web::resource("/documents/{document_id}").get(pages::documents::show))
-        .service(
-            web::resource("/documents/{document_id}/versions").post(pages::documents::new_version),
-        )
-        .service(
-            web::resource("/documents/{document_id}/download")
-                .get(pages::documents::download_newest),
-        )
-        .service(
-            web::resource("/documents/{document_id}/versions/{n}/download")
-                .get(pages::documents::download_version),
-        )
-        .service(web::resource("/documents/{document_id}/rename").post(pages::documents::rename))
-        .service(web::resource("/documents/{document_id}/delete").post(pages::documents::delete))
-        .service(web::resource("/admin").get(pages::admin::show))
-        .service(web::resource("/admin/staff/{account_id}").post(pages::admin::change_staff))
-        .service(web::resource("/cases/{case_id}/consents").post(pages::consents::give))
-        .service(
-            web::resource("/cases/{case_id}/consents/{consent_id}/withdraw")
-                .post(pages::consents::withdraw),
-        )
-        .service(web::resource("/cases/{case_id}/status/{change}").post(pages::cases::set_status))
-        .service(web::resource("/api/v1/me").get(api::me::show))
-        .service(
-            web::resource("/api/v1/cases")
-                .get(api::cases::list)
-                .post(api::cases::create),
-        )
-        .service(web::resource("/api/v1/cases/{case_id}").get(api::cases::show))
-        .service(web::resource("/api/v1/cases/{case_id}/coordinator").post(api::cases::hand_over))
-        .service(web::resource("/api/v1/cases/{case_id}/close").post(api::cases::close))
-        .service(web::resource("/api/v1/cases/{case_id}/reopen").post(api::cases::reopen))
-        .service(web::resource("/api/v1/cases/{case_id}/participants").post(api::participants::add))
-        .service(
-            web::resource("/api/v1/cases/{case_id}/participants/{participant_id}")
-                .patch(api::participants::change)
-                .delete(api::participants::remove),
-        )
-        .service(
-            web::resource("/api/v1/cases/{case_id}/participants/{participant_id}/grant")
-                .post(api::participants::grant),
-        )
-        .service(web::resource("/api/v1/cases/{case_id}/consents").post(api::consents::give))
-        .service(
-            web::resource("/api/v1/cases/{case_id}/consents/{consent_id}/withdraw")
-                .post(api::consents::withdraw),
-        )
-        .service(
-            web::resource("/api/v1/cases/{case_id}/documents")
-                .get(api::documents::list)
-                .post(api::documents::upload),
-        )
-        .service(
-            web::resource("/api/v1/documents/{document_id}")
-                .get(api::documents::show)
-                .patch(api::documents::rename)
-                .delete(api::documents::delete),
-        )
-        .service(
-            web::resource("/api/v1/documents/{document_id}/content").get(api::documents::content),
-        )
-        .service(
-            web::resource("/api/v1/documents/{document_id}/versions")
-                .post(api::documents::new_version),
-        )
-        .service(
-            web::resource("/api/v1/documents/{document_id}/versions/{n}/content")
-                .get(api::documents::version_content),
-        )
-        .service(web::resource("/api/v1/staff").get(api::staff::search))
-        .service(web::resource("/api/v1/staff/{account_id}").patch(api::staff::set_flags))
-        .service(
-            web::resource("/dev-idp/{realm}/.well-known/openid-configuration")
-                .get(dev_idp::discovery),
-        )
-        .service(web::resource("/dev-idp/{realm}/jwks").get(dev_idp::jwks))
-        .service(web::resource("/dev-idp/{realm}/authorize").get(dev_idp::authorize))
-        .service(web::resource("/dev-idp/{realm}/token").post(dev_idp::token))
-        .service(
-            web::resource("/dev-idp/{realm}/userinfo")
-                .get(dev_idp::userinfo)
-                .post(dev_idp::userinfo),
-        )
-        .service(web::resource("/static/{path:.*}").get(static_files::serve))
-        .service(web::resource("/favicon.ico").get(static_files::favicon))
-        .service(web::resource("/healthz").get(health::healthz))
-        .service(web::resource("/readyz").get(health::readyz))
-        .service(web::resource("/metrics").get(health::metrics))
-        .service(web::resource("/api/v1/openapi.json").get(openapi::document))
-        .service(web::resource("/dev-idp/identities").get(api::dev_identities::list));
+    pages(cfg);
+    auth(cfg);
+    api(cfg);
+    development(cfg);
+    operations(cfg);
+}
+
+/// The HTML pages; their forms post to the same paths.
+fn pages(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/").get(front::show));
+    cfg.service(web::resource("/lang/{code}").get(language::switch));
+    cfg.service(web::resource("/static/{path:.*}").get(static_files::serve));
+    cfg.service(web::resource("/favicon.ico").get(static_files::favicon));
+
+    cfg.service(web::resource("/cases").get(cases::list));
+    cfg.service(
+        web::resource("/cases/new")
+            .get(cases::new_form)
+            .post(cases::create_case),
+    );
+    cfg.service(web::resource("/cases/{case_id}").get(cases::show));
+    cfg.service(web::resource("/cases/{case_id}/status/{change}").post(cases::set_status));
+
+    cfg.service(web::resource("/cases/{case_id}/participants").post(participants::add));
+    cfg.service(
+        web::resource("/cases/{case_id}/participants/{participant_id}")
+            .get(participants::edit_form)
+            .post(participants::change_access),
+    );
+    cfg.service(
+        web::resource("/cases/{case_id}/participants/{participant_id}/remove")
+            .post(participants::remove),
+    );
+    cfg.service(
+        web::resource("/cases/{case_id}/participants/{participant_id}/grant")
+            .post(participants::grant_parent_access),
+    );
+    cfg.service(web::resource("/cases/{case_id}/coordinator").post(participants::hand_over));
+
+    cfg.service(web::resource("/cases/{case_id}/consents").post(consents::give));
+    cfg.service(
+        web::resource("/cases/{case_id}/consents/{consent_id}/withdraw").post(consents::withdraw),
+    );
+
+    cfg.service(web::resource("/cases/{case_id}/documents").post(documents::upload));
+    cfg.service(web::resource("/documents/{document_id}").get(documents::show));
+    cfg.service(web::resource("/documents/{document_id}/versions").post(documents::new_version));
+    cfg.service(web::resource("/documents/{document_id}/download").get(documents::download_newest));
+    cfg.service(
+        web::resource("/documents/{document_id}/versions/{n}/download")
+            .get(documents::download_version),
+    );
+    cfg.service(web::resource("/documents/{document_id}/rename").post(documents::rename));
+    cfg.service(web::resource("/documents/{document_id}/delete").post(documents::delete));
+
+    cfg.service(web::resource("/admin").get(admin::show));
+    cfg.service(web::resource("/admin/staff/{account_id}").post(admin::change_staff));
+}
+
+/// Logging in and out: OIDC, the staff password and its second factor.
+fn auth(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/auth/login/{provider}").get(auth::login));
+    cfg.service(web::resource("/auth/callback/{provider}").get(auth::callback));
+    cfg.service(
+        web::resource("/auth/password")
+            .get(password::page)
+            .post(password::submit),
+    );
+    cfg.service(
+        web::resource("/auth/totp")
+            .get(password::enrol_page)
+            .post(password::confirm),
+    );
+    cfg.service(web::resource("/auth/logout").post(auth::logout));
+    cfg.service(web::resource("/auth/logout-everywhere").post(auth::logout_everywhere));
+    cfg.service(web::resource("/auth/logged-out").get(auth::logged_out_page));
+}
+
+/// The JSON API under /api/v1 (API.md), and its OpenAPI document.
+fn api(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/api/v1/openapi.json").get(openapi::document));
+    cfg.service(web::resource("/api/v1/me").get(api::me::show));
+
+    cfg.service(
+        web::resource("/api/v1/cases")
+            .get(api::cases::list)
+            .post(api::cases::create),
+    );
+    cfg.service(web::resource("/api/v1/cases/{case_id}").get(api::cases::show));
+    cfg.service(web::resource("/api/v1/cases/{case_id}/coordinator").post(api::cases::hand_over));
+    cfg.service(web::resource("/api/v1/cases/{case_id}/close").post(api::cases::close));
+    cfg.service(web::resource("/api/v1/cases/{case_id}/reopen").post(api::cases::reopen));
+
+    cfg.service(web::resource("/api/v1/cases/{case_id}/participants").post(api::participants::add));
+    cfg.service(
+        web::resource("/api/v1/cases/{case_id}/participants/{participant_id}")
+            .patch(api::participants::change)
+            .delete(api::participants::remove),
+    );
+    cfg.service(
+        web::resource("/api/v1/cases/{case_id}/participants/{participant_id}/grant")
+            .post(api::participants::grant),
+    );
+
+    cfg.service(web::resource("/api/v1/cases/{case_id}/consents").post(api::consents::give));
+    cfg.service(
+        web::resource("/api/v1/cases/{case_id}/consents/{consent_id}/withdraw")
+            .post(api::consents::withdraw),
+    );
+
+    cfg.service(
+        web::resource("/api/v1/cases/{case_id}/documents")
+            .get(api::documents::list)
+            .post(api::documents::upload),
+    );
+    cfg.service(
+        web::resource("/api/v1/documents/{document_id}")
+            .get(api::documents::show)
+            .patch(api::documents::rename)
+            .delete(api::documents::delete),
+    );
+    cfg.service(
+        web::resource("/api/v1/documents/{document_id}/content").get(api::documents::content),
+    );
+    cfg.service(
+        web::resource("/api/v1/documents/{document_id}/versions").post(api::documents::new_version),
+    );
+    cfg.service(
+        web::resource("/api/v1/documents/{document_id}/versions/{n}/content")
+            .get(api::documents::version_content),
+    );
+
+    cfg.service(web::resource("/api/v1/staff").get(api::staff::search));
+    cfg.service(web::resource("/api/v1/staff/{account_id}").patch(api::staff::set_flags));
+}
+
+/// The built-in development identity provider and its list of test identities.
+fn development(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/dev-idp/identities").get(api::dev_identities::list));
+    cfg.service(
+        web::resource("/dev-idp/{realm}/.well-known/openid-configuration").get(dev_idp::discovery),
+    );
+    cfg.service(web::resource("/dev-idp/{realm}/jwks").get(dev_idp::jwks));
+    cfg.service(web::resource("/dev-idp/{realm}/authorize").get(dev_idp::authorize));
+    cfg.service(web::resource("/dev-idp/{realm}/token").post(dev_idp::token));
+    cfg.service(
+        web::resource("/dev-idp/{realm}/userinfo")
+            .get(dev_idp::userinfo)
+            .post(dev_idp::userinfo),
+    );
+}
+
+/// Liveness, readiness and metrics, for the platform rather than for people.
+fn operations(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/healthz").get(health::healthz));
+    cfg.service(web::resource("/readyz").get(health::readyz));
+    cfg.service(web::resource("/metrics").get(health::metrics));
 }
 
 /// No route matched: a page for browsers, problem+json for the API and for scripts.

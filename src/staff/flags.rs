@@ -4,8 +4,10 @@
 use crate::app::App;
 use crate::cases::{CaseError, CaseResult};
 use crate::domain::ids::AccountId;
-use crate::policy::{ActorKind, Reason};
-use crate::store::accounts::{self, AccountKind};
+use crate::policy::staff::{StaffAction, StaffTarget, decide_staff};
+use crate::policy::{Actor, Decision};
+use crate::store::StoreError;
+use crate::store::accounts;
 use crate::store::sessions;
 
 /// One button on the admin page's staff table.
@@ -40,37 +42,39 @@ impl FlagChange {
     }
 }
 
-/// An admin deactivates, reactivates, or sets the admin flag of staff in their municipality.
-/// Deactivation ends the person's sessions at once.
+/// An admin deactivates, reactivates, or sets the admin flag of staff in their municipality, as
+/// the policy allows (`decide_staff`: never their own account). Deactivation ends the person's
+/// sessions at once.
 pub async fn set_flags(
     state: &App,
-    kind: &ActorKind,
-    me: AccountId,
+    actor: &Actor,
     target: AccountId,
     is_active: Option<bool>,
     is_admin: Option<bool>,
 ) -> CaseResult<()> {
-    let ActorKind::Staff {
-        municipality,
-        is_admin: true,
-    } = kind
-    else {
-        return Err(CaseError::Denied(Reason::AdminOnly));
-    };
     let account = match accounts::find(&state.db, target).await {
-        Ok(a) if a.kind == AccountKind::Staff && a.municipality_id == Some(*municipality) => a,
-        Ok(_) | Err(crate::store::StoreError::NotFound) => {
-            return Err(CaseError::Denied(Reason::NotFound));
-        }
+        Ok(account) => Some(account),
+        Err(StoreError::NotFound) => None,
         Err(e) => return Err(e.into()),
     };
-    if account.id == me && (is_active == Some(false) || is_admin == Some(false)) {
-        return Err(CaseError::invalid(
-            "account_id",
-            "an admin cannot deactivate or demote themselves",
-            "en administrator kan ikke deaktivere sig selv eller fjerne sin egen administratorrolle",
-        ));
+    let facts = account.as_ref().map(|a| StaffTarget {
+        account: a.id,
+        municipality: a
+            .municipality_id
+            .filter(|_| a.kind == accounts::AccountKind::Staff),
+    });
+    let actions = [
+        is_active.map(StaffAction::SetActive),
+        is_admin.map(StaffAction::SetAdmin),
+    ];
+    for action in actions.into_iter().flatten() {
+        if let Decision::Deny(reason) = decide_staff(actor, action, facts.as_ref()) {
+            return Err(CaseError::Denied(reason));
+        }
     }
+    let Some(account) = account else {
+        return Err(CaseError::Denied(crate::policy::Reason::NotFound));
+    };
     accounts::set_staff_flags(&state.db, account.id, is_active, is_admin).await?;
     if is_active == Some(false) {
         sessions::delete_for_account(&state.db, account.id).await?;

@@ -3,39 +3,38 @@
 
 use crate::app::App;
 use crate::cases::{CaseError, CaseResult};
-use crate::policy::{ActorKind, Reason};
+use crate::policy::staff::{StaffAction, decide_staff};
+use crate::policy::{Actor, ActorKind, Decision, Reason};
 use crate::store::accounts::{self, StaffListing};
 
 /// Staff of the caller's own municipality (staff only).
 pub async fn search(
     state: &App,
-    kind: &ActorKind,
+    actor: &Actor,
     query: Option<&str>,
 ) -> CaseResult<Vec<StaffListing>> {
-    let ActorKind::Staff { municipality, .. } = kind else {
+    allowed(actor, StaffAction::Search)?;
+    let ActorKind::Staff { municipality, .. } = actor.kind else {
         return Err(CaseError::Denied(Reason::StaffOnly));
     };
     Ok(accounts::list_staff(
         &state.db,
-        *municipality,
+        municipality,
         query.map(str::trim).filter(|q| !q.is_empty()),
     )
     .await?)
 }
 
 /// The admin page's list: admins only, then the same search.
-pub async fn for_admin(
-    state: &App,
-    kind: &ActorKind,
-    query: &str,
-) -> CaseResult<Vec<StaffListing>> {
-    require_admin(kind)?;
-    search(state, kind, Some(query)).await
+pub async fn for_admin(state: &App, actor: &Actor, query: &str) -> CaseResult<Vec<StaffListing>> {
+    allowed(actor, StaffAction::Administer)?;
+    search(state, actor, Some(query)).await
 }
 
-fn require_admin(kind: &ActorKind) -> CaseResult<()> {
-    match kind {
-        ActorKind::Staff { is_admin: true, .. } => Ok(()),
-        _ => Err(CaseError::Denied(Reason::AdminOnly)),
+/// The policy's answer to an action that concerns no one account.
+fn allowed(actor: &Actor, action: StaffAction) -> CaseResult<()> {
+    match decide_staff(actor, action, None) {
+        Decision::Allow => Ok(()),
+        Decision::Deny(reason) => Err(CaseError::Denied(reason)),
     }
 }

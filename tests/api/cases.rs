@@ -589,6 +589,34 @@ async fn admins_manage_but_read_no_documents() {
         .await
         .unwrap();
     assert_problem(refused, 403).await;
+    // Nor can an admin change their own account, either way (the policy's OwnAccount).
+    let me: Value = get(&app, &admin, "/api/v1/me").await.json().await.unwrap();
+    let own = me["id"].as_str().unwrap();
+    for change in [
+        json!({"is_admin": false}),
+        json!({"is_active": false}),
+        json!({"is_admin": true}),
+    ] {
+        let response = admin
+            .patch(app.url(&format!("/api/v1/staff/{own}")))
+            .json(&change)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            assert_problem(response, 403).await["reason"],
+            "own_account",
+            "{change}"
+        );
+    }
+    assert_eq!(
+        get(&app, &admin, "/api/v1/me")
+            .await
+            .json::<Value>()
+            .await
+            .unwrap()["is_admin"],
+        true
+    );
 }
 
 #[tokio::test]

@@ -23,7 +23,7 @@ pub async fn search(
     who: Authenticated,
     query: web::Query<StaffQuery>,
 ) -> Result<HttpResponse, Problem> {
-    let found = staff::search::search(&state, &actor_of(&who).kind, query.q.as_deref()).await?;
+    let found = staff::search::search(&state, &actor_of(&who), query.q.as_deref()).await?;
     Ok(HttpResponse::Ok().json(found))
 }
 
@@ -46,14 +46,6 @@ pub async fn set_flags(
         Problem::not_found("There is nothing at this address, or you have no access to it.")
     })?;
     let actor = actor_of(&who);
-    staff::flags::set_flags(
-        &state,
-        &actor.kind,
-        actor.account,
-        target,
-        body.is_active,
-        body.is_admin,
-    )
-    .await?;
+    staff::flags::set_flags(&state, &actor, target, body.is_active, body.is_admin).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -48,7 +48,7 @@ pub async fn show(
 ) -> HttpResponse {
     let result = async {
         let query = query.q.clone().unwrap_or_default();
-        let staff = staff::search::for_admin(&state, &actor_of(&who).kind, &query).await?;
+        let staff = staff::search::for_admin(&state, &actor_of(&who), &query).await?;
         let chrome = Chrome::for_request(&req);
         Ok(render(
             StatusCode::OK,
@@ -87,15 +87,7 @@ pub async fn change_staff(
             })?;
         let (is_active, is_admin) = change.flags();
         let actor = actor_of(&who);
-        staff::flags::set_flags(
-            &state,
-            &actor.kind,
-            actor.account,
-            target,
-            is_active,
-            is_admin,
-        )
-        .await?;
+        staff::flags::set_flags(&state, &actor, target, is_active, is_admin).await?;
         Ok(HttpResponse::SeeOther()
             .insert_header((LOCATION, "/admin"))
             .finish())

@@ -277,7 +277,7 @@ pub async fn show(
         let is_coordinator = case.my_role == "coordinator";
         let staff =
             if case.permissions.manage_participants || case.permissions.hand_over_coordinator {
-                staff::search::search(&state, &actor.kind, None).await?
+                staff::search::search(&state, &actor, None).await?
             } else {
                 Vec::new()
             };

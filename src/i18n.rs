@@ -46,6 +46,11 @@ impl Catalogue {
         Self { messages }
     }
 
+    /// Whether the catalogue has `key` (for the tests that keep every key built at run time).
+    pub fn has(&self, key: &str) -> bool {
+        self.messages.contains_key(key)
+    }
+
     /// The text for `key`; the key itself when missing, so a gap shows rather than breaks a page
     /// (a test keeps the catalogues complete).
     pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
@@ -60,6 +65,35 @@ pub fn sentence(fragment: &str) -> String {
     let mut chars = fragment.chars();
     match chars.next() {
         Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => String::new(),
+    }
+}
+
+/// "512 B", "3,4 kB", "12,0 MB" (a comma in Danish, a point in English).
+pub fn file_size(bytes: i64, lang: Lang) -> String {
+    let value = bytes as f64; // a display value: a few significant digits suffice
+    let text = if bytes < 1000 {
+        format!("{bytes} B")
+    } else if bytes < 1_000_000 {
+        format!("{:.1} kB", value / 1e3)
+    } else if bytes < 1_000_000_000 {
+        format!("{:.1} MB", value / 1e6)
+    } else {
+        format!("{:.2} GB", value / 1e9)
+    };
+    match lang {
+        Lang::Da => text.replace('.', ","),
+        Lang::En => text,
+    }
+}
+
+/// The texts of `keys` as a list in `lang`: "PDF, Word (.docx) eller ren tekst".
+pub fn list(keys: &[String], lang: Lang) -> String {
+    let t = catalogue(lang);
+    let names: Vec<&str> = keys.iter().map(|key| t.get(key)).collect();
+    match names.split_last() {
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} {} {last}", rest.join(", "), t.get("list.or")),
         None => String::new(),
     }
 }

@@ -26,18 +26,13 @@ pub struct PaperConsentInput {
 
 fn check(state: &App, input: &ConsentInput) -> CaseResult<()> {
     if input.scope.is_empty() {
-        return Err(CaseError::invalid(
-            "scope",
-            "name at least one department the consent covers",
-            "vælg mindst én forvaltning, som samtykket gælder for",
-        ));
+        return Err(CaseError::invalid("scope", "invalid.scope.empty"));
     }
     let today = crate::clock::copenhagen_date(state.clock.now());
     if input.valid_until.is_some_and(|until| until < today) {
         return Err(CaseError::invalid(
             "valid_until",
-            "the end date has already passed",
-            "slutdatoen er allerede passeret",
+            "invalid.valid_until.passed",
         ));
     }
     Ok(())
@@ -88,17 +83,12 @@ pub async fn record_paper(
     check(state, &input.consent)?;
     let today = crate::clock::copenhagen_date(state.clock.now());
     if input.signed_on > today {
-        return Err(CaseError::invalid(
-            "signed_on",
-            "the declaration cannot be signed in the future",
-            "erklæringen kan ikke være underskrevet i fremtiden",
-        ));
+        return Err(CaseError::invalid("signed_on", "invalid.signed_on.future"));
     }
     if input.signed_on < case.row.young_person_birth_date {
         return Err(CaseError::invalid(
             "signed_on",
-            "the declaration cannot be signed before the young person was born",
-            "erklæringen kan ikke være underskrevet, før den unge blev født",
+            "invalid.signed_on.before_birth",
         ));
     }
     let giver = case
@@ -108,8 +98,7 @@ pub async fn record_paper(
         .ok_or_else(|| {
             CaseError::invalid(
                 "given_by_participant_id",
-                "no such participant in the case",
-                "personen er ikke med på sagen",
+                "invalid.given_by.no_such_participant",
             )
         })?;
     let minor = age::is_minor(case.row.young_person_birth_date, today);
@@ -121,8 +110,7 @@ pub async fn record_paper(
         _ => {
             return Err(CaseError::invalid(
                 "given_by_participant_id",
-                "only the young person, or a custody holder while the young person is under 18, consents",
-                "kun den unge – eller en forældremyndighedsindehaver, mens den unge er under 18 – kan give samtykke",
+                "invalid.given_by.not_a_consenter",
             ));
         }
     };
@@ -150,13 +138,7 @@ pub async fn record_paper(
 /// the same case, not deleted.
 async fn evidence_of(state: &App, case_id: CaseId, raw: &str) -> CaseResult<DocumentId> {
     const FIELD: &str = "evidence_document_id";
-    let wrong = || {
-        CaseError::invalid(
-            FIELD,
-            "name a consent declaration document of this case",
-            "vælg en samtykkeerklæring fra denne sag",
-        )
-    };
+    let wrong = || CaseError::invalid(FIELD, "invalid.evidence.not_a_declaration");
     let id = DocumentId::parse(raw).map_err(|_| wrong())?;
     match crate::store::documents::find(&state.db, id).await {
         Ok(doc) if doc.case_id == case_id && !doc.deleted && doc.kind == "consent_declaration" => {

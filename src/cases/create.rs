@@ -8,8 +8,12 @@ use crate::crypto::seal;
 use crate::domain::cpr::Cpr;
 use crate::domain::ids::CaseId;
 use crate::domain::person_name::PersonName;
+use crate::error::Arg;
 use crate::policy::{self, Action, Actor, ActorKind, Decision};
 use crate::store::cases::{self, NewCase};
+
+/// The longest placement text.
+pub const MAX_PLACEMENT_CHARS: usize = 200;
 
 pub struct CaseInput<'a> {
     pub cpr: &'a str,
@@ -30,16 +34,17 @@ pub async fn create(state: &App, actor: &Actor, input: CaseInput<'_>) -> CaseRes
     let ActorKind::Staff { municipality, .. } = actor.kind else {
         return Err(CaseError::Denied(policy::Reason::StaffOnly));
     };
-    let cpr = Cpr::parse(input.cpr)
-        .map_err(|e| CaseError::invalid("young_person.cpr", &e, e.danish()))?;
-    let name = PersonName::parse(input.name)
-        .map_err(|e| CaseError::invalid("young_person.name", &e, e.danish()))?;
+    let cpr = Cpr::parse(input.cpr).map_err(|e| CaseError::rejected("young_person.cpr", &e))?;
+    let name =
+        PersonName::parse(input.name).map_err(|e| CaseError::rejected("young_person.name", &e))?;
     let placement = input.placement.map(str::trim).filter(|p| !p.is_empty());
-    if placement.is_some_and(|p| p.chars().count() > 200 || p.chars().any(char::is_control)) {
-        return Err(CaseError::invalid(
+    if placement
+        .is_some_and(|p| p.chars().count() > MAX_PLACEMENT_CHARS || p.chars().any(char::is_control))
+    {
+        return Err(CaseError::invalid_with(
             "placement",
-            "the placement can be at most 200 characters, without control characters",
-            "anbringelsesstedet kan højst have 200 tegn og ingen kontroltegn",
+            "invalid.placement",
+            vec![("max", Arg::Number(MAX_PLACEMENT_CHARS as i64))],
         ));
     }
     let cpr_hash = state.lookup.hash(LookupPurpose::Cpr, &cpr.compact());
@@ -47,13 +52,9 @@ pub async fn create(state: &App, actor: &Actor, input: CaseInput<'_>) -> CaseRes
         .await?
         .is_empty()
     {
-        return Err(CaseError::conflict(
-            "This municipality already has a case for this young person.",
-            "Kommunen har allerede en sag for den unge.",
-        ));
+        return Err(CaseError::conflict("conflict.case_exists"));
     }
-    let cpr_sealed = seal::seal(&state.keys, SealPurpose::CaseCpr, cpr.compact().as_bytes())
-        .map_err(|e| CaseError::Internal(e.to_string()))?;
+    let cpr_sealed = seal::seal(&state.keys, SealPurpose::CaseCpr, cpr.compact().as_bytes())?;
     let new = NewCase {
         municipality_id: municipality,
         young_person_name: name.as_str().to_owned(),

@@ -13,11 +13,9 @@ use crate::store::cases;
 pub async fn hand_over(state: &App, actor: &Actor, id: CaseId, to: AccountId) -> CaseResult<()> {
     let case = authorize(state, actor, Action::HandOverCoordinator, id).await?;
     let target = accounts::find(&state.db, to).await.map_err(|e| match e {
-        crate::store::StoreError::NotFound => CaseError::invalid(
-            "account_id",
-            "no such staff member",
-            "medarbejderen findes ikke",
-        ),
+        crate::store::StoreError::NotFound => {
+            CaseError::invalid("account_id", "invalid.account.no_such_staff")
+        }
         other => other.into(),
     })?;
     if target.kind != AccountKind::Staff
@@ -26,8 +24,7 @@ pub async fn hand_over(state: &App, actor: &Actor, id: CaseId, to: AccountId) ->
     {
         return Err(CaseError::invalid(
             "account_id",
-            "the new coordinator must be active staff of the same municipality",
-            "den nye koordinator skal være aktiv medarbejder i samme kommune",
+            "invalid.account.not_active_staff",
         ));
     }
     cases::set_coordinator(&state.db, id, to).await?;

@@ -9,7 +9,9 @@ pub mod view;
 
 use crate::app::App;
 use crate::auth::session::Authenticated;
+use crate::crypto::seal::SealError;
 use crate::domain::ids::CaseId;
+use crate::error::{Answer, Arg, ErrorKind, Fragment, UserError};
 use crate::policy::{self, Action, Actor, ActorKind, CaseFacts, Decision, Reason};
 use crate::store::StoreError;
 use crate::store::accounts::AccountKind;
@@ -17,40 +19,72 @@ use crate::store::cases::{self, CaseRow};
 use crate::store::consents::ConsentRow;
 use crate::store::participants::ParticipantRow;
 
+/// What the case services refuse or fail with; how each answers is [`UserError::answer`].
 #[derive(Debug, thiserror::Error)]
 pub enum CaseError {
     #[error("denied: {}", .0.code())]
     Denied(Reason),
-    #[error("{field}: {message}")]
+    /// A field that cannot be taken as it is: `key` names the fragment saying why.
+    #[error("invalid {field}: {key}")]
     Invalid {
         field: &'static str,
-        message: String,
-        /// The same in Danish: the pages speak Danish first.
-        danish: String,
+        key: &'static str,
+        args: Vec<(&'static str, Arg)>,
     },
-    #[error("{message}")]
-    Conflict { message: String, danish: String },
+    /// A change that clashes with what is already there: `key` names the sentence.
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("{0}")]
-    Internal(String),
+    #[error("sealing failed")]
+    Seal(#[from] SealError),
 }
 
 impl CaseError {
-    /// A change that clashes with what is already there, in English and Danish.
-    pub fn conflict(english: impl ToString, danish: impl ToString) -> Self {
-        Self::Conflict {
-            message: english.to_string(),
-            danish: danish.to_string(),
+    /// A change that clashes with what is already there (`conflict.*` key).
+    pub fn conflict(key: &'static str) -> Self {
+        Self::Conflict(key)
+    }
+
+    /// A field that cannot be taken as it is (`invalid.*` key: a fragment).
+    pub fn invalid(field: &'static str, key: &'static str) -> Self {
+        Self::Invalid {
+            field,
+            key,
+            args: Vec::new(),
         }
     }
 
-    /// A field that cannot be taken as it is, said in English (the API's `detail`) and Danish.
-    pub fn invalid(field: &'static str, english: impl ToString, danish: impl ToString) -> Self {
-        Self::Invalid {
-            field,
-            message: english.to_string(),
-            danish: danish.to_string(),
+    /// The same with values filled into the fragment, e.g. `{max}`.
+    pub fn invalid_with(
+        field: &'static str,
+        key: &'static str,
+        args: Vec<(&'static str, Arg)>,
+    ) -> Self {
+        Self::Invalid { field, key, args }
+    }
+
+    /// A field a domain type would not parse: the domain error says why.
+    pub fn rejected(field: &'static str, why: &impl Fragment) -> Self {
+        Self::invalid_with(field, why.key(), why.args())
+    }
+}
+
+impl UserError for CaseError {
+    fn answer(&self) -> Answer {
+        match self {
+            // A stranger must not learn that the case exists: the same 404 as no case.
+            Self::Denied(reason) if reason.hides_existence() => Answer::not_found(),
+            Self::Denied(reason) => Answer::new(ErrorKind::Forbidden, "forbidden", reason.key())
+                .with("reason", reason.code()),
+            Self::Invalid { field, key, args } => {
+                let mut answer = Answer::invalid(field, key);
+                answer.args.clone_from(args);
+                answer
+            }
+            Self::Conflict(key) => Answer::new(ErrorKind::Conflict, "conflict", key),
+            Self::Store(e) => e.answer(),
+            Self::Seal(_) => Answer::internal(),
         }
     }
 }

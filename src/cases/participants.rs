@@ -49,18 +49,13 @@ pub async fn add(
     if input.has_custody.is_some() && input.role != Role::Parent {
         return Err(CaseError::invalid(
             "has_custody",
-            "only a parent has custody",
-            "kun en forælder kan have forældremyndighed",
+            "invalid.custody.parent_only",
         ));
     }
     match input.role {
         Role::Professional => {
             let id = input.account_id.ok_or_else(|| {
-                CaseError::invalid(
-                    "account_id",
-                    "a professional is added by their staff account",
-                    "en fagperson tilføjes med sin medarbejderkonto",
-                )
+                CaseError::invalid("account_id", "invalid.account.professional_by_account")
             })?;
             let staff = match accounts::find(&state.db, id).await {
                 Ok(staff)
@@ -73,17 +68,13 @@ pub async fn add(
                 Ok(_) | Err(StoreError::NotFound) => {
                     return Err(CaseError::invalid(
                         "account_id",
-                        "no active staff member of this municipality has that id",
-                        "ingen aktiv medarbejder i kommunen har det id",
+                        "invalid.account.no_active_staff",
                     ));
                 }
                 Err(other) => return Err(other.into()),
             };
             if staff.id == case.row.coordinator_id {
-                return Err(CaseError::conflict(
-                    "The coordinator already has every access to the case.",
-                    "Koordinatoren har allerede al adgang til sagen.",
-                ));
+                return Err(CaseError::conflict("conflict.coordinator_has_access"));
             }
             let own_department = accounts::find_staff_department(&state.db, staff.id).await?;
             new.account = Some(staff.id);
@@ -93,48 +84,36 @@ pub async fn add(
             if input.account_id.is_some() {
                 return Err(CaseError::invalid(
                     "account_id",
-                    "citizens are added by CPR number and name",
-                    "borgere tilføjes med CPR-nummer og navn",
+                    "invalid.account.citizen_by_cpr",
                 ));
             }
             if input.department.is_some() {
                 return Err(CaseError::invalid(
                     "department",
-                    "only professionals have a department",
-                    "kun fagpersoner hører til en forvaltning",
+                    "invalid.department.professionals_only",
                 ));
             }
-            let cpr = Cpr::parse(input.cpr.ok_or_else(|| {
-                CaseError::invalid(
-                    "cpr",
-                    "a citizen is added by CPR number",
-                    "en borger tilføjes med CPR-nummer",
-                )
-            })?)
-            .map_err(|e| CaseError::invalid("cpr", &e, e.danish()))?;
+            let cpr = Cpr::parse(
+                input
+                    .cpr
+                    .ok_or_else(|| CaseError::invalid("cpr", "invalid.cpr.required"))?,
+            )
+            .map_err(|e| CaseError::rejected("cpr", &e))?;
             let name = PersonName::parse(input.name.unwrap_or_default())
-                .map_err(|e| CaseError::invalid("name", &e, e.danish()))?;
+                .map_err(|e| CaseError::rejected("name", &e))?;
             let email = input
                 .email
                 .filter(|e| !e.trim().is_empty())
                 .map(Email::parse)
                 .transpose()
-                .map_err(|e| CaseError::invalid("email", &e, e.danish()))?;
+                .map_err(|e| CaseError::rejected("email", &e))?;
             let cpr_hash = state.lookup.hash(LookupPurpose::Cpr, &cpr.compact());
             let is_the_young_person = cpr_hash == case.row.young_person_cpr_hash;
             if (input.role == Role::YoungPerson) != is_the_young_person {
                 return Err(if is_the_young_person {
-                    CaseError::invalid(
-                        "cpr",
-                        "this is the young person's CPR number: add them as young_person",
-                        "det er den unges CPR-nummer: tilføj personen som den unge",
-                    )
+                    CaseError::invalid("cpr", "invalid.cpr.is_young_person")
                 } else {
-                    CaseError::invalid(
-                        "cpr",
-                        "this is not the young person's CPR number",
-                        "det er ikke den unges CPR-nummer",
-                    )
+                    CaseError::invalid("cpr", "invalid.cpr.not_young_person")
                 });
             }
             if case
@@ -142,10 +121,7 @@ pub async fn add(
                 .iter()
                 .any(|p| p.invited_cpr_hash.as_deref() == Some(cpr_hash.as_str()))
             {
-                return Err(CaseError::conflict(
-                    "This person already takes part in the case.",
-                    "Personen er allerede med på sagen.",
-                ));
+                return Err(CaseError::conflict("conflict.already_participant"));
             }
             new.account = accounts::find_citizen_by_cpr_hash(&state.db, &cpr_hash)
                 .await?
@@ -162,10 +138,7 @@ pub async fn add(
             .iter()
             .any(|p| p.fact.account == new.account)
     {
-        return Err(CaseError::conflict(
-            "This person already takes part in the case.",
-            "Personen er allerede med på sagen.",
-        ));
+        return Err(CaseError::conflict("conflict.already_participant"));
     }
     let id = participants::insert(&state.db, &new, state.clock.now()).await?;
     tracing::info!(case = %case_id, participant = %id, "participant added");
@@ -219,8 +192,7 @@ pub async fn grant_parent_access(
     if find_participant(&case, id)?.fact.role != Role::Parent {
         return Err(CaseError::invalid(
             "participant_id",
-            "access can be granted again to a parent only",
-            "kun en forælder kan få adgang igen",
+            "invalid.participant.parent_only",
         ));
     }
     let today = crate::clock::copenhagen_date(state.clock.now());

@@ -4,6 +4,7 @@ use super::{CaseResult, LoadedCase, allows, authorize};
 use crate::app::App;
 use crate::domain::ids::CaseId;
 use crate::domain::role::Role;
+use crate::i18n::{Lang, catalogue};
 use crate::policy::{self, Action, Actor, Missing, age};
 use crate::store::cases;
 use serde::Serialize;
@@ -127,16 +128,24 @@ fn missing_view(missing: &Missing) -> MissingView {
         Missing::ConsentYoungPerson => MissingView {
             code: "consent_young_person",
             participant_id: None,
-            text_da: "Afventer samtykke fra den unge.",
-            text_en: "Awaiting consent from the young person.",
+            text_da: in_danish("missing.consent_young_person"),
+            text_en: in_english("missing.consent_young_person"),
         },
         Missing::ConsentCustodyHolder { participant_id } => MissingView {
             code: "consent_custody_holder",
             participant_id: participant_id.map(|p| p.to_string()),
-            text_da: "Afventer samtykke fra forældremyndighedsindehaver.",
-            text_en: "Awaiting consent from a custody holder.",
+            text_da: in_danish("missing.consent_custody_holder"),
+            text_en: in_english("missing.consent_custody_holder"),
         },
     }
+}
+
+fn in_danish(key: &'static str) -> &'static str {
+    catalogue(Lang::Da).get(key)
+}
+
+fn in_english(key: &'static str) -> &'static str {
+    catalogue(Lang::En).get(key)
 }
 
 /// Whether the 18th birthday is within the warning period (and not yet passed) on `today`.
@@ -260,8 +269,8 @@ fn permissions(state: &App, actor: &Actor, case: &LoadedCase) -> PermissionsView
         documents_denied: match read {
             policy::Decision::Deny(reason) => Some(DeniedView {
                 code: reason.code(),
-                text_da: reason.danish(),
-                text_en: reason.english(),
+                text_da: in_danish(reason.key()),
+                text_en: in_english(reason.key()),
             }),
             policy::Decision::Allow => None,
         },

@@ -16,20 +16,30 @@ use crate::cases::CaseError;
 use crate::crypto::seal::SealError;
 use crate::crypto::stream::StreamError;
 use crate::domain::document_kind::DocumentKind;
+use crate::domain::file_type::FileType;
+use crate::error::{Answer, Arg, ErrorKind, UserError};
 use crate::store::StoreError;
+use download::DownloadError;
 
+/// What the document services refuse or fail with; how each answers is [`UserError::answer`]
+/// (API.md "Documents": 413 and 415 for the limits, 412 for a stale `If-Match`, 428 without one).
 #[derive(Debug, thiserror::Error)]
 pub enum DocumentError {
     #[error(transparent)]
     Case(#[from] CaseError),
     #[error("the file is larger than {max} bytes")]
     TooLarge { max: u64 },
+    /// `allowed` are the types the configuration accepts.
     #[error("files of this type are not accepted (found: {found})")]
-    UnsupportedType { found: String },
+    UnsupportedType {
+        found: String,
+        allowed: Vec<FileType>,
+    },
     #[error("the document has a newer version ({current})")]
     Stale { current: i64 },
     #[error("a new version needs If-Match with the version it is based on")]
     PreconditionRequired,
+    /// The body broke off or is not a form; the text says where.
     #[error("the upload was interrupted: {0}")]
     Interrupted(String),
     #[error(transparent)]
@@ -39,16 +49,76 @@ pub enum DocumentError {
     #[error("encryption failed: {0}")]
     Stream(#[from] StreamError),
     /// A stored version does not decrypt to what was uploaded (already logged as such).
-    #[error("integrity: {0}")]
-    Integrity(String),
+    #[error("download failed: {0}")]
+    Download(#[from] DownloadError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
 impl DocumentError {
-    pub fn invalid(field: &'static str, english: impl ToString, danish: impl ToString) -> Self {
-        Self::Case(CaseError::invalid(field, english, danish))
+    pub fn invalid(field: &'static str, key: &'static str) -> Self {
+        Self::Case(CaseError::invalid(field, key))
     }
+
+    pub fn invalid_with(
+        field: &'static str,
+        key: &'static str,
+        args: Vec<(&'static str, Arg)>,
+    ) -> Self {
+        Self::Case(CaseError::invalid_with(field, key, args))
+    }
+}
+
+impl UserError for DocumentError {
+    fn answer(&self) -> Answer {
+        use ErrorKind as K;
+        match self {
+            Self::Case(e) => e.answer(),
+            Self::TooLarge { max } => {
+                let mib = i64::try_from(max / (1024 * 1024)).unwrap_or(i64::MAX);
+                Answer::new(K::TooLarge, "payload-too-large", "error.too_large")
+                    .on_pages("doc_error.too_large")
+                    .arg("max_mib", Arg::Number(mib))
+                    .arg("max", Arg::Size(*max))
+                    .with("max_bytes", max)
+            }
+            Self::UnsupportedType { found, allowed } => Answer::new(
+                K::UnsupportedType,
+                "unsupported-media-type",
+                "error.unsupported_type",
+            )
+            .on_pages("doc_error.unsupported")
+            .arg("types", Arg::Keys(type_keys(allowed)))
+            .with("found", found),
+            Self::Stale { current } => {
+                Answer::new(K::PreconditionFailed, "stale-version", "error.stale")
+                    .on_pages("doc_error.stale")
+                    .arg("current", Arg::Number(*current))
+                    .with("current_version", current)
+            }
+            // A page form cannot send If-Match: its stand-in is missing, so the form is stale.
+            Self::PreconditionRequired => Answer::new(
+                K::PreconditionRequired,
+                "if-match-required",
+                "error.if_match_required",
+            )
+            .on_pages("doc_error.reload"),
+            Self::Interrupted(_) => Answer::new(K::BadRequest, "bad-request", "error.interrupted")
+                .on_pages("doc_error.interrupted"),
+            Self::Store(e) => e.answer(),
+            Self::Blob(_) | Self::Key(_) | Self::Stream(_) | Self::Download(_) => {
+                Answer::internal()
+            }
+        }
+    }
+}
+
+/// The catalogue keys naming the types `allowed` ("filetype.pdf", ...).
+pub fn type_keys(allowed: &[FileType]) -> Vec<String> {
+    allowed
+        .iter()
+        .map(|file_type| format!("filetype.{}", file_type.short_name()))
+        .collect()
 }
 
 pub type DocumentResult<T> = Result<T, DocumentError>;
@@ -58,10 +128,10 @@ pub const MAX_NOTE_CHARS: usize = 2000;
 
 pub fn check_kind(kind: &str) -> DocumentResult<DocumentKind> {
     kind.parse().map_err(|_| {
-        DocumentError::invalid(
+        DocumentError::invalid_with(
             "kind",
-            format!("choose one of {}", DocumentKind::WORDS.join(", ")),
-            "vælg en af dokumenttyperne",
+            "invalid.kind",
+            vec![("kinds", Arg::Text(DocumentKind::WORDS.join(", ")))],
         )
     })
 }
@@ -70,25 +140,17 @@ pub fn check_kind(kind: &str) -> DocumentResult<DocumentKind> {
 pub fn check_title(title: &str) -> DocumentResult<String> {
     let title = title.trim();
     if title.is_empty() {
-        return Err(DocumentError::invalid(
-            "title",
-            "give the document a title",
-            "giv dokumentet en titel",
-        ));
+        return Err(DocumentError::invalid("title", "invalid.title.empty"));
     }
     if title.chars().count() > MAX_TITLE_CHARS {
-        return Err(DocumentError::invalid(
+        return Err(DocumentError::invalid_with(
             "title",
-            format!("a title can be at most {MAX_TITLE_CHARS} characters"),
-            format!("titlen kan højst have {MAX_TITLE_CHARS} tegn"),
+            "invalid.title.too_long",
+            vec![("max", Arg::Number(MAX_TITLE_CHARS as i64))],
         ));
     }
     if title.chars().any(char::is_control) {
-        return Err(DocumentError::invalid(
-            "title",
-            "a title cannot contain control characters or line breaks",
-            "titlen kan ikke indeholde kontroltegn eller linjeskift",
-        ));
+        return Err(DocumentError::invalid("title", "invalid.title.control"));
     }
     Ok(title.to_owned())
 }
@@ -98,21 +160,17 @@ pub fn check_note(note: Option<&str>) -> DocumentResult<Option<String>> {
         return Ok(None);
     };
     if note.chars().count() > MAX_NOTE_CHARS {
-        return Err(DocumentError::invalid(
+        return Err(DocumentError::invalid_with(
             "note",
-            format!("a note can be at most {MAX_NOTE_CHARS} characters"),
-            format!("noten kan højst have {MAX_NOTE_CHARS} tegn"),
+            "invalid.note.too_long",
+            vec![("max", Arg::Number(MAX_NOTE_CHARS as i64))],
         ));
     }
     if note
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
     {
-        return Err(DocumentError::invalid(
-            "note",
-            "a note cannot contain control characters",
-            "noten kan ikke indeholde kontroltegn",
-        ));
+        return Err(DocumentError::invalid("note", "invalid.note.control"));
     }
     Ok(Some(note.to_owned()))
 }

@@ -80,6 +80,7 @@ where
         .filter(|found| state.settings.documents.allowed_types.contains(found))
         .ok_or_else(|| DocumentError::UnsupportedType {
             found: found.map_or("unknown", FileType::media_type).to_owned(),
+            allowed: state.settings.documents.allowed_types.clone(),
         })?;
 
     let version_id = VersionId::new();

@@ -11,6 +11,7 @@ use crate::app::App;
 use crate::auth::tokens::same_secret;
 use crate::crypto::keys::CaseKey;
 use crate::domain::ids::{CaseId, DocumentId};
+use crate::error::Arg;
 use crate::policy::Actor;
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
@@ -71,29 +72,21 @@ where
     while let Some(piece) = body.next().await {
         let piece = piece.map_err(|e| DocumentError::Interrupted(e.to_string()))?;
         if bytes.len() + piece.len() > MAX_TEXT_FIELD {
-            return Err(DocumentError::invalid(
-                name,
-                "too long",
-                "feltet er for langt",
-            ));
+            return Err(DocumentError::invalid(name, "invalid.form.too_long"));
         }
         bytes.extend_from_slice(&piece);
     }
     String::from_utf8(bytes).map_err(|_| {
-        DocumentError::invalid(
+        DocumentError::invalid_with(
             name,
-            format!("the field {name} must be UTF-8 text"),
-            format!("feltet {name} skal være tekst"),
+            "invalid.form.not_text",
+            vec![("name", Arg::Text(name.to_owned()))],
         )
     })
 }
 
 fn stale_form() -> DocumentError {
-    DocumentError::invalid(
-        "csrf_token",
-        "the form was out of date: reload the page and try again",
-        "formularen var forældet: genindlæs siden, og prøv igen",
-    )
+    DocumentError::invalid("csrf_token", "invalid.form.stale")
 }
 
 /// A page form's first field must be the session's CSRF token; checked before anything else, so
@@ -120,21 +113,13 @@ async fn check_sender<P: FormParts>(parts: &mut P, sender: Sender<'_>) -> Docume
 }
 
 fn no_file() -> DocumentError {
-    DocumentError::invalid(
-        "file",
-        "choose a file to upload",
-        "vælg den fil, du vil uploade",
-    )
+    DocumentError::invalid("file", "invalid.file.missing")
 }
 
 /// A text field may come once: a form repeating one is not what a browser sends.
 fn set_once(slot: &mut Option<String>, value: String, name: &'static str) -> DocumentResult<()> {
     if slot.replace(value).is_some() {
-        return Err(DocumentError::invalid(
-            name,
-            "send each field once",
-            "send hvert felt én gang",
-        ));
+        return Err(DocumentError::invalid(name, "invalid.form.twice"));
     }
     Ok(())
 }
@@ -163,21 +148,13 @@ async fn read_fields<P: FormParts>(
                 *stored = Some(upload::receive(state, case, case_key, field).await?);
             }
             "file" => {
-                return Err(DocumentError::invalid(
-                    "file",
-                    "send one file per upload",
-                    "send én fil ad gangen",
-                ));
+                return Err(DocumentError::invalid("file", "invalid.file.one"));
             }
             "title" => set_once(&mut form.title, read_text(field, "title").await?, "title")?,
             "kind" => set_once(&mut form.kind, read_text(field, "kind").await?, "kind")?,
             "note" => set_once(&mut form.note, read_text(field, "note").await?, "note")?,
             _ => {
-                return Err(DocumentError::invalid(
-                    "form",
-                    "unknown field",
-                    "formularen har et ukendt felt",
-                ));
+                return Err(DocumentError::invalid("form", "invalid.form.unknown_field"));
             }
         }
     }
@@ -248,8 +225,7 @@ pub async fn new_version<P: FormParts>(
         upload::discard(state, &file).await;
         return Err(DocumentError::invalid(
             "form",
-            "a new version takes a file and a note only",
-            "en ny version består kun af en fil og en note",
+            "invalid.form.version_fields",
         ));
     }
     let note = form.note.as_deref();

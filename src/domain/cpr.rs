@@ -3,6 +3,7 @@
 //! It is sensitive: `Debug` never prints it, `masked()` shows only the birth-date part, and
 //! storage keeps it encrypted with a keyed hash for look-up (never in logs).
 
+use crate::error::Fragment;
 use std::fmt;
 use time::{Date, Month};
 
@@ -13,19 +14,17 @@ pub struct Cpr {
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{}", crate::error::english(self))]
 pub enum CprError {
-    #[error("a CPR number has 10 digits, written DDMMYYSSSS or DDMMYY-SSSS")]
     Format,
-    #[error("the first six digits of the CPR number are not a real date")]
     Date,
 }
 
-impl CprError {
-    /// The same in Danish, for the pages.
-    pub fn danish(&self) -> &'static str {
+impl Fragment for CprError {
+    fn key(&self) -> &'static str {
         match self {
-            Self::Format => "et CPR-nummer har 10 cifre, skrevet DDMMÅÅSSSS eller DDMMÅÅ-SSSS",
-            Self::Date => "de første seks cifre i CPR-nummeret er ikke en gyldig dato",
+            Self::Format => "invalid.cpr.format",
+            Self::Date => "invalid.cpr.date",
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The municipal departments and partners a professional belongs to (GLOSSARY.md).
 
+use crate::error::{Arg, Fragment};
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
@@ -16,10 +17,18 @@ pub enum Department {
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error(
-    "unknown department '{0}': use children_youth, adult, job_centre, youth_guidance, placement, school or other"
-)]
+#[error("{}", crate::error::english(self))]
 pub struct UnknownDepartment(pub String);
+
+impl Fragment for UnknownDepartment {
+    fn key(&self) -> &'static str {
+        "invalid.department"
+    }
+
+    fn args(&self) -> Vec<(&'static str, Arg)> {
+        vec![("found", Arg::Text(self.0.clone()))]
+    }
+}
 
 impl Department {
     pub const ALL: [Department; 7] = [

@@ -1,24 +1,25 @@
 //! An e-mail address for notifications: one `@`, a non-empty local part, a dotted domain, no
 //! spaces or control characters. Full RFC 5322 is not the goal; a deliverable address is.
 
+use crate::error::{Arg, Fragment};
 use std::fmt;
 
 #[derive(Clone, PartialEq, Eq)]
 pub struct Email(String);
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("'{0}' is not an e-mail address like name@kommune.dk")]
+#[error("{}", crate::error::english(self))]
 pub struct InvalidEmail(String);
 
 const MAX_LEN: usize = 254;
 
-impl InvalidEmail {
-    /// The same in Danish, for the pages.
-    pub fn danish(&self) -> String {
-        format!(
-            "'{}' er ikke en gyldig e-mailadresse (fx navn@kommune.dk)",
-            self.0
-        )
+impl Fragment for InvalidEmail {
+    fn key(&self) -> &'static str {
+        "invalid.email"
+    }
+
+    fn args(&self) -> Vec<(&'static str, Arg)> {
+        vec![("address", Arg::Text(self.0.clone()))]
     }
 }
 

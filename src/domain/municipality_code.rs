@@ -1,13 +1,20 @@
 //! A municipality code (kommunekode): three digits, 101-999.
 
+use crate::error::Fragment;
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct MunicipalityCode(u16);
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("a municipality code is three digits from 101 to 999, such as 101 for København")]
+#[error("{}", crate::error::english(self))]
 pub struct InvalidMunicipalityCode;
+
+impl Fragment for InvalidMunicipalityCode {
+    fn key(&self) -> &'static str {
+        "invalid.municipality_code"
+    }
+}
 
 impl MunicipalityCode {
     pub fn parse(raw: &str) -> Result<Self, InvalidMunicipalityCode> {

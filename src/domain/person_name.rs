@@ -1,30 +1,32 @@
 //! A person's name as shown to the team: trimmed, 1-200 characters, no control characters.
 
+use crate::error::{Arg, Fragment};
 use std::fmt;
 
 #[derive(Clone, PartialEq, Eq)]
 pub struct PersonName(String);
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{}", crate::error::english(self))]
 pub enum InvalidName {
-    #[error("a name cannot be empty")]
     Empty,
-    #[error("a name can be at most {MAX_CHARS} characters")]
     TooLong,
-    #[error("a name cannot contain control characters")]
     Control,
 }
 
 const MAX_CHARS: usize = 200;
 
-impl InvalidName {
-    /// The same in Danish, for the pages.
-    pub fn danish(&self) -> String {
+impl Fragment for InvalidName {
+    fn key(&self) -> &'static str {
         match self {
-            Self::Empty => "et navn kan ikke være tomt".to_owned(),
-            Self::TooLong => format!("et navn kan højst have {MAX_CHARS} tegn"),
-            Self::Control => "et navn kan ikke indeholde kontroltegn".to_owned(),
+            Self::Empty => "invalid.name.empty",
+            Self::TooLong => "invalid.name.too_long",
+            Self::Control => "invalid.name.control",
         }
+    }
+
+    fn args(&self) -> Vec<(&'static str, Arg)> {
+        vec![("max", Arg::Number(MAX_CHARS as i64))]
     }
 }
 

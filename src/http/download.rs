@@ -45,7 +45,7 @@ pub async fn file(
                 Ok(body)
             })
             .await
-            .map_err(|e| DocumentError::Integrity(e.to_string()))?;
+            .map_err(DocumentError::Download)?;
         return Ok(response.body(body.freeze()));
     }
     Ok(response.no_chunking(size).streaming(bytes))

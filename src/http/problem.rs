@@ -1,10 +1,13 @@
 //! The one error response of the HTTP layer: RFC 9457 `application/problem+json`.
 //!
-//! Error policy: the domain and store layers have their own `thiserror` types; the HTTP layer
-//! maps them to a `Problem` here, once. Bad input is always a 4xx with a `detail` a person can
-//! act on; a 500 means a fault of ours, is logged, and says nothing internal.
+//! The error policy is written down in `crate::error`. Here, once: every [`UserError`] becomes a
+//! `Problem` through its [`Answer`] (`From`, so `?` does it): the kind chooses the status, the
+//! English sentence is `detail`, the Danish one `detail_da`, and the answer's extension members
+//! follow. Bad input is always a 4xx with a `detail` a person can act on; a 500 means a fault of
+//! ours, is logged here with its whole source chain, and says nothing internal.
 
-use crate::store::StoreError;
+use crate::error::{Answer, ErrorKind, UserError, chain};
+use crate::i18n::Lang;
 use actix_web::http::StatusCode;
 use actix_web::http::header::ContentType;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
@@ -108,12 +111,7 @@ impl Problem {
 
     /// A fault of ours. The cause is logged by the caller; the response says nothing internal.
     pub fn internal() -> Self {
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "Internal error",
-            "Something went wrong on our side. Please try again later.",
-        )
+        Self::from_answer(&Answer::internal())
     }
 
     /// Adds an extension member (RFC 9457 §3.2), e.g. which checks failed.
@@ -158,18 +156,61 @@ impl ResponseError for Problem {
     }
 }
 
-impl From<StoreError> for Problem {
-    fn from(err: StoreError) -> Self {
-        match err {
-            StoreError::NotFound => {
-                Self::not_found("There is nothing at this address, or you have no access to it.")
-            }
-            StoreError::Conflict(what) => Self::conflict(format!("{what} already exists.")),
-            other => {
-                tracing::error!(error = %other, "store failure");
-                Self::internal()
-            }
+/// The status and title each kind of error answers with: the one place they are chosen.
+pub fn status_of(kind: ErrorKind) -> (StatusCode, &'static str) {
+    match kind {
+        ErrorKind::BadRequest => (StatusCode::BAD_REQUEST, "Bad request"),
+        ErrorKind::NotFound => (StatusCode::NOT_FOUND, "Not found"),
+        ErrorKind::Forbidden => (StatusCode::FORBIDDEN, "Forbidden"),
+        ErrorKind::Invalid => (StatusCode::UNPROCESSABLE_ENTITY, "Invalid field"),
+        ErrorKind::Conflict => (StatusCode::CONFLICT, "Conflict"),
+        ErrorKind::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "Payload too large"),
+        ErrorKind::UnsupportedType => {
+            (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported media type")
         }
+        ErrorKind::PreconditionFailed => (StatusCode::PRECONDITION_FAILED, "Precondition failed"),
+        ErrorKind::PreconditionRequired => {
+            (StatusCode::PRECONDITION_REQUIRED, "Precondition required")
+        }
+        ErrorKind::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "Service unavailable"),
+        ErrorKind::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "Internal error"),
+    }
+}
+
+/// Logs what the answer does not say: a fault of ours with its whole chain (once, here), a
+/// broken upload at info.
+pub fn log_failure(err: &dyn std::error::Error, kind: ErrorKind) {
+    match kind {
+        ErrorKind::Internal => tracing::error!(error = %chain(err), "request failed"),
+        ErrorKind::BadRequest => tracing::info!(error = %chain(err), "bad request"),
+        _ => {}
+    }
+}
+
+impl Problem {
+    /// The answer as problem+json: `detail` in English, `detail_da` in Danish.
+    pub fn from_answer(answer: &Answer) -> Self {
+        let (status, title) = status_of(answer.kind);
+        let mut problem = Self::new(status, answer.code, title, answer.detail())
+            .with("detail_da", answer.sentence(Lang::Da));
+        for (name, value) in &answer.extensions {
+            problem.extensions.insert((*name).to_owned(), value.clone());
+        }
+        problem
+    }
+
+    /// Nothing here, or nothing the caller may know about (a malformed id in the path).
+    pub fn no_access() -> Self {
+        Self::from_answer(&Answer::not_found())
+    }
+}
+
+/// `Problem` itself is never a `UserError`, so this does not clash with `From<Problem>`.
+impl<E: UserError> From<E> for Problem {
+    fn from(err: E) -> Self {
+        let answer = err.answer();
+        log_failure(&err, answer.kind);
+        Self::from_answer(&answer)
     }
 }
 

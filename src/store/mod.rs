@@ -21,6 +21,7 @@ pub mod participants;
 pub mod sessions;
 pub mod time_text;
 
+use crate::error::{Answer, Arg, ErrorKind, UserError};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 use std::time::Duration;
@@ -49,6 +50,18 @@ pub enum StoreError {
     Database(#[source] sqlx::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl UserError for StoreError {
+    fn answer(&self) -> Answer {
+        match self {
+            // A missing row answers 404 here, once.
+            Self::NotFound => Answer::not_found(),
+            Self::Conflict(what) => Answer::new(ErrorKind::Conflict, "conflict", "error.exists")
+                .arg("what", Arg::Text((*what).to_owned())),
+            Self::Corrupt(_) | Self::Database(_) | Self::Migrate(_) => Answer::internal(),
+        }
+    }
 }
 
 impl StoreError {

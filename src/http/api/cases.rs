@@ -28,9 +28,7 @@ pub struct CreateCase {
 
 /// Parses a case id from the path; a malformed one is simply not found.
 pub fn case_id(raw: &str) -> Result<CaseId, Problem> {
-    CaseId::parse(raw).map_err(|_| {
-        Problem::not_found("There is nothing at this address, or you have no access to it.")
-    })
+    CaseId::parse(raw).map_err(|_| Problem::no_access())
 }
 
 #[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = CreateCase,

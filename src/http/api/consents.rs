@@ -52,8 +52,7 @@ pub async fn give(
             let signed_on = body.signed_on.ok_or_else(|| {
                 Problem::from(crate::cases::CaseError::invalid(
                     "signed_on",
-                    "a paper consent needs the day it was signed",
-                    "et papirsamtykke skal have datoen for underskriften",
+                    "invalid.signed_on.required",
                 ))
             })?;
             let input = PaperConsentInput {
@@ -77,9 +76,7 @@ pub async fn withdraw(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, Problem> {
     let case = case_id(&path.0)?;
-    let consent = uuid::Uuid::parse_str(&path.1).map_err(|_| {
-        Problem::not_found("There is nothing at this address, or you have no access to it.")
-    })?;
+    let consent = uuid::Uuid::parse_str(&path.1).map_err(|_| Problem::no_access())?;
     consents::withdraw(&state, &actor_of(&who), case, consent).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -18,9 +18,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 fn document_id(raw: &str) -> Result<DocumentId, Problem> {
-    DocumentId::parse(raw).map_err(|_| {
-        Problem::not_found("There is nothing at this address, or you have no access to it.")
-    })
+    DocumentId::parse(raw).map_err(|_| Problem::no_access())
 }
 
 #[utoipa::path(post, path = "/api/v1/cases/{case_id}/documents", tag = "documents",
@@ -154,9 +152,7 @@ pub async fn version_content(
     who: Authenticated,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, Problem> {
-    let number = path.1.parse::<i64>().map_err(|_| {
-        Problem::not_found("There is nothing at this address, or you have no access to it.")
-    })?;
+    let number = path.1.parse::<i64>().map_err(|_| Problem::no_access())?;
     let actor = actor_of(&who);
     Ok(download::file(&state, &actor, document_id(&path.0)?, Some(number)).await?)
 }
@@ -169,11 +165,5 @@ fn parse_if_match(header: Option<&str>) -> DocumentResult<i64> {
         .parse::<i64>()
         .ok()
         .filter(|n| *n >= 1)
-        .ok_or_else(|| {
-            DocumentError::invalid(
-                "If-Match",
-                "name the version it is based on, like \"1\"",
-                "angiv den version, ændringen bygger på",
-            )
-        })
+        .ok_or_else(|| DocumentError::invalid("If-Match", "invalid.if_match"))
 }

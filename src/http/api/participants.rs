@@ -28,9 +28,7 @@ pub struct AddParticipant {
 }
 
 fn participant_id(raw: &str) -> Result<ParticipantId, Problem> {
-    ParticipantId::parse(raw).map_err(|_| {
-        Problem::not_found("There is nothing at this address, or you have no access to it.")
-    })
+    ParticipantId::parse(raw).map_err(|_| Problem::no_access())
 }
 
 #[utoipa::path(post, path = "/api/v1/cases/{case_id}/participants", tag = "cases", request_body = AddParticipant,

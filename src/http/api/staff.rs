@@ -42,9 +42,7 @@ pub async fn set_flags(
     path: web::Path<String>,
     body: web::Json<StaffFlags>,
 ) -> Result<HttpResponse, Problem> {
-    let target = AccountId::parse(&path).map_err(|_| {
-        Problem::not_found("There is nothing at this address, or you have no access to it.")
-    })?;
+    let target = AccountId::parse(&path).map_err(|_| Problem::no_access())?;
     let actor = actor_of(&who);
     staff::flags::set_flags(&state, &actor, target, body.is_active, body.is_admin).await?;
     Ok(HttpResponse::NoContent().finish())

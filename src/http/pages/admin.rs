@@ -78,13 +78,7 @@ pub async fn change_staff(
         let target = AccountId::parse(&path).map_err(|_| CaseError::Denied(Reason::NotFound))?;
         let change = field(&form, "change")
             .and_then(FlagChange::parse)
-            .ok_or_else(|| {
-                CaseError::invalid(
-                    "change",
-                    "choose what to change",
-                    "vælg, hvad der skal ændres",
-                )
-            })?;
+            .ok_or_else(|| CaseError::invalid("change", "invalid.change.choose"))?;
         let (is_active, is_admin) = change.flags();
         let actor = actor_of(&who);
         staff::flags::set_flags(&state, &actor, target, is_active, is_admin).await?;

@@ -12,7 +12,7 @@ use crate::app::App;
 use crate::auth::session::Authenticated;
 use crate::cases::create::CaseInput;
 use crate::cases::view::{CaseListItem, CaseView};
-use crate::cases::{CaseError, actor_of, create, lifecycle, view};
+use crate::cases::{actor_of, create, lifecycle, view};
 use crate::documents::DocumentError;
 use crate::documents::service::{self as documents, DocumentListItem};
 use crate::domain::access::Access;
@@ -245,18 +245,12 @@ async fn readable_documents(
     state: &App,
     actor: &crate::policy::Actor,
     case: &CaseView,
-) -> Result<Vec<DocumentListItem>, CaseError> {
+) -> Result<Vec<DocumentListItem>, DocumentError> {
     if !case.permissions.read_documents {
         return Ok(Vec::new());
     }
     let id = ids(&case.id)?;
-    documents::list(state, actor, id)
-        .await
-        .map_err(|e| match e {
-            DocumentError::Case(e) => e,
-            DocumentError::Store(e) => CaseError::Store(e),
-            other => CaseError::Internal(other.to_string()),
-        })
+    documents::list(state, actor, id).await
 }
 
 pub async fn show(
@@ -283,7 +277,7 @@ pub async fn show(
             };
         let documents = readable_documents(&state, &actor, &case).await?;
         let chrome = Chrome::for_request(&req);
-        let rules = FileRules::of(&state, chrome.t, chrome.lang);
+        let rules = FileRules::of(&state, chrome.lang);
         let page = CasePage {
             chrome,
             is_closed: case.status == CaseStatus::Closed,
@@ -296,10 +290,10 @@ pub async fn show(
             kinds: kinds(),
             rules,
         };
-        Ok(render(StatusCode::OK, &page))
+        Ok::<_, DocumentError>(render(StatusCode::OK, &page))
     }
     .await;
-    answer(&req, result)
+    super::notice::answer(&req, result)
 }
 
 pub async fn set_status(

@@ -30,19 +30,10 @@ pub async fn give(
         match field(form, "given_by_participant_id") {
             Some(given_by) => {
                 let given_by = ParticipantId::parse(given_by).map_err(|_| {
-                    CaseError::invalid(
-                        "given_by_participant_id",
-                        "choose who signed",
-                        "vælg, hvem der har underskrevet",
-                    )
+                    CaseError::invalid("given_by_participant_id", "invalid.given_by.choose")
                 })?;
-                let signed_on = date(form, "signed_on")?.ok_or_else(|| {
-                    CaseError::invalid(
-                        "signed_on",
-                        "the day the declaration was signed",
-                        "skriv datoen for underskriften",
-                    )
-                })?;
+                let signed_on = date(form, "signed_on")?
+                    .ok_or_else(|| CaseError::invalid("signed_on", "invalid.signed_on.missing"))?;
                 let input = PaperConsentInput {
                     given_by,
                     signed_on,

@@ -2,7 +2,7 @@
 //! reader's decimal mark.
 
 use crate::clock::in_copenhagen;
-use crate::i18n::Catalogue;
+use crate::i18n::{Catalogue, Lang};
 use time::macros::format_description;
 
 /// A document kind in the reader's language ("Mål- og aftaleskema").
@@ -25,21 +25,7 @@ pub fn local_time(stored: &str) -> String {
 
 /// "512 B", "3,4 kB", "12,0 MB" (a comma in Danish, a point in English).
 pub fn file_size(bytes: i64, lang: &str) -> String {
-    let value = bytes as f64; // a display value: a few significant digits suffice
-    let text = if bytes < 1000 {
-        format!("{bytes} B")
-    } else if bytes < 1_000_000 {
-        format!("{:.1} kB", value / 1e3)
-    } else if bytes < 1_000_000_000 {
-        format!("{:.1} MB", value / 1e6)
-    } else {
-        format!("{:.2} GB", value / 1e9)
-    };
-    if lang == "da" {
-        text.replace('.', ",")
-    } else {
-        text
-    }
+    crate::i18n::file_size(bytes, Lang::from_code(lang).unwrap_or(Lang::Da))
 }
 
 #[cfg(test)]

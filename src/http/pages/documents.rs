@@ -4,21 +4,20 @@
 //! (`?based_on=N`), the page's stand-in for `If-Match`.
 
 use super::display::{file_size, kind_label, local_time};
-use super::forms::{FormPairs, answer as answer_case, check_csrf, field, ids, not_found};
+use super::forms::{FormPairs, check_csrf, field, ids, not_found};
 use super::layout::{Chrome, render};
-use super::notice::{notice, notice_text};
 use crate::app::App;
 use crate::auth::session::Authenticated;
 use crate::cases::{actor_of, view};
-use crate::documents::DocumentError;
 use crate::documents::service::{self, DocumentDetail};
 use crate::documents::upload_form::{self, Sender};
+use crate::documents::{DocumentError, type_keys};
 use crate::domain::case_status::CaseStatus;
 use crate::domain::document_kind::DocumentKind;
 use crate::domain::ids::DocumentId;
 use crate::http::download;
 use crate::http::multipart::{MultipartParts, upload_request};
-use crate::i18n::Catalogue;
+use crate::i18n::{Catalogue, Lang};
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
@@ -36,7 +35,7 @@ pub struct FileRules {
 }
 
 impl FileRules {
-    pub fn of(state: &App, t: &Catalogue, lang: &str) -> Self {
+    pub fn of(state: &App, lang: &str) -> Self {
         let documents = &state.settings.documents;
         let accept = documents
             .allowed_types
@@ -47,19 +46,10 @@ impl FileRules {
             })
             .collect::<Vec<_>>()
             .join(",");
-        let names: Vec<String> = documents
-            .allowed_types
-            .iter()
-            .map(|file_type| {
-                t.get(&format!("filetype.{}", file_type.short_name()))
-                    .to_owned()
-            })
-            .collect();
-        let types = match names.split_last() {
-            Some((last, [])) => last.clone(),
-            Some((last, rest)) => format!("{} {} {last}", rest.join(", "), t.get("list.or")),
-            None => String::new(),
-        };
+        let types = crate::i18n::list(
+            &type_keys(&documents.allowed_types),
+            Lang::from_code(lang).unwrap_or(Lang::Da),
+        );
         let limit = file_size(
             i64::try_from(documents.max_upload_bytes).unwrap_or(i64::MAX),
             lang,
@@ -95,48 +85,8 @@ fn document_id(raw: &str) -> Result<DocumentId, DocumentError> {
 }
 
 /// The page, or a page that says in the reader's language what went wrong.
-fn answer(
-    req: &HttpRequest,
-    state: &App,
-    result: Result<HttpResponse, DocumentError>,
-) -> HttpResponse {
-    let Chrome { lang, t, .. } = Chrome::for_request(req);
-    let rules = || FileRules::of(state, t, lang);
-    let (status, text) = match result {
-        Ok(response) => return response,
-        Err(DocumentError::Case(e)) => return answer_case(req, Err(e)),
-        Err(DocumentError::TooLarge { .. }) => (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            t.get("doc_error.too_large")
-                .replace("{max}", &rules().limit),
-        ),
-        Err(DocumentError::UnsupportedType { .. }) => (
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            t.get("doc_error.unsupported")
-                .replace("{types}", &rules().types),
-        ),
-        Err(DocumentError::Stale { current }) => (
-            StatusCode::PRECONDITION_FAILED,
-            t.get("doc_error.stale")
-                .replace("{current}", &current.to_string()),
-        ),
-        Err(DocumentError::PreconditionRequired) => (
-            StatusCode::PRECONDITION_REQUIRED,
-            t.get("doc_error.reload").to_owned(),
-        ),
-        Err(DocumentError::Interrupted(reason)) => {
-            tracing::info!(reason, "upload from a page interrupted");
-            (
-                StatusCode::BAD_REQUEST,
-                t.get("doc_error.interrupted").to_owned(),
-            )
-        }
-        Err(other) => {
-            tracing::error!(error = %other, "document page failed");
-            return notice(req, StatusCode::INTERNAL_SERVER_ERROR, "error");
-        }
-    };
-    notice_text(req, status, &text)
+fn answer(req: &HttpRequest, result: Result<HttpResponse, DocumentError>) -> HttpResponse {
+    super::notice::answer(req, result)
 }
 
 #[derive(Template)]
@@ -181,7 +131,7 @@ pub async fn show(
         let case = view::show(&state, &actor, ids(&document.case_id)?).await?;
         let open = case.status == CaseStatus::Active;
         let chrome = Chrome::for_request(&req);
-        let rules = FileRules::of(&state, chrome.t, chrome.lang);
+        let rules = FileRules::of(&state, chrome.lang);
         let page = DocumentPage {
             chrome,
             csrf_token: who.session.csrf_token.clone(),
@@ -194,7 +144,7 @@ pub async fn show(
         Ok(render(StatusCode::OK, &page))
     }
     .await;
-    answer(&req, &state, result)
+    answer(&req, result)
 }
 
 /// `POST /cases/{id}/documents`: a new document, then its page.
@@ -221,7 +171,7 @@ pub async fn upload(
         Ok(see_other(format!("/documents/{}", created.id)))
     }
     .await;
-    answer(&req, &state, result)
+    answer(&req, result)
 }
 
 #[derive(serde::Deserialize)]
@@ -260,7 +210,7 @@ pub async fn new_version(
         Ok(see_other(format!("/documents/{id}")))
     }
     .await;
-    answer(&req, &state, result)
+    answer(&req, result)
 }
 
 /// `GET /documents/{id}/download`: the newest version, as the pages link to it. The same bytes
@@ -277,7 +227,7 @@ pub async fn download_newest(
         download::file(&state, &actor_of(&who), id, None).await
     }
     .await;
-    answer(&req, &state, result)
+    answer(&req, result)
 }
 
 /// `GET /documents/{id}/versions/{n}/download`: one version, as the document page links to it.
@@ -296,14 +246,13 @@ pub async fn download_version(
         download::file(&state, &actor_of(&who), id, Some(number)).await
     }
     .await;
-    answer(&req, &state, result)
+    answer(&req, result)
 }
 
 /// A form posted on a document page: the token is checked, `action` runs on the document and
 /// names the page to go to next.
 async fn on_document<F, Fut>(
     req: &HttpRequest,
-    state: &App,
     who: &Authenticated,
     form: &[(String, String)],
     document: &str,
@@ -319,7 +268,7 @@ where
         Ok(see_other(next))
     }
     .await;
-    answer(req, state, result)
+    answer(req, result)
 }
 
 /// `POST /documents/{id}/rename`.
@@ -331,7 +280,7 @@ pub async fn rename(
     form: FormPairs,
 ) -> HttpResponse {
     let (state, who, form) = (&state, &who, &form);
-    on_document(&req, state, who, form, &path, |id| async move {
+    on_document(&req, who, form, &path, |id| async move {
         let title = field(form, "title").unwrap_or_default();
         service::rename(state, &actor_of(who), id, title).await?;
         Ok(format!("/documents/{id}"))
@@ -348,7 +297,7 @@ pub async fn delete(
     form: FormPairs,
 ) -> HttpResponse {
     let (state, who, form) = (&state, &who, &form);
-    on_document(&req, state, who, form, &path, |id| async move {
+    on_document(&req, who, form, &path, |id| async move {
         let actor = actor_of(who);
         let case = service::show(state, &actor, id).await?.case_id;
         service::delete(state, &actor, id).await?;

@@ -1,15 +1,11 @@
 //! What the page forms share: reading fields, the CSRF check, answering with the case page or a
 //! page that says what went wrong, and running an action on a case from a posted form.
 
-use super::layout::Chrome;
-use super::notice::notice_text;
 use crate::auth::session::Authenticated;
 use crate::auth::tokens::same_secret;
 use crate::cases::CaseError;
 use crate::domain::department::Department;
 use crate::domain::ids::CaseId;
-use crate::i18n::sentence;
-use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 
@@ -33,53 +29,12 @@ pub(super) fn date(form: &[(String, String)], name: &str) -> Result<Option<time:
     field(form, name)
         .map(|d| time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]")))
         .transpose()
-        .map_err(|_| {
-            CaseError::invalid(
-                "date",
-                "write the date as YYYY-MM-DD",
-                "skriv datoen som ÅÅÅÅ-MM-DD",
-            )
-        })
+        .map_err(|_| CaseError::invalid("date", "invalid.date"))
 }
 
-/// Not logged in: to the front page. Otherwise the page, or a page saying what went wrong.
+/// The page, or a page that says in the reader's language what went wrong.
 pub(super) fn answer(req: &HttpRequest, result: Result<HttpResponse, CaseError>) -> HttpResponse {
-    match result {
-        Ok(response) => response,
-        Err(CaseError::Denied(reason)) if reason.hides_existence() => {
-            super::notice::notice(req, StatusCode::NOT_FOUND, "notfound")
-        }
-        Err(CaseError::Denied(reason)) => notice_text(
-            req,
-            StatusCode::FORBIDDEN,
-            in_language(req, reason.english(), reason.danish()),
-        ),
-        Err(CaseError::Invalid {
-            message, danish, ..
-        }) => notice_text(
-            req,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &sentence(in_language(req, &message, &danish)),
-        ),
-        Err(CaseError::Conflict { message, danish }) => notice_text(
-            req,
-            StatusCode::CONFLICT,
-            &sentence(in_language(req, &message, &danish)),
-        ),
-        Err(other) => {
-            tracing::error!(error = %other, "case page failed");
-            super::notice::notice(req, StatusCode::INTERNAL_SERVER_ERROR, "error")
-        }
-    }
-}
-
-/// The reader's language's text of a message said in both.
-fn in_language<'a>(req: &HttpRequest, english: &'a str, danish: &'a str) -> &'a str {
-    if Chrome::for_request(req).lang == "en" {
-        english
-    } else {
-        danish
-    }
+    super::notice::answer(req, result)
 }
 
 pub(super) fn back_to(case: CaseId) -> HttpResponse {
@@ -91,11 +46,7 @@ pub(super) fn back_to(case: CaseId) -> HttpResponse {
 pub(super) fn check_csrf(who: &Authenticated, form: &[(String, String)]) -> Result<(), CaseError> {
     match field(form, "csrf_token") {
         Some(token) if same_secret(token, &who.session.csrf_token) => Ok(()),
-        _ => Err(CaseError::invalid(
-            "csrf_token",
-            "the form was out of date: reload the page and try again",
-            "formularen var forældet: genindlæs siden, og prøv igen",
-        )),
+        _ => Err(CaseError::invalid("csrf_token", "invalid.form.stale")),
     }
 }
 

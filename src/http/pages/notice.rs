@@ -1,6 +1,9 @@
-//! Pages that only tell the reader something: "not yet", "not found", "something went wrong".
+//! Pages that only tell the reader something: "not yet", "not found", "something went wrong",
+//! and the page every page answers an error with (`refusal`).
 
-use super::layout::{Chrome, render};
+use super::layout::{Chrome, lang_of, render};
+use crate::error::{ErrorKind, UserError};
+use crate::http::problem::{log_failure, status_of};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
@@ -43,4 +46,24 @@ pub fn notice_text(req: &HttpRequest, status: StatusCode, text: &str) -> HttpRes
         chrome,
     };
     render(status, &page)
+}
+
+/// The page that answers an error, in the reader's language: the one renderer every page uses.
+/// The answer's kind gives the status (as for the API); nothing there, or a case the reader may
+/// not know about, is the not-found page, and a fault of ours the error page (logged with its
+/// chain); every other refusal says its sentence.
+pub fn refusal<E: UserError>(req: &HttpRequest, err: &E) -> HttpResponse {
+    let answer = err.answer();
+    log_failure(err, answer.kind);
+    let (status, _) = status_of(answer.kind);
+    match answer.kind {
+        ErrorKind::NotFound => notice(req, status, "notfound"),
+        ErrorKind::Internal => notice(req, status, "error"),
+        _ => notice_text(req, status, &answer.page_sentence(lang_of(req))),
+    }
+}
+
+/// The page, or the page saying what went wrong.
+pub fn answer<E: UserError>(req: &HttpRequest, result: Result<HttpResponse, E>) -> HttpResponse {
+    result.unwrap_or_else(|err| refusal(req, &err))
 }

@@ -59,7 +59,7 @@ pub async fn add(
     on_case(&req, who, form, path, |case| async move {
         let role: Role =
             serde_json::from_value(serde_json::json!(field(form, "role").unwrap_or_default()))
-                .map_err(|_| CaseError::invalid("role", "choose a role", "vælg en rolle"))?;
+                .map_err(|_| CaseError::invalid("role", "invalid.role.choose"))?;
         let access = if field(form, "access") == Some("write") {
             Access::Write
         } else {
@@ -68,9 +68,7 @@ pub async fn add(
         let account_id = field(form, "account_id")
             .map(AccountId::parse)
             .transpose()
-            .map_err(|_| {
-                CaseError::invalid("account_id", "choose a staff member", "vælg en medarbejder")
-            })?;
+            .map_err(|_| CaseError::invalid("account_id", "invalid.account.choose"))?;
         let input = ParticipantInput {
             role,
             access,
@@ -151,11 +149,7 @@ pub async fn change_access(
             Some("read") => Access::Read,
             Some("write") => Access::Write,
             _ => {
-                return Err(CaseError::invalid(
-                    "access",
-                    "choose read or write",
-                    "vælg læse- eller skriveadgang",
-                ));
+                return Err(CaseError::invalid("access", "invalid.access.choose"));
             }
         };
         let id = participant_id(&path.1)?;
@@ -190,9 +184,7 @@ pub async fn hand_over(
     on_case(&req, who, form, &path, |case| async move {
         let to = field(form, "account_id")
             .and_then(|id| AccountId::parse(id).ok())
-            .ok_or_else(|| {
-                CaseError::invalid("account_id", "choose a staff member", "vælg en medarbejder")
-            })?;
+            .ok_or_else(|| CaseError::invalid("account_id", "invalid.account.choose"))?;
         lifecycle::hand_over(state, &actor_of(who), case, to).await
     })
     .await

@@ -1,6 +1,7 @@
 //! The error handlers, driven through a real actix-web service.
 
 use super::*;
+use crate::store::StoreError;
 use actix_web::{App, test as actix_test, web};
 
 #[derive(serde::Deserialize)]

@@ -34,8 +34,9 @@ pub enum PasswordLoginError {
     Refused,
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("credential storage: {0}")]
-    Internal(String),
+    /// Sealing, the TOTP secret, the random generator or the hashing thread failed (the cause).
+    #[error("credential handling failed")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 pub async fn log_in(
@@ -112,15 +113,15 @@ async fn verify_off_thread(given: &str, hash: Option<String>) -> Result<bool, Pa
     let given = given.to_owned();
     tokio::task::spawn_blocking(move || password::verify_password(&given, hash.as_deref()))
         .await
-        .map_err(|e| PasswordLoginError::Internal(e.to_string()))
+        .map_err(|e| PasswordLoginError::Internal(e.into()))
 }
 
 fn open_secret(state: &App, sealed: &[u8]) -> Result<totp::TotpSecret, PasswordLoginError> {
     let bytes = zeroize::Zeroizing::new(
         seal::open(&state.keys, SealPurpose::StaffTotp, sealed)
-            .map_err(|e| PasswordLoginError::Internal(e.to_string()))?,
+            .map_err(|e| PasswordLoginError::Internal(e.into()))?,
     );
-    totp::TotpSecret::from_bytes(&bytes).map_err(|e| PasswordLoginError::Internal(e.to_string()))
+    totp::TotpSecret::from_bytes(&bytes).map_err(|e| PasswordLoginError::Internal(e.into()))
 }
 
 /// A new secret to enrol: kept sealed as pending until a code confirms it.
@@ -129,9 +130,9 @@ pub async fn begin_enrolment(
     account: AccountId,
 ) -> Result<totp::TotpSecret, PasswordLoginError> {
     let secret =
-        totp::TotpSecret::generate().map_err(|e| PasswordLoginError::Internal(e.to_string()))?;
+        totp::TotpSecret::generate().map_err(|e| PasswordLoginError::Internal(e.into()))?;
     let sealed = seal::seal(&state.keys, SealPurpose::StaffTotp, secret.as_bytes())
-        .map_err(|e| PasswordLoginError::Internal(e.to_string()))?;
+        .map_err(|e| PasswordLoginError::Internal(e.into()))?;
     credentials::set_pending_totp(&state.db, account, &sealed, state.clock.now()).await?;
     Ok(secret)
 }
@@ -151,7 +152,7 @@ pub async fn confirm_enrolment(
     let unix_now = u64::try_from(state.clock.now().unix_timestamp()).unwrap_or(0);
     let step = totp::verify(&secret, code, unix_now, None).ok_or(PasswordLoginError::Refused)?;
     let codes = recovery_codes::generate(RECOVERY_CODE_COUNT)
-        .map_err(|e| PasswordLoginError::Internal(e.to_string()))?;
+        .map_err(|e| PasswordLoginError::Internal(e.into()))?;
     let hashes: Vec<String> = codes
         .iter()
         .map(|c| recovery_codes::hash(c.as_str()))

@@ -12,6 +12,7 @@ use crate::auth::password_login::{
 use crate::auth::tokens::same_secret;
 use crate::auth::totp;
 use crate::domain::assurance_level::AssuranceLevel;
+use crate::error::chain;
 use crate::store::accounts;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{ACCEPT, LOCATION};
@@ -88,8 +89,8 @@ pub async fn submit(
         }
         Err(PasswordLoginError::Refused) => return Err(refused_problem()),
         Err(PasswordLoginError::Store(e)) => return Err(e.into()),
-        Err(PasswordLoginError::Internal(reason)) => {
-            tracing::error!(reason, "password login failed");
+        Err(err @ PasswordLoginError::Internal(_)) => {
+            tracing::error!(error = %chain(&err), "password login failed");
             return Err(Problem::internal());
         }
     };
@@ -141,7 +142,7 @@ pub async fn enrol_page(
     }
     let chrome = Chrome::for_request(&req);
     let qr_svg = totp::qr_svg(&uri, chrome.t.get("totp.qr_label"))
-        .map_err(|e| internal(PasswordLoginError::Internal(e.to_string())))?;
+        .map_err(|e| internal(PasswordLoginError::Internal(e.into())))?;
     let page = EnrolPage {
         chrome,
         qr_svg,
@@ -244,7 +245,7 @@ fn internal(err: PasswordLoginError) -> Problem {
     match err {
         PasswordLoginError::Store(e) => e.into(),
         other => {
-            tracing::error!(error = %other, "authenticator enrolment failed");
+            tracing::error!(error = %chain(&other), "authenticator enrolment failed");
             Problem::internal()
         }
     }

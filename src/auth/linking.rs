@@ -75,7 +75,9 @@ async fn citizen(
     };
     // Invitations made for this CPR number before the person first logged in become theirs.
     if let Some(hash) = cpr_hash {
-        let linked = participants::link_invitations(&state.db, account.id, &hash).await?;
+        let mut tx = state.db.begin().await?;
+        let linked = participants::link_invitations(&mut tx, account.id, &hash).await?;
+        tx.commit().await?;
         if linked > 0 {
             tracing::info!(account = %account.id, linked, "invitations linked at login");
         }
@@ -92,7 +94,9 @@ async fn find_or_create_citizen(
 ) -> Result<Account, LoginError> {
     let now = state.clock.now();
     if let Some(account) = accounts::find_citizen_by_cpr_hash(&state.db, &cpr_hash).await? {
-        accounts::link_identity(&state.db, account.id, &login.issuer, &login.subject, now).await?;
+        let mut tx = state.db.begin().await?;
+        accounts::link_identity(&mut tx, account.id, &login.issuer, &login.subject, now).await?;
+        tx.commit().await?;
         return Ok(account);
     }
     let name = claim(login, &names.name).ok_or(LoginError::MissingClaim("name"))?;
@@ -116,8 +120,13 @@ async fn find_or_create_citizen(
         cpr_sealed,
         birth_date,
     };
-    match accounts::create_citizen(&state.db, &citizen, &login.issuer, &login.subject, now).await {
-        Ok(id) => Ok(accounts::find(&state.db, id).await?),
+    let mut tx = state.db.begin().await?;
+    let created = accounts::create_citizen(&mut tx, &citizen, &login.issuer, &login.subject, now);
+    match created.await {
+        Ok(id) => {
+            tx.commit().await?;
+            Ok(accounts::find(&state.db, id).await?)
+        }
         // Two first logins at once: the other one created the account; use it.
         Err(StoreError::Conflict(_)) => {
             accounts::find_by_identity(&state.db, &login.issuer, &login.subject)
@@ -167,13 +176,15 @@ async fn staff(
         Err(StoreError::NotFound) => return Err(LoginError::UnknownStaff),
         Err(other) => return Err(other.into()),
     };
+    let mut tx = state.db.begin().await?;
     accounts::link_identity(
-        &state.db,
+        &mut tx,
         staff.id,
         &login.issuer,
         &login.subject,
         state.clock.now(),
     )
     .await?;
+    tx.commit().await?;
     Ok(accounts::find(&state.db, staff.id).await?)
 }

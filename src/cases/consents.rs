@@ -67,7 +67,9 @@ pub async fn give(
         evidence_document_id: None,
         recorded_by: actor.account,
     };
-    let id = consents::insert(&state.db, &new, state.clock.now()).await?;
+    let mut tx = state.db.begin().await?;
+    let id = consents::insert(&mut tx, &new, state.clock.now()).await?;
+    tx.commit().await?;
     tracing::info!(case = %case_id, consent = %id, "consent given");
     Ok(id)
 }
@@ -129,7 +131,9 @@ pub async fn record_paper(
         evidence_document_id: evidence.map(|d| d.to_string()),
         recorded_by: actor.account,
     };
-    let id = consents::insert(&state.db, &new, state.clock.now()).await?;
+    let mut tx = state.db.begin().await?;
+    let id = consents::insert(&mut tx, &new, state.clock.now()).await?;
+    tx.commit().await?;
     tracing::info!(case = %case_id, consent = %id, "paper consent recorded");
     Ok(id)
 }
@@ -167,7 +171,9 @@ pub async fn withdraw(
         return Err(CaseError::Denied(crate::policy::Reason::NotFound));
     };
     authorize(state, actor, Action::WithdrawConsent(giver), case_id).await?;
-    consents::withdraw(&state.db, consent, actor.account, state.clock.now()).await?;
+    let mut tx = state.db.begin().await?;
+    consents::withdraw(&mut tx, consent, actor.account, state.clock.now()).await?;
+    tx.commit().await?;
     tracing::info!(case = %case_id, consent = %consent, "consent withdrawn");
     Ok(())
 }

@@ -64,7 +64,9 @@ pub async fn create(state: &App, actor: &Actor, input: CaseInput<'_>) -> CaseRes
         coordinator: actor.account,
         placement: placement.map(str::to_owned),
     };
-    let id = cases::create(&state.db, &new, state.clock.now()).await?;
+    let mut tx = state.db.begin().await?;
+    let id = cases::create(&mut tx, &new, state.clock.now()).await?;
+    tx.commit().await?;
     tracing::info!(case = %id, "case created");
     Ok(id)
 }

@@ -27,7 +27,9 @@ pub async fn hand_over(state: &App, actor: &Actor, id: CaseId, to: AccountId) ->
             "invalid.account.not_active_staff",
         ));
     }
-    cases::set_coordinator(&state.db, id, to).await?;
+    let mut tx = state.db.begin().await?;
+    cases::set_coordinator(&mut tx, id, to).await?;
+    tx.commit().await?;
     tracing::info!(case = %id, "coordinator handed over");
     Ok(())
 }
@@ -45,6 +47,8 @@ pub async fn set_status(
         Action::ReopenCase
     };
     authorize(state, actor, action, id).await?;
-    cases::set_status(&state.db, id, status, state.clock.now()).await?;
+    let mut tx = state.db.begin().await?;
+    cases::set_status(&mut tx, id, status, state.clock.now()).await?;
+    tx.commit().await?;
     Ok(())
 }

@@ -140,7 +140,9 @@ pub async fn add(
     {
         return Err(CaseError::conflict("conflict.already_participant"));
     }
-    let id = participants::insert(&state.db, &new, state.clock.now()).await?;
+    let mut tx = state.db.begin().await?;
+    let id = participants::insert(&mut tx, &new, state.clock.now()).await?;
+    tx.commit().await?;
     tracing::info!(case = %case_id, participant = %id, "participant added");
     Ok(id)
 }
@@ -164,7 +166,9 @@ pub async fn set_access(
 ) -> CaseResult<()> {
     let case = authorize(state, actor, Action::ManageParticipants, case_id).await?;
     find_participant(&case, id)?;
-    participants::set_access(&state.db, id, access).await?;
+    let mut tx = state.db.begin().await?;
+    participants::set_access(&mut tx, id, access).await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -176,7 +180,9 @@ pub async fn remove(
 ) -> CaseResult<()> {
     let case = authorize(state, actor, Action::ManageParticipants, case_id).await?;
     find_participant(&case, id)?;
-    participants::remove(&state.db, id, state.clock.now()).await?;
+    let mut tx = state.db.begin().await?;
+    participants::remove(&mut tx, id, state.clock.now()).await?;
+    tx.commit().await?;
     tracing::info!(case = %case_id, participant = %id, "participant removed");
     Ok(())
 }
@@ -196,6 +202,8 @@ pub async fn grant_parent_access(
         ));
     }
     let today = crate::clock::copenhagen_date(state.clock.now());
-    participants::set_adult_grant(&state.db, id, today).await?;
+    let mut tx = state.db.begin().await?;
+    participants::set_adult_grant(&mut tx, id, today).await?;
+    tx.commit().await?;
     Ok(())
 }

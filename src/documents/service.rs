@@ -147,17 +147,13 @@ pub async fn finish_document(
     }
     let id = DocumentId::new();
     let new = new_version(actor, fields.file_name, note, &file);
-    if let Err(e) = store::create(
-        &state.db,
-        id,
-        case,
-        &title,
-        kind.as_str(),
-        &new,
-        state.clock.now(),
-    )
-    .await
-    {
+    let stored = async {
+        let mut tx = state.db.begin().await?;
+        let now = state.clock.now();
+        store::create(&mut tx, id, case, &title, kind.as_str(), &new, now).await?;
+        tx.commit().await
+    };
+    if let Err(e) = stored.await {
         upload::discard(state, &file).await;
         return Err(e.into());
     }
@@ -231,20 +227,26 @@ pub async fn finish_version(
         return Err(e.into());
     }
     let new = new_version(actor, file_name, note, &file);
-    let number =
-        match store::add_version(&state.db, document.id, based_on, &new, state.clock.now()).await {
-            Ok(number) => number,
-            Err(e) => {
-                upload::discard(state, &file).await;
-                return Err(match e {
-                    StoreError::Conflict(_) => {
-                        let current = store::find(&state.db, document.id).await?.current_version;
-                        DocumentError::Stale { current }
-                    }
-                    other => other.into(),
-                });
-            }
-        };
+    let stored = async {
+        let mut tx = state.db.begin().await?;
+        let now = state.clock.now();
+        let number = store::add_version(&mut tx, document.id, based_on, &new, now).await?;
+        tx.commit().await?;
+        Ok::<_, StoreError>(number)
+    };
+    let number = match stored.await {
+        Ok(number) => number,
+        Err(e) => {
+            upload::discard(state, &file).await;
+            return Err(match e {
+                StoreError::Conflict(_) => {
+                    let current = store::find(&state.db, document.id).await?.current_version;
+                    DocumentError::Stale { current }
+                }
+                other => other.into(),
+            });
+        }
+    };
     tracing::info!(document = %document.id, version = number, "new version uploaded");
     Ok(CreatedVersion {
         id: document.id.to_string(),
@@ -312,14 +314,18 @@ pub async fn open(
 pub async fn rename(state: &App, actor: &Actor, id: DocumentId, title: &str) -> DocumentResult<()> {
     let row = document_for(state, actor, id, Action::WriteDocuments).await?;
     let title = check_title(title)?;
-    store::rename(&state.db, row.id, &title, actor.account, state.clock.now()).await?;
+    let mut tx = state.db.begin().await?;
+    store::rename(&mut tx, row.id, &title, actor.account, state.clock.now()).await?;
+    tx.commit().await?;
     Ok(())
 }
 
 /// The coordinator's soft delete: gone from the case, every version kept for the audit trail.
 pub async fn delete(state: &App, actor: &Actor, id: DocumentId) -> DocumentResult<()> {
     let row = document_for(state, actor, id, Action::DeleteDocument).await?;
-    store::soft_delete(&state.db, row.id, actor.account, state.clock.now()).await?;
+    let mut tx = state.db.begin().await?;
+    store::soft_delete(&mut tx, row.id, actor.account, state.clock.now()).await?;
+    tx.commit().await?;
     tracing::info!(document = %id, "document deleted (versions kept)");
     Ok(())
 }

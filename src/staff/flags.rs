@@ -75,7 +75,9 @@ pub async fn set_flags(
     let Some(account) = account else {
         return Err(CaseError::Denied(crate::policy::Reason::NotFound));
     };
-    accounts::set_staff_flags(&state.db, account.id, is_active, is_admin).await?;
+    let mut tx = state.db.begin().await?;
+    accounts::set_staff_flags(&mut tx, account.id, is_active, is_admin).await?;
+    tx.commit().await?;
     if is_active == Some(false) {
         sessions::delete_for_account(&state.db, account.id).await?;
     }

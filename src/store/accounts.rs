@@ -8,7 +8,7 @@ use crate::domain::department::Department;
 use crate::domain::email::Email;
 use crate::domain::ids::{AccountId, MunicipalityId};
 use crate::domain::person_name::PersonName;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
 #[derive(Debug, Clone)]
@@ -167,7 +167,7 @@ pub async fn find_citizen_by_cpr_hash(db: &Db, cpr_hash: &str) -> StoreResult<Op
 }
 
 pub async fn link_identity(
-    db: &Db,
+    conn: &mut AnyConnection,
     account_id: AccountId,
     issuer: &str,
     subject: &str,
@@ -178,7 +178,7 @@ pub async fn link_identity(
         .bind(subject)
         .bind(account_id.to_string())
         .bind(to_text(now))
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await
         .map_err(|e| StoreError::from_sqlx(e, "this login identity"))?;
     Ok(())
@@ -193,16 +193,15 @@ pub struct NewCitizen {
     pub birth_date: time::Date,
 }
 
-/// Creates a citizen's account and links their login identity, in one transaction.
+/// Creates a citizen's account and links their login identity (both inside the caller's transaction).
 pub async fn create_citizen(
-    db: &Db,
+    conn: &mut AnyConnection,
     citizen: &NewCitizen,
     issuer: &str,
     subject: &str,
     now: OffsetDateTime,
 ) -> StoreResult<AccountId> {
     let id = AccountId::new();
-    let mut tx = db.pool().begin().await?;
     sqlx::query(
         "INSERT INTO accounts (id, kind, name, email, cpr_hash, cpr_sealed, birth_date, created_at) \
          VALUES ($1, 'citizen', $2, $3, $4, $5, $6, $7)",
@@ -214,7 +213,7 @@ pub async fn create_citizen(
     .bind(citizen.cpr_sealed.clone())
     .bind(citizen.birth_date.to_string())
     .bind(to_text(now))
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await
     .map_err(|e| StoreError::from_sqlx(e, "a citizen with this CPR number"))?;
     sqlx::query("INSERT INTO account_identities (issuer, subject, account_id, linked_at) VALUES ($1, $2, $3, $4)")
@@ -222,10 +221,9 @@ pub async fn create_citizen(
         .bind(subject)
         .bind(id.to_string())
         .bind(to_text(now))
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await
         .map_err(|e| StoreError::from_sqlx(e, "this login identity"))?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -297,7 +295,7 @@ pub async fn list_staff(
 }
 
 pub async fn set_staff_flags(
-    db: &Db,
+    conn: &mut AnyConnection,
     id: AccountId,
     is_active: Option<bool>,
     is_admin: Option<bool>,
@@ -309,7 +307,7 @@ pub async fn set_staff_flags(
     .bind(id.to_string())
     .bind(is_active.map(i64::from))
     .bind(is_admin.map(i64::from))
-    .execute(db.pool())
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }

@@ -6,7 +6,7 @@ use super::{Db, StoreResult, consents, participants};
 use crate::domain::case_status::CaseStatus;
 use crate::domain::ids::{AccountId, CaseId, MunicipalityId};
 use crate::policy::CaseFacts;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 use time::{Date, OffsetDateTime};
 
 #[derive(Debug, Clone)]
@@ -34,7 +34,11 @@ pub struct NewCase {
     pub placement: Option<String>,
 }
 
-pub async fn create(db: &Db, case: &NewCase, now: OffsetDateTime) -> StoreResult<CaseId> {
+pub async fn create(
+    conn: &mut AnyConnection,
+    case: &NewCase,
+    now: OffsetDateTime,
+) -> StoreResult<CaseId> {
     let id = CaseId::new();
     sqlx::query(
         "INSERT INTO cases (id, municipality_id, young_person_name, young_person_cpr_hash, young_person_cpr_sealed, \
@@ -50,7 +54,7 @@ pub async fn create(db: &Db, case: &NewCase, now: OffsetDateTime) -> StoreResult
     .bind(case.coordinator.to_string())
     .bind(case.placement.clone())
     .bind(to_text(now))
-    .execute(db.pool())
+    .execute(&mut *conn)
     .await?;
     Ok(id)
 }
@@ -184,7 +188,7 @@ pub async fn turning_18_between(
 }
 
 pub async fn set_status(
-    db: &Db,
+    conn: &mut AnyConnection,
     id: CaseId,
     status: CaseStatus,
     now: OffsetDateTime,
@@ -198,16 +202,20 @@ pub async fn set_status(
         .bind(id.to_string())
         .bind(text)
         .bind(closed_at)
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }
 
-pub async fn set_coordinator(db: &Db, id: CaseId, coordinator: AccountId) -> StoreResult<()> {
+pub async fn set_coordinator(
+    conn: &mut AnyConnection,
+    id: CaseId,
+    coordinator: AccountId,
+) -> StoreResult<()> {
     sqlx::query("UPDATE cases SET coordinator_id = $2 WHERE id = $1")
         .bind(id.to_string())
         .bind(coordinator.to_string())
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }

@@ -6,7 +6,7 @@ use super::{Db, StoreResult};
 use crate::domain::department::Department;
 use crate::domain::ids::{AccountId, CaseId, ParticipantId};
 use crate::policy::{Consent, ConsentGiver};
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -33,7 +33,11 @@ pub struct NewConsent {
     pub recorded_by: AccountId,
 }
 
-pub async fn insert(db: &Db, new: &NewConsent, now: OffsetDateTime) -> StoreResult<Uuid> {
+pub async fn insert(
+    conn: &mut AnyConnection,
+    new: &NewConsent,
+    now: OffsetDateTime,
+) -> StoreResult<Uuid> {
     let id = Uuid::new_v4();
     let scope: Vec<&str> = new.scope.iter().map(|d| d.as_str()).collect();
     sqlx::query(
@@ -54,7 +58,7 @@ pub async fn insert(db: &Db, new: &NewConsent, now: OffsetDateTime) -> StoreResu
     .bind(new.signed_on.map(|d| d.to_string()))
     .bind(new.evidence_document_id.clone())
     .bind(new.recorded_by.to_string())
-    .execute(db.pool())
+    .execute(&mut *conn)
     .await?;
     Ok(id)
 }
@@ -102,12 +106,17 @@ pub async fn for_case(db: &Db, case: CaseId) -> StoreResult<Vec<ConsentRow>> {
 }
 
 /// Withdraws once: a second withdrawal changes nothing.
-pub async fn withdraw(db: &Db, id: Uuid, by: AccountId, now: OffsetDateTime) -> StoreResult<()> {
+pub async fn withdraw(
+    conn: &mut AnyConnection,
+    id: Uuid,
+    by: AccountId,
+    now: OffsetDateTime,
+) -> StoreResult<()> {
     sqlx::query("UPDATE consents SET withdrawn_at = $2, withdrawn_by = $3 WHERE id = $1 AND withdrawn_at IS NULL")
         .bind(id.to_string())
         .bind(to_text(now))
         .bind(by.to_string())
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }

@@ -6,8 +6,8 @@ use super::columns::corrupt;
 use super::time_text::{from_text, to_text};
 use super::{Db, StoreError, StoreResult};
 use crate::domain::ids::{AccountId, CaseId, DocumentId, VersionId};
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
 #[derive(Debug, Clone)]
@@ -119,7 +119,7 @@ pub async fn remove_pending_blob(db: &Db, blob_key: &str) -> StoreResult<()> {
 }
 
 async fn insert_version(
-    tx: &mut sqlx::AnyConnection,
+    conn: &mut AnyConnection,
     document: DocumentId,
     number: i64,
     new: &NewVersion,
@@ -142,18 +142,18 @@ async fn insert_version(
     .bind(now.to_owned())
     .bind(new.wrapped_data_key.clone())
     .bind(new.blob_key.clone())
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
     sqlx::query("DELETE FROM pending_blobs WHERE blob_key = $1")
         .bind(new.blob_key.clone())
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }
 
 /// A new document with its first version.
 pub async fn create(
-    db: &Db,
+    conn: &mut AnyConnection,
     id: DocumentId,
     case: CaseId,
     title: &str,
@@ -162,7 +162,6 @@ pub async fn create(
     now: OffsetDateTime,
 ) -> StoreResult<()> {
     let now = to_text(now);
-    let mut tx = db.pool().begin().await?;
     sqlx::query(
         "INSERT INTO documents (id, case_id, title, kind, current_version, created_at, created_by, updated_at, updated_by) \
          VALUES ($1, $2, $3, $4, 1, $5, $6, $5, $6)",
@@ -173,24 +172,22 @@ pub async fn create(
     .bind(kind)
     .bind(now.clone())
     .bind(first.uploaded_by.to_string())
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    insert_version(&mut tx, id, 1, first, &now).await?;
-    tx.commit().await?;
+    insert_version(conn, id, 1, first, &now).await?;
     Ok(())
 }
 
 /// Adds version `based_on + 1`, only if `based_on` is still the newest (someone else's upload
 /// in between answers `Conflict`, so nothing is overwritten unseen).
 pub async fn add_version(
-    db: &Db,
+    conn: &mut AnyConnection,
     document: DocumentId,
     based_on: i64,
     new: &NewVersion,
     now: OffsetDateTime,
 ) -> StoreResult<i64> {
     let now = to_text(now);
-    let mut tx = db.pool().begin().await?;
     let moved = sqlx::query(
         "UPDATE documents SET current_version = current_version + 1, updated_at = $3, updated_by = $4 \
          WHERE id = $1 AND current_version = $2 AND deleted_at IS NULL",
@@ -199,13 +196,12 @@ pub async fn add_version(
     .bind(based_on)
     .bind(now.clone())
     .bind(new.uploaded_by.to_string())
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
     if moved.rows_affected() != 1 {
         return Err(StoreError::Conflict("version"));
     }
-    insert_version(&mut tx, document, based_on + 1, new, &now).await?;
-    tx.commit().await?;
+    insert_version(conn, document, based_on + 1, new, &now).await?;
     Ok(based_on + 1)
 }
 
@@ -256,7 +252,7 @@ pub async fn version_of(db: &Db, document: DocumentId, number: i64) -> StoreResu
 }
 
 pub async fn rename(
-    db: &Db,
+    conn: &mut AnyConnection,
     id: DocumentId,
     title: &str,
     by: AccountId,
@@ -267,14 +263,14 @@ pub async fn rename(
         .bind(title)
         .bind(to_text(now))
         .bind(by.to_string())
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }
 
 /// The coordinator's soft delete: hidden from the case, every version kept.
 pub async fn soft_delete(
-    db: &Db,
+    conn: &mut AnyConnection,
     id: DocumentId,
     by: AccountId,
     now: OffsetDateTime,
@@ -283,7 +279,7 @@ pub async fn soft_delete(
         .bind(id.to_string())
         .bind(to_text(now))
         .bind(by.to_string())
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }

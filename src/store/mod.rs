@@ -5,6 +5,12 @@
 //! share (a value that does not parse is `Corrupt`) and `time_text` the stored time format, so no
 //! aggregate imports another for a decoder.
 //!
+//! Writes: a change goes through one transaction the service opens (`Db::begin`, a [`Tx`]); the
+//! store's write functions take `&mut AnyConnection` (pass `&mut *tx`), so whatever records the
+//! change (audit and outbox rows) commits with it or not at all. Reads take `&Db`. Inside a
+//! transaction, write before reading: on SQLite a transaction that reads first and then writes can
+//! fail at once with `SQLITE_BUSY` when another connection wrote meanwhile.
+//!
 //! Errors: `StoreError`; a missing row is `NotFound`, a unique violation `Conflict`, anything else
 //! `Database` (a server fault, never the caller's).
 
@@ -83,6 +89,29 @@ impl From<sqlx::Error> for StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// One unit of work: every row written through it commits together, or none does (dropped
+/// without `commit`, it rolls back). Derefs to the connection the write functions take.
+pub struct Tx(sqlx::Transaction<'static, sqlx::Any>);
+
+impl Tx {
+    pub async fn commit(self) -> StoreResult<()> {
+        Ok(self.0.commit().await?)
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -138,6 +167,12 @@ impl Db {
     pub async fn ping(&self) -> StoreResult<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
+    }
+
+    /// Opens the transaction a change and its records are written in; dropped without
+    /// `commit`, it rolls back.
+    pub async fn begin(&self) -> StoreResult<Tx> {
+        Ok(Tx(self.pool.begin().await?))
     }
 
     pub fn pool(&self) -> &AnyPool {

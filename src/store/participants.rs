@@ -9,7 +9,7 @@ use crate::domain::department::Department;
 use crate::domain::ids::{AccountId, CaseId, ParticipantId};
 use crate::domain::role::Role;
 use crate::policy::Participant;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 use time::{Date, OffsetDateTime};
 
 #[derive(Debug, Clone)]
@@ -51,7 +51,7 @@ pub fn access_text(access: Access) -> &'static str {
 }
 
 pub async fn insert(
-    db: &Db,
+    conn: &mut AnyConnection,
     new: &NewParticipant,
     now: OffsetDateTime,
 ) -> StoreResult<ParticipantId> {
@@ -72,7 +72,7 @@ pub async fn insert(
     .bind(access_text(new.access))
     .bind(to_text(now))
     .bind(new.added_by.to_string())
-    .execute(db.pool())
+    .execute(&mut *conn)
     .await?;
     Ok(id)
 }
@@ -127,39 +127,55 @@ fn participant_from(row: &sqlx::any::AnyRow) -> StoreResult<ParticipantRow> {
     })
 }
 
-pub async fn set_access(db: &Db, id: ParticipantId, access: Access) -> StoreResult<()> {
+pub async fn set_access(
+    conn: &mut AnyConnection,
+    id: ParticipantId,
+    access: Access,
+) -> StoreResult<()> {
     sqlx::query("UPDATE participants SET access = $2 WHERE id = $1 AND removed_at IS NULL")
         .bind(id.to_string())
         .bind(access_text(access))
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }
 
-pub async fn remove(db: &Db, id: ParticipantId, now: OffsetDateTime) -> StoreResult<()> {
+pub async fn remove(
+    conn: &mut AnyConnection,
+    id: ParticipantId,
+    now: OffsetDateTime,
+) -> StoreResult<()> {
     sqlx::query("UPDATE participants SET removed_at = $2 WHERE id = $1 AND removed_at IS NULL")
         .bind(id.to_string())
         .bind(to_text(now))
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }
 
-pub async fn set_adult_grant(db: &Db, id: ParticipantId, on: Date) -> StoreResult<()> {
+pub async fn set_adult_grant(
+    conn: &mut AnyConnection,
+    id: ParticipantId,
+    on: Date,
+) -> StoreResult<()> {
     sqlx::query("UPDATE participants SET adult_grant_on = $2 WHERE id = $1")
         .bind(id.to_string())
         .bind(on.to_string())
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }
 
 /// A citizen who logs in for the first time finds the invitations made for their CPR number.
-pub async fn link_invitations(db: &Db, account: AccountId, cpr_hash: &str) -> StoreResult<u64> {
+pub async fn link_invitations(
+    conn: &mut AnyConnection,
+    account: AccountId,
+    cpr_hash: &str,
+) -> StoreResult<u64> {
     let done = sqlx::query("UPDATE participants SET account_id = $1 WHERE invited_cpr_hash = $2 AND account_id IS NULL")
         .bind(account.to_string())
         .bind(cpr_hash)
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await?;
     Ok(done.rows_affected())
 }

@@ -1,6 +1,6 @@
 //! Cases: one young person each, in one municipality, with a coordinator.
 
-use super::columns::{corrupt, parse_date};
+use super::columns::{corrupt, parse_date, word};
 use super::time_text::{from_text, to_text};
 use super::{Db, StoreResult, consents, participants};
 use crate::domain::case_status::CaseStatus;
@@ -63,12 +63,7 @@ const CASE_COLUMNS: &str = "c.id, c.municipality_id, c.young_person_name, c.youn
     c.young_person_birth_date, c.coordinator_id, a.name AS coordinator_name, c.placement, c.status, c.created_at";
 
 fn case_from(row: &sqlx::any::AnyRow) -> StoreResult<CaseRow> {
-    let status = match row.try_get::<String, _>("status")?.as_str() {
-        "active" => CaseStatus::Active,
-        "closed" => CaseStatus::Closed,
-        "erased" => CaseStatus::Erased,
-        other => return Err(corrupt(format!("case status {other}"))),
-    };
+    let status: CaseStatus = word(row, "status")?;
     Ok(CaseRow {
         id: CaseId::parse(row.try_get("id")?).map_err(corrupt)?,
         municipality_id: MunicipalityId::parse(row.try_get("municipality_id")?).map_err(corrupt)?,
@@ -193,11 +188,8 @@ pub async fn set_status(
     status: CaseStatus,
     now: OffsetDateTime,
 ) -> StoreResult<()> {
-    let (text, closed_at) = match status {
-        CaseStatus::Active => ("active", None),
-        CaseStatus::Closed => ("closed", Some(to_text(now))),
-        CaseStatus::Erased => ("erased", Some(to_text(now))),
-    };
+    let closed_at = (status != CaseStatus::Active).then(|| to_text(now));
+    let text = status.as_str();
     sqlx::query("UPDATE cases SET status = $2, closed_at = $3 WHERE id = $1")
         .bind(id.to_string())
         .bind(text)

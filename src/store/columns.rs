@@ -1,7 +1,7 @@
 //! Column decoders every store module shares: a stored value that does not parse as its type is
 //! `StoreError::Corrupt` (a server fault, never the caller's). Times stored as text are read by
-//! `time_text`; days (`YYYY-MM-DD`) here. Decoders of one table's own words (a case's status, a
-//! participant's role) stay in that table's module.
+//! `time_text`; days (`YYYY-MM-DD`) and the domain's words (a case's status, a participant's
+//! role: stored as the word `as_str` gives, read back by its `FromStr`) here.
 
 use super::{StoreError, StoreResult};
 use sqlx::Row;
@@ -20,6 +20,15 @@ pub(crate) fn parse_date(text: &str) -> StoreResult<Date> {
         time::macros::format_description!("[year]-[month]-[day]"),
     )
     .map_err(corrupt)
+}
+
+/// A column holding one of a domain type's words (`Role`, `Access`, `CaseStatus`, ...).
+pub(crate) fn word<T>(row: &AnyRow, column: &str) -> StoreResult<T>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    row.try_get::<String, _>(column)?.parse().map_err(corrupt)
 }
 
 /// A nullable day column.

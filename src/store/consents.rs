@@ -77,7 +77,8 @@ pub async fn for_case(db: &Db, case: CaseId) -> StoreResult<Vec<ConsentRow>> {
                 ParticipantId::parse(row.try_get("giver_participant_id")?).map_err(corrupt)?;
             let giver = match row.try_get::<String, _>("giver_kind")?.as_str() {
                 "young_person" => ConsentGiver::YoungPerson,
-                _ => ConsentGiver::CustodyHolder(giver_participant_id),
+                "custody_holder" => ConsentGiver::CustodyHolder(giver_participant_id),
+                other => return Err(corrupt(format!("consent giver {other}"))),
             };
             let scope: Vec<String> =
                 serde_json::from_str(&row.try_get::<String, _>("scope")?).map_err(corrupt)?;

@@ -1,7 +1,7 @@
 //! Participants of a case: staff by account, citizens by account or (until they first log in)
 //! by an invitation keyed on their CPR hash.
 
-use super::columns::{corrupt, optional_date};
+use super::columns::{corrupt, optional_date, word};
 use super::time_text::to_text;
 use super::{Db, StoreResult};
 use crate::domain::access::Access;
@@ -34,22 +34,6 @@ pub struct NewParticipant {
     pub added_by: AccountId,
 }
 
-pub fn role_text(role: Role) -> &'static str {
-    match role {
-        Role::Professional => "professional",
-        Role::YoungPerson => "young_person",
-        Role::Parent => "parent",
-        Role::TrustedAdult => "trusted_adult",
-    }
-}
-
-pub fn access_text(access: Access) -> &'static str {
-    match access {
-        Access::Read => "read",
-        Access::Write => "write",
-    }
-}
-
 pub async fn insert(
     conn: &mut AnyConnection,
     new: &NewParticipant,
@@ -66,10 +50,10 @@ pub async fn insert(
     .bind(new.invited_cpr_hash.clone())
     .bind(new.invited_name.clone())
     .bind(new.invited_email.clone())
-    .bind(role_text(new.role))
+    .bind(new.role.as_str())
     .bind(new.department.map(|d| d.as_str().to_owned()))
     .bind(i64::from(new.has_custody))
-    .bind(access_text(new.access))
+    .bind(new.access.as_str())
     .bind(to_text(now))
     .bind(new.added_by.to_string())
     .execute(&mut *conn)
@@ -92,18 +76,8 @@ pub async fn for_case(db: &Db, case: CaseId) -> StoreResult<Vec<ParticipantRow>>
 }
 
 fn participant_from(row: &sqlx::any::AnyRow) -> StoreResult<ParticipantRow> {
-    let role = match row.try_get::<String, _>("role")?.as_str() {
-        "professional" => Role::Professional,
-        "young_person" => Role::YoungPerson,
-        "parent" => Role::Parent,
-        "trusted_adult" => Role::TrustedAdult,
-        other => return Err(corrupt(format!("role {other}"))),
-    };
-    let access = match row.try_get::<String, _>("access")?.as_str() {
-        "read" => Access::Read,
-        "write" => Access::Write,
-        other => return Err(corrupt(format!("access {other}"))),
-    };
+    let role: Role = word(row, "role")?;
+    let access: Access = word(row, "access")?;
     let department = row
         .try_get::<Option<String>, _>("department")?
         .map(|d| d.parse::<Department>().map_err(corrupt))
@@ -134,7 +108,7 @@ pub async fn set_access(
 ) -> StoreResult<()> {
     sqlx::query("UPDATE participants SET access = $2 WHERE id = $1 AND removed_at IS NULL")
         .bind(id.to_string())
-        .bind(access_text(access))
+        .bind(access.as_str())
         .execute(&mut *conn)
         .await?;
     Ok(())

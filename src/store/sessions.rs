@@ -1,6 +1,6 @@
 //! Sessions: found by the SHA-256 of the cookie's random id, never by the id itself.
 
-use super::columns::corrupt;
+use super::columns::{corrupt, word};
 use super::time_text::{from_text, to_text};
 use super::{Db, StoreResult};
 use crate::domain::assurance_level::AssuranceLevel;
@@ -46,12 +46,7 @@ pub async fn find(db: &Db, id_hash: &str) -> StoreResult<Option<SessionRow>> {
     .fetch_optional(db.pool())
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let level = match row.try_get::<String, _>("assurance_level")?.as_str() {
-        "low" => AssuranceLevel::Low,
-        "substantial" => AssuranceLevel::Substantial,
-        "high" => AssuranceLevel::High,
-        other => return Err(corrupt(format!("assurance level {other}"))),
-    };
+    let level: AssuranceLevel = word(&row, "assurance_level")?;
     Ok(Some(SessionRow {
         account_id: AccountId::parse(row.try_get("account_id")?).map_err(corrupt)?,
         provider: row.try_get("provider")?,

@@ -34,6 +34,13 @@ impl Lang {
     }
 }
 
+/// The language code, as `<html lang>` and the switch's link take it.
+impl std::fmt::Display for Lang {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
 #[derive(Debug)]
 pub struct Catalogue {
     messages: HashMap<String, String>,

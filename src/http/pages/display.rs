@@ -24,8 +24,8 @@ pub fn local_time(stored: &str) -> String {
 }
 
 /// "512 B", "3,4 kB", "12,0 MB" (a comma in Danish, a point in English).
-pub fn file_size(bytes: i64, lang: &str) -> String {
-    crate::i18n::file_size(bytes, Lang::from_code(lang).unwrap_or(Lang::Da))
+pub fn file_size(bytes: i64, lang: Lang) -> String {
+    crate::i18n::file_size(bytes, lang)
 }
 
 #[cfg(test)]
@@ -47,10 +47,10 @@ mod tests {
 
     #[test]
     fn sizes_use_the_readers_decimal_mark() {
-        assert_eq!(file_size(0, "da"), "0 B");
-        assert_eq!(file_size(999, "en"), "999 B");
-        assert_eq!(file_size(3_400, "da"), "3,4 kB");
-        assert_eq!(file_size(12_000_000, "en"), "12.0 MB");
-        assert_eq!(file_size(1_073_741_824, "da"), "1,07 GB");
+        assert_eq!(file_size(0, Lang::Da), "0 B");
+        assert_eq!(file_size(999, Lang::En), "999 B");
+        assert_eq!(file_size(3_400, Lang::Da), "3,4 kB");
+        assert_eq!(file_size(12_000_000, Lang::En), "12.0 MB");
+        assert_eq!(file_size(1_073_741_824, Lang::Da), "1,07 GB");
     }
 }

@@ -16,7 +16,7 @@ pub fn lang_of(req: &HttpRequest) -> Lang {
 
 /// The chrome fields the base layout reads.
 pub struct Chrome {
-    pub lang: &'static str,
+    pub lang: Lang,
     pub t: &'static Catalogue,
     pub switch_lang_href: String,
 }
@@ -26,7 +26,7 @@ impl Chrome {
         let lang = lang_of(req);
         let here = return_target(req);
         Self {
-            lang: lang.code(),
+            lang,
             t: catalogue(lang),
             switch_lang_href: format!(
                 "/lang/{}?return_to={}",

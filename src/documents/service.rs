@@ -54,7 +54,8 @@ pub struct VersionView {
 pub struct DocumentDetail {
     #[serde(flatten)]
     pub document: DocumentListItem,
-    pub case_id: String,
+    #[schema(value_type = String)]
+    pub case_id: CaseId,
     pub versions: Vec<VersionView>,
 }
 
@@ -277,7 +278,7 @@ pub async fn show(state: &App, actor: &Actor, id: DocumentId) -> DocumentResult<
     let versions = store::versions(&state.db, id).await?;
     Ok(DocumentDetail {
         document: list_item(&row),
-        case_id: row.case_id.to_string(),
+        case_id: row.case_id,
         versions: versions.iter().map(version_view).collect(),
     })
 }

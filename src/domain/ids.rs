@@ -1,4 +1,5 @@
-//! Typed ids, so a case id can never be passed where an account id is meant.
+//! Typed ids, so a case id can never be passed where an account id is meant. They deserialise
+//! from a path segment or a body, and describe themselves to the OpenAPI document as UUIDs.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -7,7 +8,9 @@ use uuid::Uuid;
 macro_rules! typed_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+        )]
         #[serde(transparent)]
         pub struct $name(Uuid);
 

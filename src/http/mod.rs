@@ -8,6 +8,7 @@ pub mod dev_idp;
 pub mod download;
 pub mod extractors;
 pub mod health;
+pub mod input;
 pub mod multipart;
 pub mod observability;
 pub mod openapi;

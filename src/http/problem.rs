@@ -242,9 +242,15 @@ pub fn query_error(
     Problem::bad_request(format!("The query string is not valid: {err}.")).into()
 }
 
-/// A path segment that does not parse (e.g. a malformed id) means no such resource.
-pub fn path_error(_err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web::Error {
-    Problem::not_found("There is nothing at this address.").into()
+/// A path segment that does not parse (a malformed id) answers exactly as an id nobody may see:
+/// the not-found page for a browser, problem+json for the API.
+pub fn path_error(err: actix_web::error::PathError, req: &HttpRequest) -> actix_web::Error {
+    let response = if crate::http::routes::wants_html(req) {
+        crate::http::pages::notice::notice(req, StatusCode::NOT_FOUND, "notfound")
+    } else {
+        Problem::no_access().error_response()
+    };
+    actix_web::error::InternalError::from_response(err, response).into()
 }
 
 #[cfg(test)]

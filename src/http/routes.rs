@@ -185,7 +185,8 @@ pub async fn not_found(req: HttpRequest) -> HttpResponse {
     }
 }
 
-fn wants_html(req: &HttpRequest) -> bool {
+/// A browser asking for a page (not the API, not a script).
+pub(crate) fn wants_html(req: &HttpRequest) -> bool {
     !req.path().starts_with("/api/")
         && req
             .headers()

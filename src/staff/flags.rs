@@ -10,8 +10,10 @@ use crate::store::StoreError;
 use crate::store::accounts;
 use crate::store::sessions;
 
-/// One button on the admin page's staff table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One button on the admin page's staff table; its word is `deactivate`, `activate`,
+/// `grant_admin` or `revoke_admin`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum FlagChange {
     Deactivate,
     Activate,
@@ -20,17 +22,6 @@ pub enum FlagChange {
 }
 
 impl FlagChange {
-    /// The button's word: `deactivate`, `activate`, `grant_admin` or `revoke_admin`.
-    pub fn parse(word: &str) -> Option<Self> {
-        match word {
-            "deactivate" => Some(Self::Deactivate),
-            "activate" => Some(Self::Activate),
-            "grant_admin" => Some(Self::GrantAdmin),
-            "revoke_admin" => Some(Self::RevokeAdmin),
-            _ => None,
-        }
-    }
-
     /// `(is_active, is_admin)` as `set_flags` takes them.
     pub fn flags(self) -> (Option<bool>, Option<bool>) {
         match self {
@@ -89,25 +80,30 @@ pub async fn set_flags(
 mod tests {
     use super::FlagChange;
 
+    /// A button's word as the page's form sends it.
+    fn parse(word: &str) -> Option<FlagChange> {
+        serde_json::from_value(serde_json::Value::String(word.to_owned())).ok()
+    }
+
     #[test]
     fn each_button_changes_one_flag() {
         assert_eq!(
-            FlagChange::parse("deactivate").map(FlagChange::flags),
+            parse("deactivate").map(FlagChange::flags),
             Some((Some(false), None))
         );
         assert_eq!(
-            FlagChange::parse("activate").map(FlagChange::flags),
+            parse("activate").map(FlagChange::flags),
             Some((Some(true), None))
         );
         assert_eq!(
-            FlagChange::parse("grant_admin").map(FlagChange::flags),
+            parse("grant_admin").map(FlagChange::flags),
             Some((None, Some(true)))
         );
         assert_eq!(
-            FlagChange::parse("revoke_admin").map(FlagChange::flags),
+            parse("revoke_admin").map(FlagChange::flags),
             Some((None, Some(false)))
         );
-        assert_eq!(FlagChange::parse("delete"), None);
-        assert_eq!(FlagChange::parse(""), None);
+        assert_eq!(parse("delete"), None);
+        assert_eq!(parse(""), None);
     }
 }

@@ -56,6 +56,7 @@ async fn a_coordinator_creates_a_case_and_a_young_person_consents_through_the_pa
         .form(&[
             ("csrf_token", token.as_str()),
             ("role", "young_person"),
+            ("access", "read"),
             ("cpr", young["cpr"].as_str().unwrap()),
             ("name", "Mikkel Jensen"),
         ])
@@ -125,6 +126,7 @@ async fn a_wrong_field_is_explained_in_danish_and_english() {
                 .form(&[
                     ("csrf_token", token.as_str()),
                     ("role", "parent"),
+                    ("access", "read"),
                     ("cpr", "12345"),
                     ("name", "Ida Ølgaard"),
                 ])

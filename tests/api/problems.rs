@@ -1,4 +1,5 @@
-use crate::helpers::{Backend, assert_problem, spawn_app};
+use crate::helpers::{Backend, TestApp, assert_problem, spawn_app};
+use crate::team::{create_case, csrf_of, logged_in, page};
 
 #[tokio::test]
 async fn unknown_api_routes_are_404_problems() {
@@ -63,4 +64,65 @@ async fn malformed_paths_and_queries_never_give_500() {
     // The static handler never serves anything outside the embedded folder.
     let status = app.get("/static/%2e%2e/Cargo.toml").await.status();
     assert_eq!(status, 404);
+}
+
+/// A malformed id in a path answers exactly as an id the caller may not see: the same not-found
+/// page for a browser, the same problem for the API, and never reaches a handler.
+#[tokio::test]
+async fn malformed_ids_in_paths_answer_as_unknown_ids_do() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let coordinator = logged_in(&app, "coordinator").await;
+    let case = create_case(&app, &coordinator, "young19").await;
+    let unknown = uuid::Uuid::new_v4();
+    let (_, unknown_page) = page(&app, &coordinator, &format!("/cases/{unknown}")).await;
+    for path in [
+        "/cases/not-an-id".to_owned(),
+        "/documents/42".to_owned(),
+        format!("/documents/{unknown}/versions/first/download"),
+        format!("/documents/{unknown}/versions/-1/download"),
+    ] {
+        let (status, html) = page(&app, &coordinator, &path).await;
+        assert_eq!(status, 404, "{path}");
+        assert_eq!(main_of(&html), main_of(&unknown_page), "{path}");
+    }
+    let unknown_problem =
+        api_get(&app, &coordinator, &format!("/api/v1/documents/{unknown}")).await;
+    for path in [
+        "/api/v1/cases/not-an-id".to_owned(),
+        "/api/v1/documents/%00".to_owned(),
+        "/api/v1/cases/not-an-id/documents".to_owned(),
+        format!("/api/v1/documents/{unknown}/versions/2.5/content"),
+    ] {
+        assert_eq!(
+            api_get(&app, &coordinator, &path).await,
+            unknown_problem,
+            "{path}"
+        );
+    }
+    // A form posted to a status that does not exist changes nothing.
+    let (_, html) = page(&app, &coordinator, &format!("/cases/{case}")).await;
+    let token = csrf_of(&html);
+    let response = coordinator
+        .post(app.url(&format!("/cases/{case}/status/erase")))
+        .header("accept", "text/html")
+        .form(&[("csrf_token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    let (_, after) = page(&app, &coordinator, &format!("/cases/{case}")).await;
+    assert!(after.contains(&format!(r#"action="/cases/{case}/status/close""#)));
+}
+
+/// The status and body of an API GET (PATCH/POST routes share the path extractor).
+async fn api_get(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16, String) {
+    let response = client.get(app.url(path)).send().await.unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+/// A page's main content (the header's language link names the page's own address).
+fn main_of(html: &str) -> &str {
+    let start = html.find("id=\"main-content\"").expect("a main element");
+    let end = html[start..].find("</main>").expect("the end of main");
+    &html[start..start + end]
 }

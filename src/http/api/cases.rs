@@ -6,7 +6,8 @@ use crate::cases::create::{self, CaseInput};
 use crate::cases::view::{self, CaseListItem, CaseView};
 use crate::cases::{actor_of, lifecycle};
 use crate::domain::case_status::CaseStatus;
-use crate::domain::ids::{AccountId, CaseId};
+use crate::domain::ids::CaseId;
+use crate::http::input::HandOver;
 use crate::http::problem::{Problem, ProblemBody};
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
@@ -24,11 +25,6 @@ pub struct YoungPersonInput {
 pub struct CreateCase {
     young_person: YoungPersonInput,
     placement: Option<String>,
-}
-
-/// Parses a case id from the path; a malformed one is simply not found.
-pub fn case_id(raw: &str) -> Result<CaseId, Problem> {
-    CaseId::parse(raw).map_err(|_| Problem::no_access())
 }
 
 #[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = CreateCase,
@@ -77,19 +73,12 @@ pub async fn list(
 pub async fn show(
     state: web::Data<App>,
     who: Authenticated,
-    path: web::Path<String>,
+    path: web::Path<CaseId>,
 ) -> Result<HttpResponse, Problem> {
-    let view = view::show(&state, &actor_of(&who), case_id(&path)?).await?;
+    let view = view::show(&state, &actor_of(&who), path.into_inner()).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(view))
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct HandOver {
-    #[schema(value_type = String)]
-    account_id: AccountId,
 }
 
 #[utoipa::path(post, path = "/api/v1/cases/{case_id}/coordinator", tag = "cases", request_body = HandOver,
@@ -97,10 +86,10 @@ pub struct HandOver {
 pub async fn hand_over(
     state: web::Data<App>,
     who: Authenticated,
-    path: web::Path<String>,
+    path: web::Path<CaseId>,
     body: web::Json<HandOver>,
 ) -> Result<HttpResponse, Problem> {
-    let id = case_id(&path)?;
+    let id = path.into_inner();
     let actor = actor_of(&who);
     lifecycle::hand_over(&state, &actor, id, body.account_id).await?;
     // The caller may no longer see the case (an admin reassigning, or a coordinator leaving it).
@@ -115,7 +104,7 @@ pub async fn hand_over(
 pub async fn close(
     state: web::Data<App>,
     who: Authenticated,
-    path: web::Path<String>,
+    path: web::Path<CaseId>,
 ) -> Result<HttpResponse, Problem> {
     set_status(state, who, path, CaseStatus::Closed).await
 }
@@ -125,7 +114,7 @@ pub async fn close(
 pub async fn reopen(
     state: web::Data<App>,
     who: Authenticated,
-    path: web::Path<String>,
+    path: web::Path<CaseId>,
 ) -> Result<HttpResponse, Problem> {
     set_status(state, who, path, CaseStatus::Active).await
 }
@@ -133,10 +122,10 @@ pub async fn reopen(
 async fn set_status(
     state: web::Data<App>,
     who: Authenticated,
-    path: web::Path<String>,
+    path: web::Path<CaseId>,
     status: CaseStatus,
 ) -> Result<HttpResponse, Problem> {
-    let id = case_id(&path)?;
+    let id = path.into_inner();
     let actor = actor_of(&who);
     lifecycle::set_status(&state, &actor, id, status).await?;
     Ok(HttpResponse::Ok().json(view::show(&state, &actor, id).await?))

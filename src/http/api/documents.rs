@@ -7,19 +7,14 @@ use crate::cases::actor_of;
 use crate::documents::service::{self, CreatedVersion, DocumentDetail, DocumentListItem};
 use crate::documents::upload_form::{self, Sender};
 use crate::documents::{DocumentError, DocumentResult};
-use crate::domain::ids::DocumentId;
-use crate::http::api::cases::case_id;
+use crate::domain::ids::{CaseId, DocumentId};
 use crate::http::download;
+use crate::http::input::Rename;
 use crate::http::multipart::{MultipartParts, upload_request};
 use crate::http::problem::{Problem, ProblemBody};
 use actix_multipart::Multipart;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde::Deserialize;
-
-fn document_id(raw: &str) -> Result<DocumentId, Problem> {
-    DocumentId::parse(raw).map_err(|_| Problem::no_access())
-}
 
 #[utoipa::path(post, path = "/api/v1/cases/{case_id}/documents", tag = "documents",
     request_body(content_type = "multipart/form-data", description = "`file`, `title`, `kind`, `note`?"),
@@ -29,10 +24,10 @@ pub async fn upload(
     req: HttpRequest,
     state: web::Data<App>,
     who: Authenticated,
-    path: web::Path<String>,
+    path: web::Path<CaseId>,
     payload: Multipart,
 ) -> Result<HttpResponse, Problem> {
-    let case = case_id(&path)?;
+    let case = path.into_inner();
     let actor = actor_of(&who);
     let created = upload_form::new_document(
         &state,
@@ -59,10 +54,10 @@ pub async fn new_version(
     req: HttpRequest,
     state: web::Data<App>,
     who: Authenticated,
-    path: web::Path<String>,
+    path: web::Path<DocumentId>,
     payload: Multipart,
 ) -> Result<HttpResponse, Problem> {
-    let id = document_id(&path)?;
+    let id = path.into_inner();
     let actor = actor_of(&who);
     let if_match = req
         .headers()
@@ -85,9 +80,9 @@ pub async fn new_version(
 pub async fn list(
     state: web::Data<App>,
     who: Authenticated,
-    path: web::Path<String>,
+    path: web::Path<CaseId>,
 ) -> Result<HttpResponse, Problem> {
-    let found = service::list(&state, &actor_of(&who), case_id(&path)?).await?;
+    let found = service::list(&state, &actor_of(&who), path.into_inner()).await?;
     Ok(HttpResponse::Ok().json(found))
 }
 
@@ -96,18 +91,12 @@ pub async fn list(
 pub async fn show(
     state: web::Data<App>,
     who: Authenticated,
-    path: web::Path<String>,
+    path: web::Path<DocumentId>,
 ) -> Result<HttpResponse, Problem> {
-    let detail = service::show(&state, &actor_of(&who), document_id(&path)?).await?;
+    let detail = service::show(&state, &actor_of(&who), path.into_inner()).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, format!("\"{}\"", detail.document.version)))
         .json(detail))
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Rename {
-    title: String,
 }
 
 #[utoipa::path(patch, path = "/api/v1/documents/{document_id}", tag = "documents", request_body = Rename,
@@ -115,10 +104,10 @@ pub struct Rename {
 pub async fn rename(
     state: web::Data<App>,
     who: Authenticated,
-    path: web::Path<String>,
+    path: web::Path<DocumentId>,
     body: web::Json<Rename>,
 ) -> Result<HttpResponse, Problem> {
-    service::rename(&state, &actor_of(&who), document_id(&path)?, &body.title).await?;
+    service::rename(&state, &actor_of(&who), path.into_inner(), &body.title).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -127,9 +116,9 @@ pub async fn rename(
 pub async fn delete(
     state: web::Data<App>,
     who: Authenticated,
-    path: web::Path<String>,
+    path: web::Path<DocumentId>,
 ) -> Result<HttpResponse, Problem> {
-    service::delete(&state, &actor_of(&who), document_id(&path)?).await?;
+    service::delete(&state, &actor_of(&who), path.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -139,9 +128,9 @@ pub async fn delete(
 pub async fn content(
     state: web::Data<App>,
     who: Authenticated,
-    path: web::Path<String>,
+    path: web::Path<DocumentId>,
 ) -> Result<HttpResponse, Problem> {
-    Ok(download::file(&state, &actor_of(&who), document_id(&path)?, None).await?)
+    Ok(download::file(&state, &actor_of(&who), path.into_inner(), None).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/documents/{document_id}/versions/{n}/content", tag = "documents",
@@ -150,11 +139,11 @@ pub async fn content(
 pub async fn version_content(
     state: web::Data<App>,
     who: Authenticated,
-    path: web::Path<(String, String)>,
+    path: web::Path<(DocumentId, u32)>,
 ) -> Result<HttpResponse, Problem> {
-    let number = path.1.parse::<i64>().map_err(|_| Problem::no_access())?;
+    let (id, number) = path.into_inner();
     let actor = actor_of(&who);
-    Ok(download::file(&state, &actor, document_id(&path.0)?, Some(number)).await?)
+    Ok(download::file(&state, &actor, id, Some(i64::from(number))).await?)
 }
 
 /// The version number an `If-Match` header names: `"3"` (or a weak `W/"3"`).

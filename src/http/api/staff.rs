@@ -39,10 +39,10 @@ pub struct StaffFlags {
 pub async fn set_flags(
     state: web::Data<App>,
     who: Authenticated,
-    path: web::Path<String>,
+    path: web::Path<AccountId>,
     body: web::Json<StaffFlags>,
 ) -> Result<HttpResponse, Problem> {
-    let target = AccountId::parse(&path).map_err(|_| Problem::no_access())?;
+    let target = path.into_inner();
     let actor = actor_of(&who);
     staff::flags::set_flags(&state, &actor, target, body.is_active, body.is_admin).await?;
     Ok(HttpResponse::NoContent().finish())

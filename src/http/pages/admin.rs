@@ -2,19 +2,20 @@
 //! flag, over the staff service (`crate::staff`). Admins reassign a case's coordinator from the
 //! case page (found by the staff search); they never read documents unless they are participants.
 
-use super::forms::{FormPairs, answer, check_csrf, field};
+use super::forms::{PageForm, answer};
 use super::layout::{Chrome, render};
 use crate::app::App;
 use crate::auth::session::Authenticated;
 use crate::cases::{CaseError, actor_of};
 use crate::domain::ids::AccountId;
-use crate::policy::Reason;
+use crate::http::input::FormFields;
 use crate::staff::{self, flags::FlagChange};
 use crate::store::accounts::StaffListing;
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use serde::Deserialize;
 
 #[derive(Template)]
 #[template(path = "admin.html")]
@@ -65,27 +66,32 @@ pub async fn show(
     answer(&req, result)
 }
 
-/// One button on the staff table: `change` is deactivate, activate, grant_admin or revoke_admin.
+/// One button on the staff table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffChange {
+    change: FlagChange,
+}
+
+impl FormFields for StaffChange {
+    fn unreadable(_field: &str) -> CaseError {
+        CaseError::invalid("change", "invalid.change.choose")
+    }
+}
+
 pub async fn change_staff(
     req: HttpRequest,
     state: web::Data<App>,
-    who: Authenticated,
-    path: web::Path<String>,
-    form: FormPairs,
+    path: web::Path<AccountId>,
+    form: PageForm<StaffChange>,
 ) -> HttpResponse {
-    let result = async {
-        check_csrf(&who, &form)?;
-        let target = AccountId::parse(&path).map_err(|_| CaseError::Denied(Reason::NotFound))?;
-        let change = field(&form, "change")
-            .and_then(FlagChange::parse)
-            .ok_or_else(|| CaseError::invalid("change", "invalid.change.choose"))?;
-        let (is_active, is_admin) = change.flags();
-        let actor = actor_of(&who);
-        staff::flags::set_flags(&state, &actor, target, is_active, is_admin).await?;
-        Ok(HttpResponse::SeeOther()
+    let (is_active, is_admin) = form.fields.change.flags();
+    let actor = actor_of(&form.who);
+    let changed = staff::flags::set_flags(&state, &actor, *path, is_active, is_admin).await;
+    let to_admin = || {
+        HttpResponse::SeeOther()
             .insert_header((LOCATION, "/admin"))
-            .finish())
-    }
-    .await;
-    answer(&req, result)
+            .finish()
+    };
+    answer(&req, changed.map(|()| to_admin()))
 }

@@ -1,69 +1,38 @@
 //! Consent from the case page: a citizen gives their own, the coordinator records a paper
 //! declaration (linked to its scanned document), and the giver or the coordinator withdraws one.
-//! Forms post here with the session's CSRF token and land back on the case page; every decision
-//! is the policy's, through the same services as `/api/v1/cases/{case_id}/consents`.
+//! The forms carry the same input as `/api/v1/cases/{case_id}/consents` and land back on the case
+//! page; every decision is the policy's, through the same services.
 
-use super::forms::{FormPairs, date, departments, field, not_found, on_case};
+use super::forms::{PageForm, on_case};
 use crate::app::App;
-use crate::auth::session::Authenticated;
-use crate::cases::consents::{ConsentInput, PaperConsentInput};
-use crate::cases::{CaseError, actor_of, consents};
-use crate::domain::ids::ParticipantId;
+use crate::cases::{actor_of, consents};
+use crate::domain::ids::CaseId;
+use crate::http::input::{GiveConsent, NoFields};
 use actix_web::{HttpRequest, HttpResponse, web};
+use uuid::Uuid;
 
 /// A citizen gives their own consent, or (with `given_by_participant_id`) the coordinator records
 /// a signed paper declaration.
 pub async fn give(
     req: HttpRequest,
     state: web::Data<App>,
-    who: Authenticated,
-    path: web::Path<String>,
-    form: FormPairs,
+    path: web::Path<CaseId>,
+    form: PageForm<GiveConsent>,
 ) -> HttpResponse {
-    let (state, who, form, path) = (&state, &who, &form, &path);
-    on_case(&req, who, form, path, |case| async move {
-        let consent = ConsentInput {
-            scope: departments(form),
-            valid_until: date(form, "valid_until")?,
-        };
-        let actor = actor_of(who);
-        match field(form, "given_by_participant_id") {
-            Some(given_by) => {
-                let given_by = ParticipantId::parse(given_by).map_err(|_| {
-                    CaseError::invalid("given_by_participant_id", "invalid.given_by.choose")
-                })?;
-                let signed_on = date(form, "signed_on")?
-                    .ok_or_else(|| CaseError::invalid("signed_on", "invalid.signed_on.missing"))?;
-                let input = PaperConsentInput {
-                    given_by,
-                    signed_on,
-                    evidence_document_id: field(form, "evidence_document_id").map(str::to_owned),
-                    consent,
-                };
-                consents::record_paper(state, &actor, case, input)
-                    .await
-                    .map(|_| ())
-            }
-            None => consents::give(state, &actor, case, consent)
-                .await
-                .map(|_| ()),
-        }
-    })
-    .await
+    let case = path.into_inner();
+    let PageForm { who, fields } = form;
+    let done = fields.submit(&state, &actor_of(&who), case).await;
+    on_case(&req, case, done.map(|_| ()))
 }
 
 /// The giver or the coordinator withdraws a consent.
 pub async fn withdraw(
     req: HttpRequest,
     state: web::Data<App>,
-    who: Authenticated,
-    path: web::Path<(String, String)>,
-    form: FormPairs,
+    path: web::Path<(CaseId, Uuid)>,
+    form: PageForm<NoFields>,
 ) -> HttpResponse {
-    let (state, who, form, path) = (&state, &who, &form, &path);
-    on_case(&req, who, form, &path.0, |case| async move {
-        let consent = uuid::Uuid::parse_str(&path.1).map_err(|_| not_found())?;
-        consents::withdraw(state, &actor_of(who), case, consent).await
-    })
-    .await
+    let (case, consent) = path.into_inner();
+    let done = consents::withdraw(&state, &actor_of(&form.who), case, consent).await;
+    on_case(&req, case, done)
 }

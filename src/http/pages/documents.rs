@@ -4,7 +4,7 @@
 //! (`?based_on=N`), the page's stand-in for `If-Match`.
 
 use super::display::{file_size, kind_label, local_time};
-use super::forms::{FormPairs, check_csrf, field, ids, not_found};
+use super::forms::{PageForm, see_other};
 use super::layout::{Chrome, render};
 use crate::app::App;
 use crate::auth::session::Authenticated;
@@ -14,13 +14,13 @@ use crate::documents::upload_form::{self, Sender};
 use crate::documents::{DocumentError, type_keys};
 use crate::domain::case_status::CaseStatus;
 use crate::domain::document_kind::DocumentKind;
-use crate::domain::ids::DocumentId;
+use crate::domain::ids::{CaseId, DocumentId};
 use crate::http::download;
+use crate::http::input::{NoFields, Rename};
 use crate::http::multipart::{MultipartParts, upload_request};
 use crate::i18n::{Catalogue, Lang};
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
@@ -35,7 +35,7 @@ pub struct FileRules {
 }
 
 impl FileRules {
-    pub fn of(state: &App, lang: &str) -> Self {
+    pub fn of(state: &App, lang: Lang) -> Self {
         let documents = &state.settings.documents;
         let accept = documents
             .allowed_types
@@ -46,10 +46,7 @@ impl FileRules {
             })
             .collect::<Vec<_>>()
             .join(",");
-        let types = crate::i18n::list(
-            &type_keys(&documents.allowed_types),
-            Lang::from_code(lang).unwrap_or(Lang::Da),
-        );
+        let types = crate::i18n::list(&type_keys(&documents.allowed_types), lang);
         let limit = file_size(
             i64::try_from(documents.max_upload_bytes).unwrap_or(i64::MAX),
             lang,
@@ -72,16 +69,6 @@ impl FileRules {
 /// The kinds a new document may have, for the form's select.
 pub fn kinds() -> Vec<&'static str> {
     DocumentKind::WORDS.to_vec()
-}
-
-fn see_other(to: String) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((LOCATION, to))
-        .finish()
-}
-
-fn document_id(raw: &str) -> Result<DocumentId, DocumentError> {
-    DocumentId::parse(raw).map_err(|_| DocumentError::Case(not_found()))
 }
 
 /// The page, or a page that says in the reader's language what went wrong.
@@ -120,15 +107,15 @@ pub async fn show(
     req: HttpRequest,
     state: web::Data<App>,
     who: Option<Authenticated>,
-    path: web::Path<String>,
+    path: web::Path<DocumentId>,
 ) -> HttpResponse {
     let Some(who) = who else {
         return see_other("/".to_owned());
     };
     let result = async {
         let actor = actor_of(&who);
-        let document = service::show(&state, &actor, document_id(&path)?).await?;
-        let case = view::show(&state, &actor, ids(&document.case_id)?).await?;
+        let document = service::show(&state, &actor, path.into_inner()).await?;
+        let case = view::show(&state, &actor, document.case_id).await?;
         let open = case.status == CaseStatus::Active;
         let chrome = Chrome::for_request(&req);
         let rules = FileRules::of(&state, chrome.lang);
@@ -152,11 +139,11 @@ pub async fn upload(
     req: HttpRequest,
     state: web::Data<App>,
     who: Authenticated,
-    path: web::Path<String>,
+    path: web::Path<CaseId>,
     payload: Multipart,
 ) -> HttpResponse {
     let result = async {
-        let case = ids(&path)?;
+        let case = path.into_inner();
         let sender = Sender::Page {
             csrf_token: &who.session.csrf_token,
         };
@@ -184,12 +171,12 @@ pub async fn new_version(
     req: HttpRequest,
     state: web::Data<App>,
     who: Authenticated,
-    path: web::Path<String>,
+    path: web::Path<DocumentId>,
     query: web::Query<BasedOn>,
     payload: Multipart,
 ) -> HttpResponse {
     let result = async {
-        let id = document_id(&path)?;
+        let id = path.into_inner();
         let based_on = query
             .based_on
             .as_deref()
@@ -220,13 +207,9 @@ pub async fn download_newest(
     req: HttpRequest,
     state: web::Data<App>,
     who: Authenticated,
-    path: web::Path<String>,
+    path: web::Path<DocumentId>,
 ) -> HttpResponse {
-    let result = async {
-        let id = document_id(&path)?;
-        download::file(&state, &actor_of(&who), id, None).await
-    }
-    .await;
+    let result = download::file(&state, &actor_of(&who), path.into_inner(), None).await;
     answer(&req, result)
 }
 
@@ -235,73 +218,42 @@ pub async fn download_version(
     req: HttpRequest,
     state: web::Data<App>,
     who: Authenticated,
-    path: web::Path<(String, String)>,
+    path: web::Path<(DocumentId, u32)>,
 ) -> HttpResponse {
-    let result = async {
-        let id = document_id(&path.0)?;
-        let number = path
-            .1
-            .parse::<i64>()
-            .map_err(|_| DocumentError::Case(not_found()))?;
-        download::file(&state, &actor_of(&who), id, Some(number)).await
-    }
-    .await;
+    let (id, number) = path.into_inner();
+    let result = download::file(&state, &actor_of(&who), id, Some(i64::from(number))).await;
     answer(&req, result)
-}
-
-/// A form posted on a document page: the token is checked, `action` runs on the document and
-/// names the page to go to next.
-async fn on_document<F, Fut>(
-    req: &HttpRequest,
-    who: &Authenticated,
-    form: &[(String, String)],
-    document: &str,
-    action: F,
-) -> HttpResponse
-where
-    F: FnOnce(DocumentId) -> Fut,
-    Fut: std::future::Future<Output = Result<String, DocumentError>>,
-{
-    let result = async {
-        check_csrf(who, form)?;
-        let next = action(document_id(document)?).await?;
-        Ok(see_other(next))
-    }
-    .await;
-    answer(req, result)
 }
 
 /// `POST /documents/{id}/rename`.
 pub async fn rename(
     req: HttpRequest,
     state: web::Data<App>,
-    who: Authenticated,
-    path: web::Path<String>,
-    form: FormPairs,
+    path: web::Path<DocumentId>,
+    form: PageForm<Rename>,
 ) -> HttpResponse {
-    let (state, who, form) = (&state, &who, &form);
-    on_document(&req, who, form, &path, |id| async move {
-        let title = field(form, "title").unwrap_or_default();
-        service::rename(state, &actor_of(who), id, title).await?;
-        Ok(format!("/documents/{id}"))
-    })
-    .await
+    let id = path.into_inner();
+    let PageForm { who, fields } = form;
+    let renamed = service::rename(&state, &actor_of(&who), id, &fields.title).await;
+    answer(
+        &req,
+        renamed.map(|()| see_other(format!("/documents/{id}"))),
+    )
 }
 
 /// `POST /documents/{id}/delete`: the coordinator's soft delete, then back to the case.
 pub async fn delete(
     req: HttpRequest,
     state: web::Data<App>,
-    who: Authenticated,
-    path: web::Path<String>,
-    form: FormPairs,
+    path: web::Path<DocumentId>,
+    form: PageForm<NoFields>,
 ) -> HttpResponse {
-    let (state, who, form) = (&state, &who, &form);
-    on_document(&req, who, form, &path, |id| async move {
-        let actor = actor_of(who);
-        let case = service::show(state, &actor, id).await?.case_id;
-        service::delete(state, &actor, id).await?;
-        Ok(format!("/cases/{case}"))
-    })
-    .await
+    let (id, actor) = (path.into_inner(), actor_of(&form.who));
+    let result = async {
+        let case = service::show(&state, &actor, id).await?.case_id;
+        service::delete(&state, &actor, id).await?;
+        Ok(see_other(format!("/cases/{case}")))
+    }
+    .await;
+    answer(&req, result)
 }

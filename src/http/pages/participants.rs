@@ -4,16 +4,15 @@
 //! and land back on the case page; every decision is the policy's, through the same services as
 //! `/api/v1/cases/{case_id}/participants`.
 
-use super::forms::{FormPairs, answer, field, ids, not_found, on_case};
+use super::forms::{PageForm, answer, not_found, on_case};
 use super::layout::{Chrome, render};
 use crate::app::App;
 use crate::auth::session::Authenticated;
-use crate::cases::participants::ParticipantInput;
 use crate::cases::view::{CaseView, ParticipantView};
 use crate::cases::{CaseError, actor_of, lifecycle, participants, view};
 use crate::domain::access::Access;
-use crate::domain::ids::{AccountId, ParticipantId};
-use crate::domain::role::Role;
+use crate::domain::ids::{CaseId, ParticipantId};
+use crate::http::input::{AddParticipant, ChangeAccess, HandOver, NoFields};
 use crate::policy::Reason;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -43,63 +42,28 @@ impl EditPage {
     }
 }
 
-fn participant_id(text: &str) -> Result<ParticipantId, CaseError> {
-    ParticipantId::parse(text).map_err(|_| not_found())
-}
-
 /// The coordinator adds a staff member (by account) or a citizen (by CPR number) to the team.
 pub async fn add(
     req: HttpRequest,
     state: web::Data<App>,
-    who: Authenticated,
-    path: web::Path<String>,
-    form: FormPairs,
+    path: web::Path<CaseId>,
+    form: PageForm<AddParticipant>,
 ) -> HttpResponse {
-    let (state, who, form, path) = (&state, &who, &form, &path);
-    on_case(&req, who, form, path, |case| async move {
-        let role: Role =
-            serde_json::from_value(serde_json::json!(field(form, "role").unwrap_or_default()))
-                .map_err(|_| CaseError::invalid("role", "invalid.role.choose"))?;
-        let access = if field(form, "access") == Some("write") {
-            Access::Write
-        } else {
-            Access::Read
-        };
-        let account_id = field(form, "account_id")
-            .map(AccountId::parse)
-            .transpose()
-            .map_err(|_| CaseError::invalid("account_id", "invalid.account.choose"))?;
-        let input = ParticipantInput {
-            role,
-            access,
-            account_id,
-            cpr: field(form, "cpr"),
-            name: field(form, "name"),
-            email: field(form, "email"),
-            department: None,
-            has_custody: (role == Role::Parent).then(|| field(form, "has_custody").is_some()),
-        };
-        participants::add(state, &actor_of(who), case, input)
-            .await
-            .map(|_| ())
-    })
-    .await
+    let (case, actor) = (path.into_inner(), actor_of(&form.who));
+    let done = participants::add(&state, &actor, case, form.fields.as_input()).await;
+    on_case(&req, case, done.map(|_| ()))
 }
 
 /// The coordinator removes a participant: their access ends at once.
 pub async fn remove(
     req: HttpRequest,
     state: web::Data<App>,
-    who: Authenticated,
-    path: web::Path<(String, String)>,
-    form: FormPairs,
+    path: web::Path<(CaseId, ParticipantId)>,
+    form: PageForm<NoFields>,
 ) -> HttpResponse {
-    let (state, who, form, path) = (&state, &who, &form, &path);
-    on_case(&req, who, form, &path.0, |case| async move {
-        let participant = participant_id(&path.1)?;
-        participants::remove(state, &actor_of(who), case, participant).await
-    })
-    .await
+    let (case, participant) = path.into_inner();
+    let done = participants::remove(&state, &actor_of(&form.who), case, participant).await;
+    on_case(&req, case, done)
 }
 
 /// The coordinator's page for one participant: read or write access, or removal.
@@ -107,10 +71,10 @@ pub async fn edit_form(
     req: HttpRequest,
     state: web::Data<App>,
     who: Authenticated,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CaseId, ParticipantId)>,
 ) -> HttpResponse {
     let result = async {
-        let (case_id, id) = (ids(&path.0)?, participant_id(&path.1)?);
+        let (case_id, id) = path.into_inner();
         let case = view::show(&state, &actor_of(&who), case_id).await?;
         if !case.permissions.manage_participants {
             return Err(CaseError::Denied(Reason::CoordinatorOnly));
@@ -139,53 +103,34 @@ pub async fn edit_form(
 pub async fn change_access(
     req: HttpRequest,
     state: web::Data<App>,
-    who: Authenticated,
-    path: web::Path<(String, String)>,
-    form: FormPairs,
+    path: web::Path<(CaseId, ParticipantId)>,
+    form: PageForm<ChangeAccess>,
 ) -> HttpResponse {
-    let (state, who, form, path) = (&state, &who, &form, &path);
-    on_case(&req, who, form, &path.0, |case| async move {
-        let access = match field(form, "access") {
-            Some("read") => Access::Read,
-            Some("write") => Access::Write,
-            _ => {
-                return Err(CaseError::invalid("access", "invalid.access.choose"));
-            }
-        };
-        let id = participant_id(&path.1)?;
-        participants::set_access(state, &actor_of(who), case, id, access).await
-    })
-    .await
+    let (case, id) = path.into_inner();
+    let access = form.fields.access;
+    let done = participants::set_access(&state, &actor_of(&form.who), case, id, access).await;
+    on_case(&req, case, done)
 }
 
 pub async fn grant_parent_access(
     req: HttpRequest,
     state: web::Data<App>,
-    who: Authenticated,
-    path: web::Path<(String, String)>,
-    form: FormPairs,
+    path: web::Path<(CaseId, ParticipantId)>,
+    form: PageForm<NoFields>,
 ) -> HttpResponse {
-    let (state, who, form, path) = (&state, &who, &form, &path);
-    on_case(&req, who, form, &path.0, |case| async move {
-        let id = participant_id(&path.1)?;
-        participants::grant_parent_access(state, &actor_of(who), case, id).await
-    })
-    .await
+    let (case, id) = path.into_inner();
+    let done = participants::grant_parent_access(&state, &actor_of(&form.who), case, id).await;
+    on_case(&req, case, done)
 }
 
 pub async fn hand_over(
     req: HttpRequest,
     state: web::Data<App>,
-    who: Authenticated,
-    path: web::Path<String>,
-    form: FormPairs,
+    path: web::Path<CaseId>,
+    form: PageForm<HandOver>,
 ) -> HttpResponse {
-    let (state, who, form) = (&state, &who, &form);
-    on_case(&req, who, form, &path, |case| async move {
-        let to = field(form, "account_id")
-            .and_then(|id| AccountId::parse(id).ok())
-            .ok_or_else(|| CaseError::invalid("account_id", "invalid.account.choose"))?;
-        lifecycle::hand_over(state, &actor_of(who), case, to).await
-    })
-    .await
+    let case = path.into_inner();
+    let to = form.fields.account_id;
+    let done = lifecycle::hand_over(&state, &actor_of(&form.who), case, to).await;
+    on_case(&req, case, done)
 }

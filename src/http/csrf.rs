@@ -4,12 +4,26 @@
 //! HTML forms also carry the session's token (checked where the form is handled).
 
 use crate::app::App;
+use crate::error::{Answer, ErrorKind, UserError};
 use crate::http::problem::Problem;
+use actix_web::ResponseError;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::error::InternalError;
 use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::{Error, web};
+
+/// A state-changing request from another site.
+#[derive(Debug, thiserror::Error)]
+#[error("cross-site request refused")]
+struct CrossSite;
+
+impl UserError for CrossSite {
+    fn answer(&self) -> Answer {
+        Answer::new(ErrorKind::Forbidden, "cross-site", "error.cross_site")
+    }
+}
 
 pub async fn refuse_cross_site(
     req: ServiceRequest,
@@ -27,13 +41,13 @@ pub async fn refuse_cross_site(
         let origin = req.headers().get("origin").and_then(|v| v.to_str().ok());
         if !allowed(fetch_site, origin, own_origin.as_deref()) {
             tracing::warn!("refused a cross-site state-changing request");
-            return Err(Problem::new(
-                actix_web::http::StatusCode::FORBIDDEN,
-                "cross-site",
-                "Cross-site request refused",
-                "This request came from another site, so it was refused.",
-            )
-            .into());
+            // A browser gets the refusal as a page in the reader's language, scripts problem+json.
+            let response = if crate::http::routes::wants_html(req.request()) {
+                crate::http::pages::notice::refusal(req.request(), &CrossSite)
+            } else {
+                Problem::from(CrossSite).error_response()
+            };
+            return Err(InternalError::from_response(CrossSite, response).into());
         }
     }
     next.call(req).await

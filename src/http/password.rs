@@ -4,6 +4,7 @@
 
 use super::extractors::{PasswordStaff, start_session};
 use super::pages::layout::{Chrome, render};
+use super::pages::notice::refusal_leading_to;
 use super::problem::Problem;
 use crate::app::App;
 use crate::auth::password_login::{
@@ -12,7 +13,7 @@ use crate::auth::password_login::{
 use crate::auth::tokens::same_secret;
 use crate::auth::totp;
 use crate::domain::assurance_level::AssuranceLevel;
-use crate::error::chain;
+use crate::error::{Answer, ErrorKind, UserError, chain};
 use crate::store::accounts;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{ACCEPT, LOCATION};
@@ -152,6 +153,28 @@ pub async fn enrol_page(
     Ok(no_store(render(StatusCode::OK, &page)))
 }
 
+/// Why an authenticator was not confirmed.
+#[derive(Debug, thiserror::Error)]
+enum EnrolmentRefusal {
+    #[error("the enrolment form was out of date")]
+    StaleForm,
+    #[error("the code does not match the authenticator")]
+    WrongCode,
+}
+
+impl UserError for EnrolmentRefusal {
+    fn answer(&self) -> Answer {
+        match self {
+            Self::StaleForm => Answer::new(ErrorKind::Forbidden, "csrf", "error.totp_form_stale"),
+            Self::WrongCode => Answer::new(
+                ErrorKind::BadRequest,
+                "totp-mismatch",
+                "error.totp_mismatch",
+            ),
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 pub struct ConfirmForm {
     code: String,
@@ -179,26 +202,30 @@ pub async fn confirm(
         web::Either::Left(json) => (json.into_inner(), false),
         web::Either::Right(form) => (form.into_inner(), true),
     };
+    // A browser is answered with a page that leads back to enrolment, a script with a problem.
+    let refuse = |refusal: EnrolmentRefusal| {
+        if is_browser {
+            Ok(refusal_leading_to(
+                &req,
+                &refusal,
+                "/auth/totp",
+                "totp.again",
+            ))
+        } else {
+            Err(Problem::from(refusal))
+        }
+    };
     if is_browser
         && !form
             .csrf_token
             .as_deref()
             .is_some_and(|t| same_secret(t, &who.session.csrf_token))
     {
-        return Err(Problem::new(
-            StatusCode::FORBIDDEN,
-            "csrf",
-            "Form expired",
-            "The form was out of date. Reload the page and try again.",
-        ));
+        return refuse(EnrolmentRefusal::StaleForm);
     }
     let codes = match password_login::confirm_enrolment(&state, who.account.id, &form.code).await {
         Ok(codes) => codes,
-        Err(PasswordLoginError::Refused) => {
-            return Err(Problem::bad_request(
-                "The code does not match the authenticator app. Check the time on the phone and try again.",
-            ));
-        }
+        Err(PasswordLoginError::Refused) => return refuse(EnrolmentRefusal::WrongCode),
         Err(other) => return Err(internal(other)),
     };
     let cookie = start_session(

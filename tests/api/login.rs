@@ -370,7 +370,19 @@ async fn cross_site_state_changes_are_refused() {
         .await
         .unwrap();
     assert_problem(forged, 403).await;
-    assert_eq!(me(&app).await.0, 200, "the session survived both");
+    // A browser posting a form from another site gets the refusal as a page, in Danish.
+    let forged = app
+        .client
+        .post(app.url("/auth/logout"))
+        .header("sec-fetch-site", "cross-site")
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    let page = forged.text().await.unwrap();
+    assert!(page.contains("kom fra et andet websted"), "{page}");
+    assert_eq!(me(&app).await.0, 200, "the session survived all three");
     let own = app
         .client
         .post(app.url("/auth/logout"))

@@ -246,3 +246,46 @@ async fn the_enrolment_page_shows_a_qr_code_without_inline_style() {
     assert!(!html.contains("style="), "the CSP forbids inline styles");
     assert!(html.contains("name=\"csrf_token\""));
 }
+
+/// A person enrolling in a browser who types a wrong code, or posts an old page, gets a page in
+/// Danish that leads back to the enrolment, not a JSON problem.
+#[tokio::test]
+async fn a_wrong_enrolment_code_in_the_browser_is_a_page_leading_back() {
+    let app = spawn_app(Backend::Sqlite).await;
+    give_password(&app).await;
+    assert_eq!(post_login(&app, PASSWORD, None).await.status(), 200);
+    let page = app.get_page("/auth/totp").await.text().await.unwrap();
+    let token = page
+        .split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the enrolment form carries the token")
+        .to_owned();
+    for (csrf, status, sentence) in [
+        (
+            token.as_str(),
+            400,
+            "Koden passer ikke til autentifikator-appen",
+        ),
+        ("an-old-token", 403, "Siden var forældet"),
+    ] {
+        let response = app
+            .client
+            .post(app.url("/auth/totp"))
+            .header("accept", "text/html")
+            .form(&[("code", "000000"), ("csrf_token", csrf)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), status);
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+        let html = response.text().await.unwrap();
+        assert!(html.contains(sentence), "{html}");
+        assert!(html.contains("href=\"/auth/totp\""), "{html}");
+    }
+}

@@ -36,16 +36,41 @@ pub fn notice(req: &HttpRequest, status: StatusCode, prefix: &str) -> HttpRespon
 /// A notice with a text of its own (already in the reader's language), e.g. why an action was
 /// refused.
 pub fn notice_text(req: &HttpRequest, status: StatusCode, text: &str) -> HttpResponse {
+    refused_page(req, status, text, "/cases", "refused.back")
+}
+
+fn refused_page(
+    req: &HttpRequest,
+    status: StatusCode,
+    text: &str,
+    link_href: &str,
+    link_key: &str,
+) -> HttpResponse {
     let chrome = Chrome::for_request(req);
     let t = chrome.t;
     let page = NoticePage {
         heading: t.get("refused.heading").to_owned(),
         body: text.to_owned(),
-        link_href: "/cases".to_owned(),
-        link_label: t.get("refused.back").to_owned(),
+        link_href: link_href.to_owned(),
+        link_label: t.get(link_key).to_owned(),
         chrome,
     };
     render(status, &page)
+}
+
+/// A refusal whose way on is not the case list (a step of logging in): its sentence, and a link
+/// to `link_href` labelled by the catalogue key `link_key`.
+pub fn refusal_leading_to<E: UserError>(
+    req: &HttpRequest,
+    err: &E,
+    link_href: &str,
+    link_key: &str,
+) -> HttpResponse {
+    let answer = err.answer();
+    log_failure(err, answer.kind);
+    let (status, _) = status_of(answer.kind);
+    let text = answer.page_sentence(lang_of(req));
+    refused_page(req, status, &text, link_href, link_key)
 }
 
 /// The page that answers an error, in the reader's language: the one renderer every page uses.

@@ -12,6 +12,7 @@ pub mod config;
 pub mod crypto;
 pub mod documents;
 pub mod domain;
+pub mod duty_log;
 pub mod error;
 pub mod http;
 pub mod i18n;

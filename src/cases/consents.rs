@@ -1,11 +1,12 @@
 //! Consents: a citizen gives their own (logged in at Substantial), the coordinator records a
 //! paper declaration on someone's behalf, and either withdraws. Never edited, never deleted.
 
-use super::{CaseError, CaseResult, authorize};
+use super::{CaseError, CaseResult, authorize, check_grant, own_cpr_hash};
 use crate::app::App;
 use crate::domain::department::Department;
 use crate::domain::ids::{CaseId, DocumentId, ParticipantId};
 use crate::domain::role::Role;
+use crate::policy::grants::Grant;
 use crate::policy::{Action, Actor, ConsentGiver, age};
 use crate::store::StoreError;
 use crate::store::consents::{self, NewConsent};
@@ -103,6 +104,13 @@ pub async fn record_paper(
                 "invalid.given_by.no_such_participant",
             )
         })?;
+    let own = own_cpr_hash(state, actor).await?;
+    let giver_is_actors_own_cpr = own.is_some() && giver.invited_cpr_hash == own;
+    let grant = Grant::PaperConsent {
+        giver: giver.fact.id,
+        giver_is_actors_own_cpr,
+    };
+    check_grant(state, actor, grant, Some(&case))?;
     let minor = age::is_minor(case.row.young_person_birth_date, today);
     let giver_kind = match giver.fact.role {
         Role::YoungPerson => ConsentGiver::YoungPerson,

@@ -1,16 +1,20 @@
 //! Creating a case: the caller (staff) becomes its coordinator. What happens to a case afterwards
 //! (hand-over, closing, reopening) is in `lifecycle`.
 
-use super::{CaseError, CaseResult};
+use super::{CaseError, CaseResult, check_grant, own_cpr_hash};
 use crate::app::App;
 use crate::crypto::purpose::{LookupPurpose, SealPurpose};
 use crate::crypto::seal;
 use crate::domain::cpr::Cpr;
+use crate::domain::department::Department;
 use crate::domain::ids::CaseId;
 use crate::domain::person_name::PersonName;
+use crate::duty_log::{self, DutyEvent};
 use crate::error::Arg;
+use crate::policy::grants::{Grant, Grantee};
 use crate::policy::{self, Action, Actor, ActorKind, Decision};
 use crate::store::cases::{self, NewCase};
+use crate::store::{StoreError, staff_duties};
 
 /// The longest placement text.
 pub const MAX_PLACEMENT_CHARS: usize = 200;
@@ -21,7 +25,12 @@ pub struct CaseInput<'a> {
     pub placement: Option<&'a str>,
 }
 
+/// Creates the case, as the policy allows (`may_create_cases`, never about one's own CPR number).
+/// A young person who already has a case in the municipality: a caller with a part in it is told
+/// so (409 `case_exists`); anyone else gets the neutral answer naming the coordinator's
+/// department (409 `case_elsewhere`), recorded for the audit trail.
 pub async fn create(state: &App, actor: &Actor, input: CaseInput<'_>) -> CaseResult<CaseId> {
+    // Refused before the CPR number is looked at, so nobody without the flag can probe for cases.
     if let Decision::Deny(reason) = policy::decide(
         actor,
         Action::CreateCase,
@@ -48,11 +57,16 @@ pub async fn create(state: &App, actor: &Actor, input: CaseInput<'_>) -> CaseRes
         ));
     }
     let cpr_hash = state.lookup.hash(LookupPurpose::Cpr, &cpr.compact());
-    if !cases::search(&state.db, municipality, None, None, Some(&cpr_hash))
+    let young_person = Grantee {
+        account: None,
+        actors_own_cpr: own_cpr_hash(state, actor).await?.as_deref() == Some(cpr_hash.as_str()),
+    };
+    check_grant(state, actor, Grant::CreateCase { young_person }, None)?;
+    if let Some(existing) = cases::search(&state.db, municipality, None, None, Some(&cpr_hash))
         .await?
-        .is_empty()
+        .first()
     {
-        return Err(CaseError::conflict("conflict.case_exists"));
+        return Err(held(state, actor, *existing).await);
     }
     let cpr_sealed = seal::seal(&state.keys, SealPurpose::CaseCpr, cpr.compact().as_bytes())?;
     let new = NewCase {
@@ -69,4 +83,33 @@ pub async fn create(state: &App, actor: &Actor, input: CaseInput<'_>) -> CaseRes
     tx.commit().await?;
     tracing::info!(case = %id, "case created");
     Ok(id)
+}
+
+/// What a caller creating a case for a young person who already has one is told.
+async fn held(state: &App, actor: &Actor, existing: CaseId) -> CaseError {
+    let answer = async {
+        let Some((row, facts, _, _)) = cases::load(&state.db, existing).await? else {
+            return Ok(CaseError::conflict("conflict.case_exists"));
+        };
+        let may_see = policy::decide(
+            actor,
+            Action::ViewCase,
+            Some(&facts),
+            state.settings.consent.custody_rule,
+            state.clock.now(),
+        );
+        if may_see.is_allowed() {
+            return Ok(CaseError::conflict("conflict.case_exists"));
+        }
+        let department = staff_duties::department_of(&state.db, row.coordinator_id)
+            .await?
+            .unwrap_or(Department::ChildrenYouth);
+        duty_log::record(&DutyEvent::CaseHeldElsewhere {
+            actor: actor.account,
+            case: existing,
+            department,
+        });
+        Ok(CaseError::HeldElsewhere(department))
+    };
+    answer.await.unwrap_or_else(|e: StoreError| e.into())
 }

@@ -1,17 +1,24 @@
 //! A case's life after creation: handing the coordinator role to another staff member, closing
 //! the case (it becomes read-only) and reopening it. Each asks the policy through `authorize`.
 
-use super::{CaseError, CaseResult, authorize};
+use super::{CaseError, CaseResult, authorize, check_grant};
 use crate::app::App;
 use crate::domain::case_status::CaseStatus;
 use crate::domain::ids::{AccountId, CaseId};
+use crate::policy::grants::{Grant, Grantee};
 use crate::policy::{Action, Actor};
 use crate::store::accounts::{self, AccountKind};
 use crate::store::cases;
 
-/// Hands the coordinator role to another active staff member of the same municipality.
+/// Hands the coordinator role to another active staff member of the same municipality: never to
+/// the actor (an admin's hand-over names someone else; the policy's `SelfHandOver`).
 pub async fn hand_over(state: &App, actor: &Actor, id: CaseId, to: AccountId) -> CaseResult<()> {
     let case = authorize(state, actor, Action::HandOverCoordinator, id).await?;
+    let grantee = Grantee {
+        account: Some(to),
+        actors_own_cpr: false,
+    };
+    check_grant(state, actor, Grant::HandOver { to: grantee }, Some(&case))?;
     let target = accounts::find(&state.db, to).await.map_err(|e| match e {
         crate::store::StoreError::NotFound => {
             CaseError::invalid("account_id", "invalid.account.no_such_staff")

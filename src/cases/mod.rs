@@ -10,8 +10,11 @@ pub mod view;
 use crate::app::App;
 use crate::auth::session::Authenticated;
 use crate::crypto::seal::SealError;
+use crate::domain::department::Department;
 use crate::domain::ids::CaseId;
+use crate::duty_log::{self, DutyEvent};
 use crate::error::{Answer, Arg, ErrorKind, Fragment, UserError};
+use crate::policy::grants::{self, Grant};
 use crate::policy::{self, Action, Actor, ActorKind, CaseFacts, Decision, Reason};
 use crate::store::StoreError;
 use crate::store::accounts::AccountKind;
@@ -34,6 +37,10 @@ pub enum CaseError {
     /// A change that clashes with what is already there: `key` names the sentence.
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    /// The young person already has a case the caller has no part in: the answer names only the
+    /// coordinator's department, to contact (never the case, the coordinator or its details).
+    #[error("case held by the {} department", .0.as_str())]
+    HeldElsewhere(Department),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("sealing failed")]
@@ -83,6 +90,15 @@ impl UserError for CaseError {
                 answer
             }
             Self::Conflict(key) => Answer::new(ErrorKind::Conflict, "conflict", key),
+            Self::HeldElsewhere(department) => {
+                Answer::new(ErrorKind::Conflict, "conflict", "conflict.case_elsewhere")
+                    .arg(
+                        "department",
+                        Arg::Keys(vec![format!("dept.{}", department.as_str())]),
+                    )
+                    .with("reason", "case_elsewhere")
+                    .with("department", department)
+            }
             Self::Store(e) => e.answer(),
             Self::Seal(_) => Answer::internal(),
         }
@@ -97,6 +113,7 @@ pub fn actor_of(who: &Authenticated) -> Actor {
         AccountKind::Staff => ActorKind::Staff {
             municipality: who.account.municipality_id.unwrap_or_default(),
             is_admin: who.account.is_admin,
+            may_create_cases: who.account.may_create_cases,
         },
         AccountKind::Citizen => ActorKind::Citizen {
             assurance: who.session.assurance_level,
@@ -160,4 +177,39 @@ pub fn decision(state: &App, actor: &Actor, action: Action, case: &LoadedCase) -
 
 pub fn allows(state: &App, actor: &Actor, action: Action, case: &LoadedCase) -> bool {
     decision(state, actor, action, case).is_allowed()
+}
+
+/// Asks the policy whether `grant` may be made on `case` (None: creating one); a refusal of
+/// self-granting is recorded for the audit trail.
+pub fn check_grant(
+    state: &App,
+    actor: &Actor,
+    grant: Grant,
+    case: Option<&LoadedCase>,
+) -> CaseResult<()> {
+    let decision = grants::decide_grant(
+        actor,
+        grant,
+        case.map(|c| &c.facts),
+        state.settings.consent.custody_rule,
+        state.clock.now(),
+    );
+    match decision {
+        Decision::Allow => Ok(()),
+        Decision::Deny(reason) => {
+            if reason.refuses_self_granting() {
+                duty_log::record(&DutyEvent::SelfGrantRefused {
+                    actor: actor.account,
+                    case: case.map(|c| c.row.id),
+                    reason: reason.clone(),
+                });
+            }
+            Err(CaseError::Denied(reason))
+        }
+    }
+}
+
+/// The lookup hash of the actor's own CPR number, if known (see `store::staff_duties`).
+pub async fn own_cpr_hash(state: &App, actor: &Actor) -> CaseResult<Option<String>> {
+    Ok(crate::store::staff_duties::own_cpr_hash(&state.db, actor.account).await?)
 }

@@ -1,6 +1,6 @@
 //! The team around the young person: adding, changing and removing participants.
 
-use super::{CaseError, CaseResult, authorize};
+use super::{CaseError, CaseResult, authorize, check_grant, own_cpr_hash};
 use crate::app::App;
 use crate::crypto::purpose::LookupPurpose;
 use crate::domain::access::Access;
@@ -10,6 +10,7 @@ use crate::domain::email::Email;
 use crate::domain::ids::{AccountId, CaseId, ParticipantId};
 use crate::domain::person_name::PersonName;
 use crate::domain::role::Role;
+use crate::policy::grants::{Grant, Grantee};
 use crate::policy::{Action, Actor};
 use crate::store::StoreError;
 use crate::store::accounts::{self, AccountKind};
@@ -73,12 +74,25 @@ pub async fn add(
                 }
                 Err(other) => return Err(other.into()),
             };
+            let grantee = Grantee {
+                account: Some(staff.id),
+                actors_own_cpr: false,
+            };
+            check_grant(state, actor, Grant::AddParticipant { grantee }, Some(&case))?;
             if staff.id == case.row.coordinator_id {
                 return Err(CaseError::conflict("conflict.coordinator_has_access"));
             }
+            // The department is the staff account's (the policy reads it from there, too); a
+            // request naming another is refused rather than quietly corrected.
             let own_department = accounts::find_staff_department(&state.db, staff.id).await?;
+            if input.department.is_some_and(|d| d != own_department) {
+                return Err(CaseError::invalid(
+                    "department",
+                    "invalid.department.from_staff_account",
+                ));
+            }
             new.account = Some(staff.id);
-            new.department = Some(input.department.unwrap_or(own_department));
+            new.department = Some(own_department);
         }
         Role::YoungPerson | Role::Parent | Role::TrustedAdult => {
             if input.account_id.is_some() {
@@ -108,6 +122,15 @@ pub async fn add(
                 .transpose()
                 .map_err(|e| CaseError::rejected("email", &e))?;
             let cpr_hash = state.lookup.hash(LookupPurpose::Cpr, &cpr.compact());
+            let account = accounts::find_citizen_by_cpr_hash(&state.db, &cpr_hash)
+                .await?
+                .map(|a| a.id);
+            let grantee = Grantee {
+                account,
+                actors_own_cpr: own_cpr_hash(state, actor).await?.as_deref()
+                    == Some(cpr_hash.as_str()),
+            };
+            check_grant(state, actor, Grant::AddParticipant { grantee }, Some(&case))?;
             let is_the_young_person = cpr_hash == case.row.young_person_cpr_hash;
             if (input.role == Role::YoungPerson) != is_the_young_person {
                 return Err(if is_the_young_person {
@@ -123,9 +146,7 @@ pub async fn add(
             {
                 return Err(CaseError::conflict("conflict.already_participant"));
             }
-            new.account = accounts::find_citizen_by_cpr_hash(&state.db, &cpr_hash)
-                .await?
-                .map(|a| a.id);
+            new.account = account;
             new.invited_cpr_hash = Some(cpr_hash);
             new.invited_name = Some(name.as_str().to_owned());
             new.invited_email = email.map(|e| e.as_str().to_owned());
@@ -166,6 +187,12 @@ pub async fn set_access(
 ) -> CaseResult<()> {
     let case = authorize(state, actor, Action::ManageParticipants, case_id).await?;
     find_participant(&case, id)?;
+    check_grant(
+        state,
+        actor,
+        Grant::SetAccess { participant: id },
+        Some(&case),
+    )?;
     let mut tx = state.db.begin().await?;
     participants::set_access(&mut tx, id, access).await?;
     tx.commit().await?;
@@ -195,6 +222,12 @@ pub async fn grant_parent_access(
     id: ParticipantId,
 ) -> CaseResult<()> {
     let case = authorize(state, actor, Action::GrantParentAccess, case_id).await?;
+    check_grant(
+        state,
+        actor,
+        Grant::AdultGrant { participant: id },
+        Some(&case),
+    )?;
     if find_participant(&case, id)?.fact.role != Role::Parent {
         return Err(CaseError::invalid(
             "participant_id",

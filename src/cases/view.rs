@@ -334,6 +334,7 @@ pub async fn search(state: &App, actor: &Actor, query: &str) -> CaseResult<Vec<C
     let policy::ActorKind::Staff {
         municipality,
         is_admin,
+        ..
     } = actor.kind
     else {
         return Err(super::CaseError::Denied(policy::Reason::StaffOnly));

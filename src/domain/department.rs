@@ -41,6 +41,12 @@ impl Department {
         Self::Other,
     ];
 
+    /// Caseworkers of these departments create cases unless an admin says otherwise (the staff
+    /// flag `may_create_cases` starts from this).
+    pub fn creates_cases(self) -> bool {
+        matches!(self, Self::ChildrenYouth | Self::Adult)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::ChildrenYouth => "children_youth",

@@ -41,6 +41,12 @@ fn every_reason() -> Vec<Reason> {
         Reason::ReadOnly,
         Reason::CaseClosed,
         Reason::NotAConsenter,
+        Reason::MayNotCreateCases,
+        Reason::SelfHandOver,
+        Reason::SelfParticipant,
+        Reason::OwnAccess,
+        Reason::OwnIdentity,
+        Reason::SelfGrant,
     ];
     for reason in &all {
         match reason {
@@ -56,7 +62,13 @@ fn every_reason() -> Vec<Reason> {
             | Reason::OutsideConsentScope
             | Reason::ReadOnly
             | Reason::CaseClosed
-            | Reason::NotAConsenter => {}
+            | Reason::NotAConsenter
+            | Reason::MayNotCreateCases
+            | Reason::SelfHandOver
+            | Reason::SelfParticipant
+            | Reason::OwnAccess
+            | Reason::OwnIdentity
+            | Reason::SelfGrant => {}
         }
     }
     all
@@ -80,6 +92,9 @@ fn every_answer() -> Vec<Answer> {
     let mut cases: Vec<CaseError> = every_reason().into_iter().map(CaseError::Denied).collect();
     cases.push(CaseError::rejected("cpr", &CprError::Format));
     cases.push(CaseError::conflict("conflict.case_exists"));
+    cases.push(CaseError::HeldElsewhere(
+        crate::domain::department::Department::Adult,
+    ));
     cases.push(CaseError::Store(StoreError::Conflict("version")));
     cases.push(CaseError::Seal(crate::crypto::seal::SealError::Open));
     for e in &cases {
@@ -87,6 +102,7 @@ fn every_answer() -> Vec<Answer> {
             CaseError::Denied(_)
             | CaseError::Invalid { .. }
             | CaseError::Conflict(_)
+            | CaseError::HeldElsewhere(_)
             | CaseError::Store(_)
             | CaseError::Seal(_) => {}
         }

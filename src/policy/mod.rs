@@ -17,14 +17,21 @@
 //! 7. Reading needs `read` or `write`; uploading needs `write` and an active case.
 //! 8. The young person and custody holders (while the young person is under 18) give their own
 //!    consent; a consent is withdrawn by its giver or the coordinator.
+//! 9. Consent belongs to its giver: it counts for sharing only while its giver is on the case
+//!    (`sharing::counts`), and its giver may always see and withdraw it, even after being removed
+//!    from the case, after a parent's access ended at 18, or once the case is closed.
+//! 10. Creating cases is for staff with `may_create_cases`. Nobody widens their own access: the
+//!    routes that change who may read ask `grants::decide_grant`, which refuses a grant to the
+//!    actor's own account or to a citizen identity they control (their own CPR number).
 
 pub mod age;
+pub mod grants;
 mod reason;
 mod sharing;
 pub mod staff;
 
 pub use reason::Reason;
-pub use sharing::{Missing, Sharing, is_active, sharing};
+pub use sharing::{Missing, Sharing, counts, is_active, sharing};
 
 use crate::domain::access::Access;
 use crate::domain::assurance_level::AssuranceLevel;
@@ -40,6 +47,8 @@ pub enum ActorKind {
     Staff {
         municipality: MunicipalityId,
         is_admin: bool,
+        /// The staff flag that lets a caseworker create cases (children and youth, adults).
+        may_create_cases: bool,
     },
     Citizen {
         assurance: AssuranceLevel,
@@ -100,6 +109,9 @@ pub struct CaseFacts {
     pub coordinator: AccountId,
     pub young_person_birth_date: Date,
     pub participants: Vec<Participant>,
+    /// Participants removed from the case: no part in it, but they may still see and withdraw
+    /// the consents they gave.
+    pub former: Vec<Participant>,
     pub consents: Vec<Consent>,
 }
 
@@ -115,6 +127,8 @@ pub enum Action {
     RecordPaperConsent,
     GiveOwnConsent,
     WithdrawConsent(ConsentGiver),
+    /// See the consents one gave (also once removed from the case).
+    ViewOwnConsents,
     HandOverCoordinator,
     CloseCase,
     ReopenCase,
@@ -123,7 +137,8 @@ pub enum Action {
 }
 
 impl Action {
-    /// Actions that change the case, refused while it is closed (reopening aside).
+    /// Actions that change the case, refused while it is closed (reopening aside; withdrawing a
+    /// consent only narrows sharing, so a closed case never keeps its giver from it).
     fn changes_case(self) -> bool {
         !matches!(
             self,
@@ -132,6 +147,8 @@ impl Action {
                 | Self::ViewAccessLog
                 | Self::ReopenCase
                 | Self::CreateCase
+                | Self::ViewOwnConsents
+                | Self::WithdrawConsent(_)
         )
     }
 }
@@ -159,7 +176,11 @@ pub fn decide(
     use Decision::{Allow, Deny};
     if action == Action::CreateCase {
         return match actor.kind {
-            ActorKind::Staff { .. } => Allow,
+            ActorKind::Staff {
+                may_create_cases: true,
+                ..
+            } => Allow,
+            ActorKind::Staff { .. } => Deny(Reason::MayNotCreateCases),
             ActorKind::Citizen { .. } => Deny(Reason::StaffOnly),
         };
     }
@@ -202,18 +223,31 @@ pub fn decide(
     if admin && admin_action {
         return Allow;
     }
-    let Some(me) = me else {
-        return Deny(match action {
+    let no_part = || {
+        Deny(match action {
             _ if !admin => Reason::NotFound,
             Action::ReadDocuments | Action::WriteDocuments => Reason::AdminNoDocuments,
             _ => Reason::CoordinatorOnly,
-        });
+        })
     };
+    let former = case.former.iter().any(|p| p.account == Some(actor.account));
+    if me.is_none() && !former {
+        return no_part();
+    }
     if let ActorKind::Citizen { assurance } = actor.kind
         && assurance < AssuranceLevel::Substantial
     {
         return Deny(Reason::AssuranceTooLow);
     }
+    // Consent belongs to its giver: seeing and withdrawing it outlives their part in the case.
+    match action {
+        Action::ViewOwnConsents => return Allow,
+        Action::WithdrawConsent(giver) if gave(case, actor, giver) => return Allow,
+        _ => {}
+    }
+    let Some(me) = me else {
+        return no_part();
+    };
     let today = crate::clock::copenhagen_date(now);
     let minor = age::is_minor(case.young_person_birth_date, today);
     if parent_access_ended(me, case.young_person_birth_date, today) {
@@ -229,13 +263,24 @@ pub fn decide(
             Role::Parent if me.has_custody && minor => Allow,
             _ => Deny(Reason::NotAConsenter),
         },
-        Action::WithdrawConsent(ConsentGiver::YoungPerson) if me.role == Role::YoungPerson => Allow,
-        Action::WithdrawConsent(ConsentGiver::CustodyHolder(giver)) if giver == me.id => Allow,
         Action::GrantParentAccess if me.role == Role::YoungPerson && !minor => Allow,
         Action::GrantParentAccess => Deny(Reason::NotAConsenter),
         Action::ViewAccessLog if me.role == Role::YoungPerson => Allow,
         _ => Deny(Reason::CoordinatorOnly),
     }
+}
+
+/// Whether `actor` gave consents as `giver`: as the young person, or as this participant (now
+/// or before being removed).
+fn gave(case: &CaseFacts, actor: &Actor, giver: ConsentGiver) -> bool {
+    case.participants
+        .iter()
+        .chain(&case.former)
+        .filter(|p| p.account == Some(actor.account))
+        .any(|p| match giver {
+            ConsentGiver::YoungPerson => p.role == Role::YoungPerson,
+            ConsentGiver::CustodyHolder(id) => p.id == id,
+        })
 }
 
 /// Documents are shared only while sharing is permitted and, for a professional, their
@@ -255,7 +300,7 @@ fn documents(
         if !case
             .consents
             .iter()
-            .filter(|c| is_active(c, now))
+            .filter(|c| counts(case, c, now))
             .all(|c| inside(&c))
         {
             return Decision::Deny(Reason::OutsideConsentScope);

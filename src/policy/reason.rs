@@ -21,6 +21,19 @@ pub enum Reason {
     ReadOnly,
     CaseClosed,
     NotAConsenter,
+    /// Creating cases needs the staff flag `may_create_cases`.
+    MayNotCreateCases,
+    /// A hand-over names another staff member, never the actor.
+    SelfHandOver,
+    /// Nobody adds their own account to a case.
+    SelfParticipant,
+    /// Nobody changes their own access to a case.
+    OwnAccess,
+    /// A citizen identity the actor controls (their own CPR number) is never theirs to add,
+    /// consent for, or open a case about.
+    OwnIdentity,
+    /// Nobody grants a parent's access to their own participation.
+    SelfGrant,
 }
 
 impl Reason {
@@ -39,7 +52,26 @@ impl Reason {
             Self::ReadOnly => "read_only",
             Self::CaseClosed => "case_closed",
             Self::NotAConsenter => "not_a_consenter",
+            Self::MayNotCreateCases => "may_not_create_cases",
+            Self::SelfHandOver => "self_hand_over",
+            Self::SelfParticipant => "self_participant",
+            Self::OwnAccess => "own_access",
+            Self::OwnIdentity => "own_identity",
+            Self::SelfGrant => "self_grant",
         }
+    }
+
+    /// A refusal to widen the actor's own access (recorded for the audit trail).
+    pub fn refuses_self_granting(&self) -> bool {
+        matches!(
+            self,
+            Self::SelfHandOver
+                | Self::SelfParticipant
+                | Self::OwnAccess
+                | Self::OwnIdentity
+                | Self::SelfGrant
+                | Self::OwnAccount
+        )
     }
 
     /// 404 rather than 403: a stranger must not learn that a case (or a CPR number) exists.
@@ -73,6 +105,12 @@ impl Reason {
             Self::ReadOnly => "reason.read_only",
             Self::CaseClosed => "reason.case_closed",
             Self::NotAConsenter => "reason.not_a_consenter",
+            Self::MayNotCreateCases => "reason.may_not_create_cases",
+            Self::SelfHandOver => "reason.self_hand_over",
+            Self::SelfParticipant => "reason.self_participant",
+            Self::OwnAccess => "reason.own_access",
+            Self::OwnIdentity => "reason.own_identity",
+            Self::SelfGrant => "reason.self_grant",
         }
     }
 }

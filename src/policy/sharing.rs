@@ -35,11 +35,24 @@ pub fn is_active(consent: &Consent, now: OffsetDateTime) -> bool {
             .is_none_or(|last| crate::clock::copenhagen_date(now) <= last)
 }
 
+/// A consent counts for sharing while it is active and its giver is on the case: the young
+/// person's while a young person is a participant, a custody holder's while that participant is.
+/// Removing the giver stops sharing by their consent; re-adding the young person brings theirs
+/// back (the case has one young person), a re-added parent is a new participant and consents
+/// again (or the coordinator records their paper consent).
+pub fn counts(case: &CaseFacts, consent: &Consent, now: OffsetDateTime) -> bool {
+    let on_case = case.participants.iter().any(|p| match consent.giver {
+        ConsentGiver::YoungPerson => p.role == Role::YoungPerson,
+        ConsentGiver::CustodyHolder(id) => p.id == id,
+    });
+    on_case && is_active(consent, now)
+}
+
 pub fn sharing(case: &CaseFacts, rule: CustodyRule, now: OffsetDateTime) -> Sharing {
     let active = |giver: ConsentGiver| {
         case.consents
             .iter()
-            .any(|c| c.giver == giver && is_active(c, now))
+            .any(|c| c.giver == giver && counts(case, c, now))
     };
     let mut missing = Vec::new();
     if !active(ConsentGiver::YoungPerson) {

@@ -6,11 +6,13 @@
 //! 1. Citizens do nothing here (403 StaffOnly).
 //! 2. Any staff member may search their own municipality's staff (to add a colleague to a case).
 //! 3. Only admins manage staff: open the admin pages, deactivate or reactivate, set or clear the
-//!    admin flag (403 AdminOnly).
+//!    admin or case-creating flag, change a department (403 AdminOnly). A department decides
+//!    which consents cover a professional, so changing it is an admin's act, recorded.
 //! 4. A target in another municipality, or that is not staff, does not exist for the actor (404).
-//! 5. Nobody deactivates or demotes themselves (a municipality must not lose its last admin by a
-//!    slip), and nobody reactivates or promotes themselves either: an account can only ever be
-//!    given more by someone else (403 OwnAccount).
+//! 5. Nobody changes their own account, flags or department: nobody deactivates or demotes
+//!    themselves (a municipality must not lose its last admin by a slip), and nobody reactivates,
+//!    promotes or moves themselves either: an account can only ever be given more by someone
+//!    else (403 OwnAccount).
 
 use super::{Actor, ActorKind, Decision, Reason};
 use crate::domain::ids::{AccountId, MunicipalityId};
@@ -25,6 +27,10 @@ pub enum StaffAction {
     SetActive(bool),
     /// Set `is_admin` of the target.
     SetAdmin(bool),
+    /// Set `may_create_cases` of the target.
+    SetMayCreateCases(bool),
+    /// Move the target to another department.
+    SetDepartment,
 }
 
 /// The staff member an action is about, as far as the rules need to know.
@@ -42,6 +48,7 @@ pub fn decide_staff(actor: &Actor, action: StaffAction, target: Option<&StaffTar
     let ActorKind::Staff {
         municipality,
         is_admin,
+        ..
     } = actor.kind
     else {
         return Deny(Reason::StaffOnly);
@@ -50,7 +57,10 @@ pub fn decide_staff(actor: &Actor, action: StaffAction, target: Option<&StaffTar
         StaffAction::Search => return Allow,
         _ if !is_admin => return Deny(Reason::AdminOnly),
         StaffAction::Administer => return Allow,
-        StaffAction::SetActive(_) | StaffAction::SetAdmin(_) => {}
+        StaffAction::SetActive(_)
+        | StaffAction::SetAdmin(_)
+        | StaffAction::SetMayCreateCases(_)
+        | StaffAction::SetDepartment => {}
     }
     match target {
         Some(target) if target.municipality == Some(municipality) => {

@@ -38,8 +38,8 @@ pub async fn create_staff(
 ) -> StoreResult<AccountId> {
     let id = AccountId::new();
     sqlx::query(
-        "INSERT INTO accounts (id, kind, municipality_id, name, email, department, is_admin, created_at) \
-         VALUES ($1, 'staff', $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO accounts (id, kind, municipality_id, name, email, department, is_admin, created_at, \
+         may_create_cases) VALUES ($1, 'staff', $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(id.to_string())
     .bind(staff.municipality_id.to_string())
@@ -48,6 +48,7 @@ pub async fn create_staff(
     .bind(staff.department.as_str())
     .bind(i64::from(staff.is_admin))
     .bind(to_text(now))
+    .bind(i64::from(staff.department.creates_cases()))
     .execute(db.pool())
     .await
     .map_err(|e| StoreError::from_sqlx(e, "a staff member with this e-mail in the municipality"))?;
@@ -105,9 +106,12 @@ pub struct Account {
     pub name: String,
     pub is_admin: bool,
     pub is_active: bool,
+    /// The staff flag that lets a caseworker create cases.
+    pub may_create_cases: bool,
 }
 
-const ACCOUNT_COLUMNS: &str = "a.id, a.kind, a.municipality_id, a.name, a.is_admin, a.is_active";
+const ACCOUNT_COLUMNS: &str =
+    "a.id, a.kind, a.municipality_id, a.name, a.is_admin, a.is_active, a.may_create_cases";
 
 fn account_from_row(row: &sqlx::any::AnyRow) -> StoreResult<Account> {
     let kind = match row.try_get::<String, _>("kind")?.as_str() {
@@ -126,6 +130,7 @@ fn account_from_row(row: &sqlx::any::AnyRow) -> StoreResult<Account> {
         name: row.try_get("name")?,
         is_admin: row.try_get::<i64, _>("is_admin")? != 0,
         is_active: row.try_get::<i64, _>("is_active")? != 0,
+        may_create_cases: row.try_get::<i64, _>("may_create_cases")? != 0,
     })
 }
 
@@ -257,6 +262,7 @@ pub struct StaffListing {
     pub department: Department,
     pub is_admin: bool,
     pub is_active: bool,
+    pub may_create_cases: bool,
 }
 
 /// Staff of a municipality, optionally matching a name or e-mail fragment.
@@ -267,7 +273,7 @@ pub async fn list_staff(
 ) -> StoreResult<Vec<StaffListing>> {
     let pattern = query.map(|q| format!("%{}%", q.to_lowercase().replace(['%', '_'], "")));
     let rows = sqlx::query(
-        "SELECT id, name, email, department, is_admin, is_active FROM accounts \
+        "SELECT id, name, email, department, is_admin, is_active, may_create_cases FROM accounts \
          WHERE kind = 'staff' AND municipality_id = $1 \
          AND ($2 IS NULL OR lower(name) LIKE $2 OR lower(email) LIKE $2) ORDER BY name LIMIT 100",
     )
@@ -289,6 +295,7 @@ pub async fn list_staff(
                     .map_err(corrupt)?,
                 is_admin: row.try_get::<i64, _>("is_admin")? != 0,
                 is_active: row.try_get::<i64, _>("is_active")? != 0,
+                may_create_cases: row.try_get::<i64, _>("may_create_cases")? != 0,
             })
         })
         .collect()

@@ -104,6 +104,7 @@ pub async fn load(
         return Ok(None);
     };
     let participants = participants::for_case(db, id).await?;
+    let former = participants::former_for_case(db, id).await?;
     let consents = consents::for_case(db, id).await?;
     let facts = CaseFacts {
         municipality: case.municipality_id,
@@ -111,6 +112,7 @@ pub async fn load(
         coordinator: case.coordinator_id,
         young_person_birth_date: case.young_person_birth_date,
         participants: participants.iter().map(|p| p.fact.clone()).collect(),
+        former: former.into_iter().map(|p| p.fact).collect(),
         consents: consents.iter().map(|c| c.fact.clone()).collect(),
     };
     Ok(Some((case, facts, participants, consents)))

@@ -25,6 +25,7 @@ pub mod login_flows;
 pub mod municipalities;
 pub mod participants;
 pub mod sessions;
+pub mod staff_duties;
 pub mod time_text;
 
 use crate::error::{Answer, Arg, ErrorKind, UserError};

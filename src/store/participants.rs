@@ -61,15 +61,29 @@ pub async fn insert(
     Ok(id)
 }
 
-/// The case's current participants (removed ones are history, not facts), in the order added.
+/// The case's current participants, in the order added. A professional's department is their
+/// staff account's as it is now, never what was said when they were added.
 pub async fn for_case(db: &Db, case: CaseId) -> StoreResult<Vec<ParticipantRow>> {
+    of_case(db, case, false).await
+}
+
+/// The participants removed from the case that have an account: no part in the case any more,
+/// but the consents they gave are still theirs to see and withdraw.
+pub async fn former_for_case(db: &Db, case: CaseId) -> StoreResult<Vec<ParticipantRow>> {
+    of_case(db, case, true).await
+}
+
+async fn of_case(db: &Db, case: CaseId, removed: bool) -> StoreResult<Vec<ParticipantRow>> {
     let rows = sqlx::query(
         "SELECT p.id, p.account_id, p.invited_cpr_hash, COALESCE(a.name, p.invited_name, '') AS name, p.role, \
-         p.department, p.has_custody, p.access, p.adult_grant_on \
+         CASE WHEN p.role = 'professional' THEN COALESCE(a.department, p.department) ELSE p.department END \
+         AS department, p.has_custody, p.access, p.adult_grant_on \
          FROM participants p LEFT JOIN accounts a ON a.id = p.account_id \
-         WHERE p.case_id = $1 AND p.removed_at IS NULL ORDER BY p.added_at, p.id",
+         WHERE p.case_id = $1 AND (CASE WHEN p.removed_at IS NULL THEN 0 ELSE 1 END) = $2 \
+         AND ($2 = 0 OR p.account_id IS NOT NULL) ORDER BY p.added_at, p.id",
     )
     .bind(case.to_string())
+    .bind(i64::from(removed))
     .fetch_all(db.pool())
     .await?;
     rows.iter().map(participant_from).collect()

@@ -26,6 +26,8 @@ pub(super) struct World {
     pub(super) parent_c: AccountId,
     pub(super) trusted: AccountId,
     pub(super) staff_stranger: AccountId,
+    /// A children-and-youth caseworker with no part in the case (may create cases).
+    pub(super) caseworker: AccountId,
     pub(super) citizen_stranger: AccountId,
     pub(super) other_admin: AccountId,
     pub(super) p_young: ParticipantId,
@@ -61,6 +63,7 @@ impl World {
             parent_c: AccountId::new(),
             trusted: AccountId::new(),
             staff_stranger: AccountId::new(),
+            caseworker: AccountId::new(),
             citizen_stranger: AccountId::new(),
             other_admin: AccountId::new(),
             p_young: ParticipantId::new(),
@@ -79,12 +82,15 @@ impl World {
         }
     }
 
+    /// Staff of the home municipality; the coordinator and the caseworker stranger carry the
+    /// flag that lets them create cases.
     pub(super) fn staff(&self, account: AccountId, is_admin: bool) -> Actor {
         Actor {
             account,
             kind: ActorKind::Staff {
                 municipality: self.home,
                 is_admin,
+                may_create_cases: account == self.coordinator || account == self.caseworker,
             },
         }
     }
@@ -149,12 +155,17 @@ impl World {
                 self.staff(self.staff_stranger, false),
             ),
             (
+                "caseworker stranger who may create cases",
+                self.staff(self.caseworker, false),
+            ),
+            (
                 "admin of another municipality",
                 Actor {
                     account: self.other_admin,
                     kind: ActorKind::Staff {
                         municipality: self.other,
                         is_admin: true,
+                        may_create_cases: true,
                     },
                 },
             ),
@@ -165,6 +176,7 @@ impl World {
                     kind: ActorKind::Staff {
                         municipality: self.other,
                         is_admin: true,
+                        may_create_cases: true,
                     },
                 },
             ),
@@ -175,6 +187,7 @@ impl World {
                     kind: ActorKind::Staff {
                         municipality: self.other,
                         is_admin: false,
+                        may_create_cases: false,
                     },
                 },
             ),
@@ -211,6 +224,7 @@ impl World {
                 "WithdrawConsent(CustodyHolder(C))",
                 Action::WithdrawConsent(ConsentGiver::CustodyHolder(self.p_c)),
             ),
+            ("ViewOwnConsents", Action::ViewOwnConsents),
             ("HandOverCoordinator", Action::HandOverCoordinator),
             ("CloseCase", Action::CloseCase),
             ("ReopenCase", Action::ReopenCase),
@@ -250,9 +264,19 @@ pub(super) enum Layout {
     OneHolder,
     /// No custody holders on the case.
     NoHolders,
+    /// As `TwoHolders`, but the young person was removed from the case.
+    YoungPersonRemoved,
+    /// As `TwoHolders`, but custody holder A was removed from the case.
+    HolderARemoved,
 }
 
-pub(super) const LAYOUTS: [Layout; 3] = [Layout::TwoHolders, Layout::OneHolder, Layout::NoHolders];
+pub(super) const LAYOUTS: [Layout; 5] = [
+    Layout::TwoHolders,
+    Layout::OneHolder,
+    Layout::NoHolders,
+    Layout::YoungPersonRemoved,
+    Layout::HolderARemoved,
+];
 
 fn participant(id: ParticipantId, account: Option<AccountId>, role: Role) -> Participant {
     Participant {
@@ -279,8 +303,9 @@ fn professional(
     }
 }
 
-fn participants(w: &World, layout: Layout, m: &Moment) -> Vec<Participant> {
-    let mut list = vec![
+/// The layout's participants on the case, and those removed from it.
+fn participants(w: &World, layout: Layout, m: &Moment) -> (Vec<Participant>, Vec<Participant>) {
+    let list = vec![
         participant(w.p_young, Some(w.young), Role::YoungPerson),
         Participant {
             has_custody: true,
@@ -327,8 +352,15 @@ fn participants(w: &World, layout: Layout, m: &Moment) -> Vec<Participant> {
             ..participant(w.p_invited, None, Role::TrustedAdult)
         },
     ];
+    let removed = match layout {
+        Layout::YoungPersonRemoved => Some(w.p_young),
+        Layout::HolderARemoved => Some(w.p_a),
+        _ => None,
+    };
+    let (former, mut list): (Vec<_>, Vec<_>) =
+        list.into_iter().partition(|p| Some(p.id) == removed);
     match layout {
-        Layout::TwoHolders => {}
+        Layout::TwoHolders | Layout::YoungPersonRemoved | Layout::HolderARemoved => {}
         Layout::OneHolder => {
             list.retain(|p| p.id != w.p_b);
             list.push(professional(
@@ -340,7 +372,7 @@ fn participants(w: &World, layout: Layout, m: &Moment) -> Vec<Participant> {
         }
         Layout::NoHolders => list.retain(|p| p.id != w.p_a && p.id != w.p_b),
     }
-    list
+    (list, former)
 }
 
 /// The case: `layout`'s participants in the home municipality, with `consents`.
@@ -351,12 +383,14 @@ pub(super) fn case_facts(
     status: CaseStatus,
     m: &Moment,
 ) -> CaseFacts {
+    let (participants, former) = participants(w, layout, m);
     CaseFacts {
         municipality: w.home,
         status,
         coordinator: w.coordinator,
         young_person_birth_date: m.birth,
-        participants: participants(w, layout, m),
+        participants,
+        former,
         consents,
     }
 }

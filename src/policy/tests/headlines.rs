@@ -220,6 +220,7 @@ fn strangers_get_not_found_never_forbidden() {
             kind: ActorKind::Staff {
                 municipality: w.other,
                 is_admin: true,
+                may_create_cases: true,
             },
         },
         Actor {
@@ -227,6 +228,7 @@ fn strangers_get_not_found_never_forbidden() {
             kind: ActorKind::Staff {
                 municipality: w.other,
                 is_admin: true,
+                may_create_cases: true,
             },
         },
         Actor {
@@ -234,6 +236,7 @@ fn strangers_get_not_found_never_forbidden() {
             kind: ActorKind::Staff {
                 municipality: w.other,
                 is_admin: false,
+                may_create_cases: false,
             },
         },
     ];

@@ -9,11 +9,15 @@
 //! - `consents`: the consent states every case is tried with;
 //! - `oracle`: the rules stated again from DESIGN.md §3;
 //! - `exhaustive`: `decide` and `sharing` against the oracle over every combination;
+//! - `grants`: `decide_grant` (no one widens their own access) against its own oracle;
+//! - `removal`: consent belongs to its giver, when the giver is removed from the case;
 //! - `headlines`: the rules people ask about, each as a named test.
 
 mod cast;
 mod consents;
 mod exhaustive;
+mod grants;
 mod headlines;
 mod moments;
 mod oracle;
+mod removal;

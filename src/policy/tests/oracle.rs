@@ -28,16 +28,30 @@ fn oracle_active(c: &Consent, m: &Moment) -> bool {
     started && not_withdrawn && not_expired
 }
 
+/// Consent belongs to its giver: it counts while it is active and its giver is on the case (the
+/// young person's while the case has a young person, a custody holder's while that participant
+/// is on it); a removed giver's consent does not keep sharing on.
+fn oracle_counts(case: &CaseFacts, c: &Consent, m: &Moment) -> bool {
+    let giver_on_case = match c.giver {
+        ConsentGiver::YoungPerson => case
+            .participants
+            .iter()
+            .any(|p| p.role == Role::YoungPerson),
+        ConsentGiver::CustodyHolder(id) => case.participants.iter().any(|p| p.id == id),
+    };
+    giver_on_case && oracle_active(c, m)
+}
+
 /// Sharing, stated from DESIGN.md §3.3: the young person has an active consent and, while they
 /// are under 18 on the day (Copenhagen), so has every custody holder who is a participant of the
 /// case (`All`), or at least one of them (`Any`). A case without custody holders waits for none.
 /// `All` names each custody holder still missing, in the case's order; `Any` has one line for
 /// them all.
 pub(super) fn oracle_sharing(case: &CaseFacts, rule: CustodyRule, m: &Moment) -> Sharing {
-    // First the consents: whose own consent counts right now.
+    // First the consents: whose own consent counts right now (their giver still on the case).
     let mut young_person_consents = false;
     let mut consenting: BTreeSet<ParticipantId> = BTreeSet::new();
-    for c in case.consents.iter().filter(|c| oracle_active(c, m)) {
+    for c in case.consents.iter().filter(|c| oracle_counts(case, c, m)) {
         match c.giver {
             ConsentGiver::YoungPerson => young_person_consents = true,
             ConsentGiver::CustodyHolder(id) => {
@@ -93,7 +107,7 @@ fn oracle_documents(case: &CaseFacts, me: &Participant, rule: CustodyRule, m: &M
         return Decision::Deny(Reason::AwaitingConsent(sharing.missing));
     }
     if me.role == Role::Professional {
-        for c in case.consents.iter().filter(|c| oracle_active(c, m)) {
+        for c in case.consents.iter().filter(|c| oracle_counts(case, c, m)) {
             let inside = match me.department {
                 None => false,
                 Some(d) => c.scope.contains(&d),
@@ -116,18 +130,19 @@ pub(super) fn oracle(
     use Action as A;
     use Decision::{Allow, Deny};
 
-    let (staff_of, admin_flag) = match actor.kind {
+    let (staff_of, admin_flag, creates) = match actor.kind {
         ActorKind::Staff {
             municipality,
             is_admin,
-        } => (Some(municipality), is_admin),
-        ActorKind::Citizen { .. } => (None, false),
+            may_create_cases,
+        } => (Some(municipality), is_admin, may_create_cases),
+        ActorKind::Citizen { .. } => (None, false, false),
     };
     if action == A::CreateCase {
-        return if staff_of.is_some() {
-            Allow
-        } else {
-            Deny(Reason::StaffOnly)
+        return match (staff_of, creates) {
+            (None, _) => Deny(Reason::StaffOnly),
+            (Some(_), false) => Deny(Reason::MayNotCreateCases),
+            (Some(_), true) => Allow,
         };
     }
     let Some(case) = case else {
@@ -148,9 +163,16 @@ pub(super) fn oracle(
         .iter()
         .find(|p| p.account == Some(actor.account));
 
+    // Withdrawing only narrows sharing: a closed case does not stop it.
     let changes = !matches!(
         action,
-        A::CreateCase | A::ViewCase | A::ReadDocuments | A::ViewAccessLog | A::ReopenCase
+        A::CreateCase
+            | A::ViewCase
+            | A::ReadDocuments
+            | A::ViewAccessLog
+            | A::ReopenCase
+            | A::ViewOwnConsents
+            | A::WithdrawConsent(_)
     );
     if changes && case.status == CaseStatus::Closed {
         return if coordinator || admin || me.is_some() {
@@ -174,19 +196,41 @@ pub(super) fn oracle(
     {
         return Allow;
     }
-    let Some(me) = me else {
-        return match (admin, action) {
-            (true, A::ReadDocuments | A::WriteDocuments) => Deny(Reason::AdminNoDocuments),
-            (true, _) => Deny(Reason::CoordinatorOnly),
-            (false, _) => Deny(Reason::NotFound),
-        };
+    let outsider = match (admin, action) {
+        (true, A::ReadDocuments | A::WriteDocuments) => Deny(Reason::AdminNoDocuments),
+        (true, _) => Deny(Reason::CoordinatorOnly),
+        (false, _) => Deny(Reason::NotFound),
     };
-
+    // Removed from the case: no part in it, but still the giver of their consents.
+    let my_rows: Vec<&Participant> = case
+        .participants
+        .iter()
+        .chain(case.former.iter())
+        .filter(|p| p.account == Some(actor.account))
+        .collect();
+    if my_rows.is_empty() {
+        return outsider;
+    }
     if let ActorKind::Citizen { assurance } = actor.kind
         && matches!(assurance, AssuranceLevel::Low)
     {
         return Deny(Reason::AssuranceTooLow);
     }
+    if action == A::ViewOwnConsents {
+        return Allow;
+    }
+    if let A::WithdrawConsent(giver) = action {
+        let mine = my_rows.iter().any(|p| match giver {
+            ConsentGiver::YoungPerson => p.role == Role::YoungPerson,
+            ConsentGiver::CustodyHolder(id) => p.id == id,
+        });
+        if mine {
+            return Allow;
+        }
+    }
+    let Some(me) = me else {
+        return outsider;
+    };
     let minor = m.minor();
     if me.role == Role::Parent && !minor {
         let granted_as_adult = match me.adult_grant_on {
@@ -213,8 +257,6 @@ pub(super) fn oracle(
             Role::Parent if me.has_custody && minor => Allow,
             _ => Deny(Reason::NotAConsenter),
         },
-        A::WithdrawConsent(ConsentGiver::YoungPerson) if me.role == Role::YoungPerson => Allow,
-        A::WithdrawConsent(ConsentGiver::CustodyHolder(id)) if id == me.id => Allow,
         A::GrantParentAccess => {
             if me.role == Role::YoungPerson && !minor {
                 Allow

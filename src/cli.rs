@@ -5,6 +5,8 @@ use crate::auth::password;
 use crate::blobs::BlobStore;
 use crate::config::{Profile, Settings};
 use crate::crypto::master_keys::MasterKeyRing;
+use crate::crypto::purpose::LookupPurpose;
+use crate::domain::cpr::Cpr;
 use crate::domain::department::Department;
 use crate::domain::email::Email;
 use crate::domain::ids::CaseId;
@@ -130,6 +132,15 @@ pub enum StaffAction {
         #[arg(long)]
         email: String,
     },
+    /// Record a staff member's own CPR number (read from standard input; only its keyed hash is
+    /// kept), so that they cannot add themselves as a citizen, consent for themselves or open a
+    /// case about themselves: `vejviser staff set-cpr --municipality 101 --email ida@kk.dk`.
+    SetCpr {
+        #[arg(long)]
+        municipality: String,
+        #[arg(long)]
+        email: String,
+    },
 }
 
 pub async fn run(command: Option<Command>, settings: Settings) -> anyhow::Result<()> {
@@ -237,26 +248,13 @@ async fn staff(action: StaffAction, settings: Settings) -> anyhow::Result<()> {
             municipality,
             email,
         } => {
-            let code = MunicipalityCode::parse(&municipality).context("--municipality")?;
-            let email = Email::parse(&email).context("--email")?;
-            let mut line = zeroize::Zeroizing::new(String::new());
-            std::io::stdin()
-                .read_line(&mut line)
-                .context("reading the password from standard input")?;
+            let (code, email, line) = staff_and_secret(&municipality, &email, "the password")?;
             let new_password = line.trim_end_matches(['\r', '\n']);
             password::check_new_password(new_password)
                 .map_err(|e| anyhow::anyhow!("the password: {e}"))?;
             let hash = password::hash_password(new_password).map_err(|e| anyhow::anyhow!("{e}"))?;
             let db = connect_and_migrate(&settings).await?;
-            let municipality = find_municipality(&db, code).await?;
-            let staff = accounts::find_staff_by_email(&db, municipality.id, &email)
-                .await
-                .map_err(|e| match e {
-                    StoreError::NotFound => {
-                        anyhow::anyhow!("--email: no staff member with that e-mail in {code}")
-                    }
-                    other => explain(other),
-                })?;
+            let staff = find_staff(&db, code, &email).await?;
             credentials::set_password(&db, staff.id, &hash, now)
                 .await
                 .map_err(explain)?;
@@ -266,7 +264,62 @@ async fn staff(action: StaffAction, settings: Settings) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        StaffAction::SetCpr {
+            municipality,
+            email,
+        } => {
+            let (code, email, line) = staff_and_secret(&municipality, &email, "the CPR number")?;
+            let cpr =
+                Cpr::parse(line.trim()).map_err(|e| anyhow::anyhow!("the CPR number: {e}"))?;
+            let lookup = crate::crypto::lookup::LookupKey::load(
+                settings.crypto.lookup_key.as_ref(),
+                settings.crypto.generate_dev_master_key,
+                &settings.data_dir,
+            )?;
+            let db = connect_and_migrate(&settings).await?;
+            let staff = find_staff(&db, code, &email).await?;
+            let hash = lookup.hash(LookupPurpose::Cpr, &cpr.compact());
+            let mut tx = db.begin().await.map_err(explain)?;
+            crate::store::staff_duties::set_own_cpr_hash(&mut tx, staff.id, &hash)
+                .await
+                .map_err(explain)?;
+            tx.commit().await.map_err(explain)?;
+            println!("Own CPR number recorded for staff account {}.", staff.id);
+            Ok(())
+        }
     }
+}
+
+/// The `--municipality` and `--email` of a staff command, and one line of standard input (a
+/// secret: zeroed when dropped).
+fn staff_and_secret(
+    municipality: &str,
+    email: &str,
+    what: &str,
+) -> anyhow::Result<(MunicipalityCode, Email, zeroize::Zeroizing<String>)> {
+    let code = MunicipalityCode::parse(municipality).context("--municipality")?;
+    let email = Email::parse(email).context("--email")?;
+    let mut line = zeroize::Zeroizing::new(String::new());
+    std::io::stdin()
+        .read_line(&mut line)
+        .with_context(|| format!("reading {what} from standard input"))?;
+    Ok((code, email, line))
+}
+
+async fn find_staff(
+    db: &crate::store::Db,
+    code: MunicipalityCode,
+    email: &Email,
+) -> anyhow::Result<accounts::StaffAccount> {
+    let municipality = find_municipality(db, code).await?;
+    accounts::find_staff_by_email(db, municipality.id, email)
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound => {
+                anyhow::anyhow!("--email: no staff member with that e-mail in {code}")
+            }
+            other => explain(other),
+        })
 }
 
 async fn find_municipality(

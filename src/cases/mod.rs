@@ -4,6 +4,7 @@
 pub mod consents;
 pub mod create;
 pub mod lifecycle;
+pub mod own_consents;
 pub mod participants;
 pub mod view;
 

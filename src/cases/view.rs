@@ -230,24 +230,7 @@ pub fn case_view(state: &App, actor: &Actor, case: &LoadedCase) -> CaseView {
         consents: case
             .consents
             .iter()
-            .map(|c| ConsentView {
-                id: c.id.to_string(),
-                given_by_participant_id: c.giver_participant_id.to_string(),
-                giver: match c.fact.giver {
-                    policy::ConsentGiver::YoungPerson => "young_person",
-                    policy::ConsentGiver::CustodyHolder(_) => "custody_holder",
-                },
-                method: c.method.clone(),
-                scope: c.fact.scope.clone(),
-                valid_from: crate::store::time_text::to_text(c.fact.valid_from),
-                valid_until: c.fact.valid_until.map(|d| d.to_string()),
-                signed_on: c.signed_on.map(|d| d.to_string()),
-                evidence_document_id: c.evidence_document_id.clone(),
-                withdrawn_at: c.fact.withdrawn_at.map(crate::store::time_text::to_text),
-                active: policy::is_active(&c.fact, now),
-                may_withdraw: policy::is_active(&c.fact, now)
-                    && super::allows(state, actor, Action::WithdrawConsent(c.fact.giver), case),
-            })
+            .map(|c| consent_view(state, actor, case, c, now))
             .collect(),
     }
 }
@@ -356,6 +339,34 @@ pub async fn search(state: &App, actor: &Actor, query: &str) -> CaseResult<Vec<C
         Err(_) => Vec::new(),
     };
     list_items(state, actor, ids).await
+}
+
+/// One consent as the caller sees it; `may_withdraw` is the policy's answer for the caller.
+pub(super) fn consent_view(
+    state: &App,
+    actor: &Actor,
+    case: &LoadedCase,
+    c: &crate::store::consents::ConsentRow,
+    now: time::OffsetDateTime,
+) -> ConsentView {
+    ConsentView {
+        id: c.id.to_string(),
+        given_by_participant_id: c.giver_participant_id.to_string(),
+        giver: match c.fact.giver {
+            policy::ConsentGiver::YoungPerson => "young_person",
+            policy::ConsentGiver::CustodyHolder(_) => "custody_holder",
+        },
+        method: c.method.clone(),
+        scope: c.fact.scope.clone(),
+        valid_from: crate::store::time_text::to_text(c.fact.valid_from),
+        valid_until: c.fact.valid_until.map(|d| d.to_string()),
+        signed_on: c.signed_on.map(|d| d.to_string()),
+        evidence_document_id: c.evidence_document_id.clone(),
+        withdrawn_at: c.fact.withdrawn_at.map(crate::store::time_text::to_text),
+        active: policy::is_active(&c.fact, now),
+        may_withdraw: policy::is_active(&c.fact, now)
+            && super::allows(state, actor, Action::WithdrawConsent(c.fact.giver), case),
+    }
 }
 
 #[cfg(test)]

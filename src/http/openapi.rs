@@ -27,6 +27,7 @@ use utoipa::OpenApi;
         super::api::participants::grant,
         super::api::consents::give,
         super::api::consents::withdraw,
+        super::api::consents::mine,
         super::api::staff::search,
         super::api::staff::set_flags,
     ),

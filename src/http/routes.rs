@@ -74,6 +74,9 @@ fn pages(cfg: &mut web::ServiceConfig) {
 
     cfg.service(web::resource("/admin").get(admin::show));
     cfg.service(web::resource("/admin/staff/{account_id}").post(admin::change_staff));
+    cfg.service(
+        web::resource("/admin/staff/{account_id}/department").post(admin::change_department),
+    );
 }
 
 /// Logging in and out: OIDC, the staff password and its second factor.
@@ -122,6 +125,7 @@ fn api(cfg: &mut web::ServiceConfig) {
     );
 
     cfg.service(web::resource("/api/v1/cases/{case_id}/consents").post(api::consents::give));
+    cfg.service(web::resource("/api/v1/cases/{case_id}/consents/mine").get(api::consents::mine));
     cfg.service(
         web::resource("/api/v1/cases/{case_id}/consents/{consent_id}/withdraw")
             .post(api::consents::withdraw),

@@ -21,8 +21,8 @@
 //!    (`sharing::counts`), and its giver may always see and withdraw it, even after being removed
 //!    from the case, after a parent's access ended at 18, or once the case is closed.
 //! 10. Creating cases is for staff with `may_create_cases`. Nobody widens their own access: the
-//!    routes that change who may read ask `grants::decide_grant`, which refuses a grant to the
-//!    actor's own account or to a citizen identity they control (their own CPR number).
+//!     routes that change who may read ask `grants::decide_grant`, which refuses a grant to the
+//!     actor's own account or to a citizen identity they control (their own CPR number).
 
 pub mod age;
 pub mod grants;

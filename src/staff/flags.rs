@@ -1,17 +1,29 @@
 //! The admin's changes to a staff account of their municipality: deactivate or reactivate it, set
-//! or clear its admin flag. The admin page's buttons name one change each (`FlagChange`).
+//! or clear its admin or case-creating flag, move it to another department. The admin page's
+//! buttons name one change each (`FlagChange`). Every change is recorded (`duty_log`).
 
 use crate::app::App;
 use crate::cases::{CaseError, CaseResult};
+use crate::domain::department::Department;
 use crate::domain::ids::AccountId;
+use crate::duty_log::{self, DutyEvent};
 use crate::policy::staff::{StaffAction, StaffTarget, decide_staff};
 use crate::policy::{Actor, Decision};
 use crate::store::StoreError;
 use crate::store::accounts;
-use crate::store::sessions;
+use crate::store::{sessions, staff_duties};
+
+/// What an admin changes on a staff account; `None` leaves a field as it is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StaffChange {
+    pub is_active: Option<bool>,
+    pub is_admin: Option<bool>,
+    pub may_create_cases: Option<bool>,
+    pub department: Option<Department>,
+}
 
 /// One button on the admin page's staff table; its word is `deactivate`, `activate`,
-/// `grant_admin` or `revoke_admin`.
+/// `grant_admin`, `revoke_admin`, `allow_creating_cases` or `deny_creating_cases`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FlagChange {
@@ -19,29 +31,34 @@ pub enum FlagChange {
     Activate,
     GrantAdmin,
     RevokeAdmin,
+    AllowCreatingCases,
+    DenyCreatingCases,
 }
 
 impl FlagChange {
-    /// `(is_active, is_admin)` as `set_flags` takes them.
-    pub fn flags(self) -> (Option<bool>, Option<bool>) {
+    /// The change as `set_flags` takes it.
+    pub fn change(self) -> StaffChange {
+        let mut change = StaffChange::default();
         match self {
-            Self::Deactivate => (Some(false), None),
-            Self::Activate => (Some(true), None),
-            Self::GrantAdmin => (None, Some(true)),
-            Self::RevokeAdmin => (None, Some(false)),
+            Self::Deactivate => change.is_active = Some(false),
+            Self::Activate => change.is_active = Some(true),
+            Self::GrantAdmin => change.is_admin = Some(true),
+            Self::RevokeAdmin => change.is_admin = Some(false),
+            Self::AllowCreatingCases => change.may_create_cases = Some(true),
+            Self::DenyCreatingCases => change.may_create_cases = Some(false),
         }
+        change
     }
 }
 
-/// An admin deactivates, reactivates, or sets the admin flag of staff in their municipality, as
-/// the policy allows (`decide_staff`: never their own account). Deactivation ends the person's
-/// sessions at once.
+/// An admin deactivates, reactivates, sets the admin or case-creating flag of, or moves to another
+/// department, staff in their municipality, as the policy allows (`decide_staff`: never their own
+/// account). Deactivation ends the person's sessions at once; every change is recorded.
 pub async fn set_flags(
     state: &App,
     actor: &Actor,
     target: AccountId,
-    is_active: Option<bool>,
-    is_admin: Option<bool>,
+    change: StaffChange,
 ) -> CaseResult<()> {
     let account = match accounts::find(&state.db, target).await {
         Ok(account) => Some(account),
@@ -55,11 +72,20 @@ pub async fn set_flags(
             .filter(|_| a.kind == accounts::AccountKind::Staff),
     });
     let actions = [
-        is_active.map(StaffAction::SetActive),
-        is_admin.map(StaffAction::SetAdmin),
+        change.is_active.map(StaffAction::SetActive),
+        change.is_admin.map(StaffAction::SetAdmin),
+        change.may_create_cases.map(StaffAction::SetMayCreateCases),
+        change.department.map(|_| StaffAction::SetDepartment),
     ];
     for action in actions.into_iter().flatten() {
         if let Decision::Deny(reason) = decide_staff(actor, action, facts.as_ref()) {
+            if reason.refuses_self_granting() {
+                duty_log::record(&DutyEvent::SelfGrantRefused {
+                    actor: actor.account,
+                    case: None,
+                    reason: reason.clone(),
+                });
+            }
             return Err(CaseError::Denied(reason));
         }
     }
@@ -67,18 +93,45 @@ pub async fn set_flags(
         return Err(CaseError::Denied(crate::policy::Reason::NotFound));
     };
     let mut tx = state.db.begin().await?;
-    accounts::set_staff_flags(&mut tx, account.id, is_active, is_admin).await?;
+    accounts::set_staff_flags(&mut tx, account.id, change.is_active, change.is_admin).await?;
+    if let Some(may) = change.may_create_cases {
+        staff_duties::set_may_create_cases(&mut tx, account.id, may).await?;
+    }
+    if let Some(department) = change.department {
+        staff_duties::set_department(&mut tx, account.id, department).await?;
+    }
     tx.commit().await?;
-    if is_active == Some(false) {
+    if change.is_active == Some(false) {
         sessions::delete_for_account(&state.db, account.id).await?;
     }
-    tracing::info!(account = %account.id, ?is_active, ?is_admin, "staff flags changed");
+    duty_log::record(&DutyEvent::StaffChanged {
+        admin: actor.account,
+        staff: account.id,
+        change: describe(change),
+    });
     Ok(())
+}
+
+/// `is_active=false department=adult`: what changed, for the record.
+fn describe(change: StaffChange) -> String {
+    let flag = |name: &str, value: Option<bool>| value.map(|v| format!("{name}={v}"));
+    [
+        flag("is_active", change.is_active),
+        flag("is_admin", change.is_admin),
+        flag("may_create_cases", change.may_create_cases),
+        change
+            .department
+            .map(|d| format!("department={}", d.as_str())),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ")
 }
 
 #[cfg(test)]
 mod tests {
-    use super::FlagChange;
+    use super::{FlagChange, StaffChange};
 
     /// A button's word as the page's form sends it.
     fn parse(word: &str) -> Option<FlagChange> {
@@ -87,23 +140,35 @@ mod tests {
 
     #[test]
     fn each_button_changes_one_flag() {
+        let one = |word: &str| parse(word).map(FlagChange::change);
+        let change = |f: fn(&mut StaffChange)| {
+            let mut c = StaffChange::default();
+            f(&mut c);
+            Some(c)
+        };
+        assert_eq!(one("deactivate"), change(|c| c.is_active = Some(false)));
+        assert_eq!(one("activate"), change(|c| c.is_active = Some(true)));
+        assert_eq!(one("grant_admin"), change(|c| c.is_admin = Some(true)));
+        assert_eq!(one("revoke_admin"), change(|c| c.is_admin = Some(false)));
         assert_eq!(
-            parse("deactivate").map(FlagChange::flags),
-            Some((Some(false), None))
+            one("allow_creating_cases"),
+            change(|c| c.may_create_cases = Some(true))
         );
         assert_eq!(
-            parse("activate").map(FlagChange::flags),
-            Some((Some(true), None))
-        );
-        assert_eq!(
-            parse("grant_admin").map(FlagChange::flags),
-            Some((None, Some(true)))
-        );
-        assert_eq!(
-            parse("revoke_admin").map(FlagChange::flags),
-            Some((None, Some(false)))
+            one("deny_creating_cases"),
+            change(|c| c.may_create_cases = Some(false))
         );
         assert_eq!(parse("delete"), None);
         assert_eq!(parse(""), None);
+    }
+
+    #[test]
+    fn the_record_says_what_changed() {
+        let change = StaffChange {
+            is_active: Some(false),
+            department: Some(crate::domain::department::Department::Adult),
+            ..StaffChange::default()
+        };
+        assert_eq!(super::describe(change), "is_active=false department=adult");
     }
 }

@@ -6,32 +6,44 @@ use super::columns::corrupt;
 use super::{Db, StoreResult};
 use crate::domain::department::Department;
 use crate::domain::ids::AccountId;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
-pub async fn set_department(db: &Db, id: AccountId, department: Department) -> StoreResult<()> {
+pub async fn set_department(
+    conn: &mut AnyConnection,
+    id: AccountId,
+    department: Department,
+) -> StoreResult<()> {
     sqlx::query("UPDATE accounts SET department = $2 WHERE id = $1 AND kind = 'staff'")
         .bind(id.to_string())
         .bind(department.as_str())
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }
 
-pub async fn set_may_create_cases(db: &Db, id: AccountId, may: bool) -> StoreResult<()> {
+pub async fn set_may_create_cases(
+    conn: &mut AnyConnection,
+    id: AccountId,
+    may: bool,
+) -> StoreResult<()> {
     sqlx::query("UPDATE accounts SET may_create_cases = $2 WHERE id = $1 AND kind = 'staff'")
         .bind(id.to_string())
         .bind(i64::from(may))
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }
 
 /// Records the lookup hash (`LookupPurpose::Cpr`) of a staff member's own CPR number.
-pub async fn set_own_cpr_hash(db: &Db, id: AccountId, cpr_hash: &str) -> StoreResult<()> {
+pub async fn set_own_cpr_hash(
+    conn: &mut AnyConnection,
+    id: AccountId,
+    cpr_hash: &str,
+) -> StoreResult<()> {
     sqlx::query("UPDATE accounts SET staff_cpr_hash = $2 WHERE id = $1 AND kind = 'staff'")
         .bind(id.to_string())
         .bind(cpr_hash)
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }

@@ -1,33 +1,12 @@
 //! The pages that change the team and the staff: editing a participant's access, the young adult
 //! giving a parent access again, handing a case over, and the admin's staff page.
 
-use crate::helpers::{Backend, TestApp, spawn_app};
+use crate::helpers::{Backend, spawn_app};
 use crate::team::{
-    add_citizen, add_professional, case_of, consent, create_case, csrf_of, get, logged_in, page,
-    post, staff_id,
+    add_citizen, add_professional, case_of, consent, create_case, get, logged_in, page, post,
+    staff_id, submit,
 };
 use serde_json::Value;
-
-async fn submit(
-    app: &TestApp,
-    client: &reqwest::Client,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> (u16, String) {
-    // Every page form carries the session's token; the new-case form is one any login can open.
-    let (_, html) = page(app, client, "/cases/new").await;
-    let token = csrf_of(&html);
-    let mut form = vec![("csrf_token", token.as_str())];
-    form.extend_from_slice(fields);
-    let response = client
-        .post(app.url(path))
-        .header("accept", "text/html")
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    (response.status().as_u16(), response.text().await.unwrap())
-}
 
 fn participant<'a>(case: &'a Value, id: &str) -> &'a Value {
     case["participants"]

@@ -18,6 +18,8 @@ mod consent_evidence;
 mod demo_scripts;
 mod document_pages;
 mod documents;
+mod duties;
+mod duty_pages;
 mod headers;
 mod health;
 mod key_operations;

@@ -218,3 +218,25 @@ pub async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16, 
         .unwrap();
     (response.status().as_u16(), response.text().await.unwrap())
 }
+
+/// Posts a page form as a browser does, with the session's token; the status and the page.
+/// Every page form carries the token; the new-case form is one any login can open.
+pub async fn submit(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> (u16, String) {
+    let (_, html) = page(app, client, "/cases/new").await;
+    let token = csrf_of(&html);
+    let mut form = vec![("csrf_token", token.as_str())];
+    form.extend_from_slice(fields);
+    let response = client
+        .post(app.url(path))
+        .header("accept", "text/html")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}

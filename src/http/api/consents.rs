@@ -1,4 +1,4 @@
-//! `/api/v1/cases/{case_id}/consents`: give, record on paper, withdraw.
+//! `/api/v1/cases/{case_id}/consents`: give, record on paper, withdraw, and see one's own.
 
 use crate::app::App;
 use crate::auth::session::Authenticated;
@@ -35,4 +35,16 @@ pub async fn withdraw(
     let (case, consent) = path.into_inner();
     consents::withdraw(&state, &actor_of(&who), case, consent).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+#[utoipa::path(get, path = "/api/v1/cases/{case_id}/consents/mine", tag = "cases",
+    responses((status = 200, body = Vec<crate::cases::view::ConsentView>), (status = 404, body = ProblemBody)))]
+/// The consents the caller gave on the case, also once they were removed from it.
+pub async fn mine(
+    state: web::Data<App>,
+    who: Authenticated,
+    path: web::Path<CaseId>,
+) -> Result<HttpResponse, Problem> {
+    let found = crate::cases::own_consents::mine(&state, &actor_of(&who), *path).await?;
+    Ok(HttpResponse::Ok().json(found))
 }

@@ -1,11 +1,13 @@
-//! `/api/v1/staff`: search the municipality's staff; admins change flags.
+//! `/api/v1/staff`: search the municipality's staff; admins change flags and departments.
 
 use crate::app::App;
 use crate::auth::session::Authenticated;
 use crate::cases::actor_of;
+use crate::domain::department::Department;
 use crate::domain::ids::AccountId;
 use crate::http::problem::{Problem, ProblemBody};
 use crate::staff;
+use crate::staff::flags::StaffChange;
 use crate::store::accounts::StaffListing;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
@@ -32,6 +34,10 @@ pub async fn search(
 pub struct StaffFlags {
     is_active: Option<bool>,
     is_admin: Option<bool>,
+    /// May this caseworker create cases?
+    may_create_cases: Option<bool>,
+    /// Move the staff member to another department (an admin's act, recorded; never one's own).
+    department: Option<Department>,
 }
 
 #[utoipa::path(patch, path = "/api/v1/staff/{account_id}", tag = "staff", request_body = StaffFlags,
@@ -44,6 +50,12 @@ pub async fn set_flags(
 ) -> Result<HttpResponse, Problem> {
     let target = path.into_inner();
     let actor = actor_of(&who);
-    staff::flags::set_flags(&state, &actor, target, body.is_active, body.is_admin).await?;
+    let change = StaffChange {
+        is_active: body.is_active,
+        is_admin: body.is_admin,
+        may_create_cases: body.may_create_cases,
+        department: body.department,
+    };
+    staff::flags::set_flags(&state, &actor, target, change).await?;
     Ok(HttpResponse::NoContent().finish())
 }

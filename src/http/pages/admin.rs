@@ -7,6 +7,7 @@ use super::layout::{Chrome, render};
 use crate::app::App;
 use crate::auth::session::Authenticated;
 use crate::cases::{CaseError, actor_of};
+use crate::domain::department::Department;
 use crate::domain::ids::AccountId;
 use crate::http::input::FormFields;
 use crate::staff::{self, flags::FlagChange};
@@ -25,10 +26,15 @@ struct AdminPage {
     query: String,
     me: String,
     csrf_token: String,
+    departments: Vec<&'static str>,
 }
 super::layout::with_chrome!(AdminPage);
 
 impl AdminPage {
+    fn dept_label(&self, code: &str) -> String {
+        self.t.get(&format!("dept.{code}")).to_owned()
+    }
+
     fn department_label(&self, member: &StaffListing) -> String {
         self.t
             .get(&format!("dept.{}", member.department.as_str()))
@@ -59,6 +65,7 @@ pub async fn show(
                 query,
                 me: who.account.id.to_string(),
                 csrf_token: who.session.csrf_token.clone(),
+                departments: Department::ALL.iter().map(|d| d.as_str()).collect(),
             },
         ))
     }
@@ -66,7 +73,8 @@ pub async fn show(
     answer(&req, result)
 }
 
-/// One button on the staff table.
+/// One button on the staff table: `change` is deactivate, activate, grant_admin, revoke_admin,
+/// allow_creating_cases or deny_creating_cases.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StaffChange {
@@ -85,13 +93,41 @@ pub async fn change_staff(
     path: web::Path<AccountId>,
     form: PageForm<StaffChange>,
 ) -> HttpResponse {
-    let (is_active, is_admin) = form.fields.change.flags();
     let actor = actor_of(&form.who);
-    let changed = staff::flags::set_flags(&state, &actor, *path, is_active, is_admin).await;
-    let to_admin = || {
-        HttpResponse::SeeOther()
-            .insert_header((LOCATION, "/admin"))
-            .finish()
-    };
+    let changed = staff::flags::set_flags(&state, &actor, *path, form.fields.change.change()).await;
     answer(&req, changed.map(|()| to_admin()))
+}
+
+/// The department form on the staff table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DepartmentChange {
+    department: Department,
+}
+
+impl FormFields for DepartmentChange {
+    fn unreadable(_field: &str) -> CaseError {
+        CaseError::invalid("department", "invalid.department.choose")
+    }
+}
+
+/// Moves the staff member to `department` (an admin's act, recorded; never their own).
+pub async fn change_department(
+    req: HttpRequest,
+    state: web::Data<App>,
+    path: web::Path<AccountId>,
+    form: PageForm<DepartmentChange>,
+) -> HttpResponse {
+    let change = staff::flags::StaffChange {
+        department: Some(form.fields.department),
+        ..Default::default()
+    };
+    let changed = staff::flags::set_flags(&state, &actor_of(&form.who), *path, change).await;
+    answer(&req, changed.map(|()| to_admin()))
+}
+
+fn to_admin() -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((LOCATION, "/admin"))
+        .finish()
 }

@@ -36,6 +36,8 @@ use serde::Deserialize;
 struct CasesPage {
     chrome: Chrome,
     is_staff: bool,
+    /// The policy lets the caller create cases (the staff flag `may_create_cases`).
+    may_create_cases: bool,
     /// "Mine sager" for staff, "Min sag" for the young person, "Mit barns sag" for a parent.
     heading: &'static str,
     cases: Vec<CaseListItem>,
@@ -91,6 +93,14 @@ pub async fn list(
             &CasesPage {
                 chrome,
                 is_staff,
+                may_create_cases: crate::policy::decide(
+                    &actor,
+                    crate::policy::Action::CreateCase,
+                    None,
+                    state.settings.consent.custody_rule,
+                    state.clock.now(),
+                )
+                .is_allowed(),
                 heading: heading(is_staff, &cases),
                 cases,
                 approaching,

@@ -66,3 +66,7 @@ typed_id!(
     /// One version of a document; also the associated data its blob's chunks are bound to.
     VersionId
 );
+typed_id!(
+    /// One outbox message: one recipient, one event; also its stable `Message-ID`.
+    MessageId
+);

@@ -13,6 +13,7 @@ pub mod email;
 pub mod file_type;
 pub mod ids;
 pub mod municipality_code;
+pub mod notice_event;
 pub mod person_name;
 pub mod role;
 pub mod unknown_value;

@@ -23,6 +23,8 @@ pub mod credentials;
 pub mod documents;
 pub mod login_flows;
 pub mod municipalities;
+pub mod notification_settings;
+pub mod outbox;
 pub mod participants;
 pub mod sessions;
 pub mod staff_duties;

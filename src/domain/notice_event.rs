@@ -1,0 +1,49 @@
+//! What a notification is about. Each event names who hears of it (DESIGN.md §6); the mail
+//! says only that something changed in "a case you take part in", never what or by whom.
+
+use super::unknown_value::words;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NoticeEvent {
+    /// A new document: every participant who may read it, but its author.
+    DocumentAdded,
+    /// A new version of a document: the same readers.
+    DocumentVersion,
+    /// The participant who was added.
+    ParticipantAdded,
+    /// The participant whose access changed.
+    AccessChanged,
+    /// The coordinator, when a consent is given or recorded.
+    ConsentGiven,
+    /// The coordinator, when a consent is withdrawn.
+    ConsentWithdrawn,
+}
+
+words!(NoticeEvent, "notification event", {
+    DocumentAdded => "document_added",
+    DocumentVersion => "document_version",
+    ParticipantAdded => "participant_added",
+    AccessChanged => "access_changed",
+    ConsentGiven => "consent_given",
+    ConsentWithdrawn => "consent_withdrawn",
+});
+
+impl NoticeEvent {
+    /// Whether the recipient must be able to read the case's documents (else: see the case).
+    pub fn about_documents(self) -> bool {
+        matches!(self, Self::DocumentAdded | Self::DocumentVersion)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_event_round_trips() {
+        for event in NoticeEvent::ALL {
+            assert_eq!(event.as_str().parse::<NoticeEvent>(), Ok(*event));
+        }
+        assert!("document_deleted".parse::<NoticeEvent>().is_err());
+    }
+}

@@ -17,6 +17,7 @@ pub mod error;
 pub mod http;
 pub mod i18n;
 pub mod metrics;
+pub mod notify;
 pub mod operations;
 pub mod policy;
 pub mod seed;

@@ -31,6 +31,48 @@ pub struct Metrics {
     registry: Registry,
     requests: Family<RequestLabels, Counter>,
     durations: Family<RouteLabels, Histogram>,
+    /// The outbox: messages written, and how their delivery attempts ended.
+    pub mail: MailMetrics,
+}
+
+#[derive(Debug, Default)]
+pub struct MailMetrics {
+    pub queued: Counter,
+    pub sent: Counter,
+    pub failed: Counter,
+    pub retried: Counter,
+    pub dropped: Counter,
+    pub pending: Gauge,
+    pub oldest_pending_age_seconds: Gauge,
+}
+
+impl MailMetrics {
+    fn register(&self, registry: &mut Registry) {
+        let mail = registry.sub_registry_with_prefix("mail");
+        mail.register("queued", "Messages written to the outbox", self.queued.clone());
+        mail.register("sent", "Messages delivered", self.sent.clone());
+        mail.register(
+            "failed",
+            "Messages given up on (a permanent failure or too many attempts)",
+            self.failed.clone(),
+        );
+        mail.register(
+            "retried",
+            "Delivery attempts that failed for a while and will be tried again",
+            self.retried.clone(),
+        );
+        mail.register(
+            "dropped",
+            "Messages not sent because the recipient lost access, has no address or chose off",
+            self.dropped.clone(),
+        );
+        mail.register("pending", "Messages waiting in the outbox", self.pending.clone());
+        mail.register(
+            "oldest_pending_age_seconds",
+            "Age of the oldest message waiting in the outbox",
+            self.oldest_pending_age_seconds.clone(),
+        );
+    }
 }
 
 impl fmt::Debug for Metrics {
@@ -59,10 +101,13 @@ impl Default for Metrics {
             })
             .set(1);
         registry.register("build_info", "The running version", build);
+        let mail = MailMetrics::default();
+        mail.register(&mut registry);
         Self {
             registry,
             requests,
             durations,
+            mail,
         }
     }
 }

@@ -11,6 +11,8 @@ use crate::crypto::master_keys::MasterKeyRing;
 use crate::http::observability::{PrivacyRootSpan, record_metrics, request_id_header};
 use crate::http::{problem, routes, security_headers};
 use crate::metrics::Metrics;
+use crate::notify::transport::Mailer;
+use crate::notify::worker::Worker;
 use crate::seed::identities::Provider as Realm;
 use crate::store::Db;
 use crate::{clock, seed};
@@ -31,6 +33,7 @@ pub struct Application {
     port: u16,
     server: Server,
     state: App,
+    mailer: Mailer,
 }
 
 impl Application {
@@ -104,12 +107,14 @@ impl Application {
             dev_identities,
         };
         start_sweeper(&state).await;
+        let mailer = Mailer::from_settings(&state.settings)?;
         let server = serve(listener, state.clone())?;
         tracing::info!(port, "listening");
         Ok(Self {
             port,
             server,
             state,
+            mailer,
         })
     }
 
@@ -121,10 +126,20 @@ impl Application {
         &self.state
     }
 
-    /// Serves until SIGTERM or SIGINT, then lets in-flight requests finish (up to
-    /// `server.shutdown_timeout_secs`) and closes the database pool.
+    /// Serves (and delivers mail, with `mail.worker`) until SIGTERM or SIGINT, then lets
+    /// in-flight requests finish (up to `server.shutdown_timeout_secs`), lets the mail worker
+    /// finish the batch in hand, and closes the database pool.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let worker = self
+            .state
+            .settings
+            .mail
+            .worker
+            .then(|| Worker::start(self.state.clone(), self.mailer.clone()));
         let outcome = self.server.await;
+        if let Some(worker) = worker {
+            worker.stop().await;
+        }
         self.state.db.close().await;
         tracing::info!("stopped");
         outcome

@@ -4,6 +4,7 @@
 //!
 //! Errors name the setting at fault (`ConfigError`), so an operator knows what to change.
 
+pub mod mail;
 pub mod oidc;
 mod production;
 mod sections;
@@ -43,6 +44,7 @@ pub struct Settings {
     pub oidc: oidc::OidcSettings,
     #[serde(default)]
     pub consent: ConsentSettings,
+    pub mail: mail::MailSettings,
     pub dev: DevSettings,
     pub log: LogSettings,
 }
@@ -148,6 +150,30 @@ impl Settings {
                 reason: "backend = \"s3\" needs a [blobs.s3] section with at least bucket".into(),
             });
         }
+        if self.mail.backend == mail::MailBackend::Smtp && self.mail.smtp.is_none() {
+            found.push(Violation {
+                setting: "mail.smtp",
+                reason: "backend = \"smtp\" needs a [mail.smtp] section with host, port and tls"
+                    .into(),
+            });
+        }
+        if self.mail.from.parse::<lettre::message::Mailbox>().is_err() {
+            found.push(Violation {
+                setting: "mail.from",
+                reason: format!("'{}' is not an e-mail address", self.mail.from),
+            });
+        }
+        if self
+            .mail
+            .reply_to
+            .as_deref()
+            .is_some_and(|r| r.parse::<lettre::message::Mailbox>().is_err())
+        {
+            found.push(Violation {
+                setting: "mail.reply_to",
+                reason: "not an e-mail address".into(),
+            });
+        }
         found
     }
 
@@ -161,6 +187,13 @@ impl Settings {
                 self.data_dir.join("vejviser.db").display()
             ),
         }
+    }
+
+    pub fn mail_dir(&self) -> PathBuf {
+        self.mail
+            .folder
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("mail"))
     }
 
     pub fn blob_dir(&self) -> PathBuf {

@@ -1,5 +1,6 @@
 //! What the production profile refuses: every setting that is only safe on a developer's machine.
 
+use super::mail::{MailBackend, SmtpTls};
 use super::{Settings, Violation};
 
 pub(super) fn insecure_settings(settings: &Settings) -> Vec<Violation> {
@@ -70,6 +71,34 @@ pub(super) fn insecure_settings(settings: &Settings) -> Vec<Violation> {
         refuse(
             "database.url",
             "production needs a database URL (postgres://...): set VEJVISER__DATABASE__URL",
+        );
+    }
+    match (settings.mail.backend, &settings.mail.smtp) {
+        (MailBackend::Folder, _) => refuse(
+            "mail.backend",
+            "production sends mail by SMTP: set backend = \"smtp\" and [mail.smtp]",
+        ),
+        (MailBackend::Smtp, Some(smtp)) => {
+            if smtp.tls == SmtpTls::None {
+                refuse(
+                    "mail.smtp.tls",
+                    "mail must be encrypted in production: \"starttls\" or \"implicit\"",
+                );
+            }
+            if smtp.username.is_none() || smtp.password.is_none() {
+                refuse(
+                    "mail.smtp.username",
+                    "production authenticates to the SMTP server: set username and \
+                     VEJVISER__MAIL__SMTP__PASSWORD",
+                );
+            }
+        }
+        (MailBackend::Smtp, None) => {}
+    }
+    if settings.mail.from.trim_end_matches('>').ends_with(".invalid") {
+        refuse(
+            "mail.from",
+            "production needs a real sender address: set VEJVISER__MAIL__FROM",
         );
     }
     found

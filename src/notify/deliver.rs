@@ -1,0 +1,156 @@
+//! One delivery attempt: the recipient's access is checked again (a row whose recipient lost
+//! access, has no address, was deactivated or chose `off` is dropped, not sent), then the
+//! message is composed and handed to the mailer. What comes back decides the row's fate.
+
+use super::compose::{self, Notice};
+use super::recipients::may_hear;
+use super::transport::{Mailer, SendError};
+use crate::app::App;
+use crate::domain::assurance_level::AssuranceLevel;
+use crate::i18n::Lang;
+use crate::policy::{Actor, ActorKind};
+use crate::store::accounts::AccountKind;
+use crate::store::notification_settings::{self, Recipient};
+use crate::store::outbox::{Claimed, Outcome};
+use crate::store::{StoreError, cases};
+use std::time::Duration;
+use time::OffsetDateTime;
+
+/// The recipient as the policy sees them when they follow the link.
+fn actor(recipient: &Recipient) -> Actor {
+    let kind = match recipient.kind {
+        AccountKind::Staff => ActorKind::Staff {
+            municipality: recipient.municipality_id.unwrap_or_default(),
+            is_admin: recipient.is_admin,
+        },
+        AccountKind::Citizen => ActorKind::Citizen {
+            assurance: AssuranceLevel::Substantial,
+        },
+    };
+    Actor {
+        account: recipient.id,
+        kind,
+    }
+}
+
+/// Why a message is not to be sent at all, if it is not.
+async fn reason_to_drop(
+    state: &App,
+    message: &Claimed,
+    recipient: &Recipient,
+) -> Result<Option<&'static str>, StoreError> {
+    if !recipient.is_active {
+        return Ok(Some("the account is deactivated"));
+    }
+    if recipient.email.is_none() {
+        return Ok(Some("no address is known"));
+    }
+    if recipient.mode == "off" {
+        return Ok(Some("the recipient turned notifications off"));
+    }
+    let Some((_, facts, _, _)) = cases::load(&state.db, message.case_id).await? else {
+        return Ok(Some("the case is gone"));
+    };
+    let allowed = may_hear(
+        &actor(recipient),
+        message.event,
+        &facts,
+        state.settings.consent.custody_rule,
+        state.clock.now(),
+    );
+    Ok((!allowed).then_some("the recipient may no longer see this"))
+}
+
+/// Tries to deliver `message` once and says how that ended.
+pub async fn attempt(state: &App, mailer: &Mailer, message: &Claimed) -> Outcome {
+    let recipient = match notification_settings::recipient(&state.db, message.recipient).await {
+        Ok(recipient) => recipient,
+        Err(e) => return retry_or_fail(state, message, format!("database: {e}")),
+    };
+    match reason_to_drop(state, message, &recipient).await {
+        Ok(Some(why)) => return Outcome::Dropped(why.to_owned()),
+        Ok(None) => {}
+        Err(e) => return retry_or_fail(state, message, format!("database: {e}")),
+    }
+    let lang = recipient
+        .language
+        .as_deref()
+        .and_then(Lang::from_code)
+        .unwrap_or(Lang::Da);
+    let public_url = match state.settings.server.public_url() {
+        Ok(url) => url,
+        Err(e) => return Outcome::Failed(format!("server.public_url: {e}")),
+    };
+    let notice = Notice {
+        id: message.id,
+        case_id: message.case_id,
+        event: message.event,
+        detail: message.detail.as_deref(),
+        to: recipient.email.as_deref().unwrap_or_default(),
+        lang,
+    };
+    let email = match compose::compose(&state.settings.mail, &public_url, &notice) {
+        Ok(email) => email,
+        Err(e) => return Outcome::Failed(e.to_string()),
+    };
+    match mailer.send(message.id, &email).await {
+        Ok(()) => Outcome::Sent,
+        Err(SendError::Permanent(why)) => Outcome::Failed(why),
+        Err(SendError::Temporary(why)) => retry_or_fail(state, message, why),
+    }
+}
+
+/// A temporary failure: again later, or failed once the attempts are used up.
+fn retry_or_fail(state: &App, message: &Claimed, reason: String) -> Outcome {
+    let attempts = message.attempts + 1;
+    let settings = &state.settings.mail;
+    if attempts >= i64::from(settings.max_attempts) {
+        return Outcome::Failed(format!("gave up after {attempts} attempts: {reason}"));
+    }
+    let wait = back_off(
+        settings.retry_base_ms,
+        settings.retry_max_ms,
+        attempts,
+        jitter(),
+    );
+    Outcome::Retry {
+        at: state.clock.now() + wait,
+        reason,
+    }
+}
+
+/// A random fraction in [0, 1).
+fn jitter() -> f64 {
+    let bits = uuid::Uuid::new_v4().as_u128() as u64 >> 11;
+    bits as f64 / (1u64 << 53) as f64
+}
+
+/// Exponential back-off with "equal jitter": after the n-th failed attempt wait between half
+/// and all of `base * 2^(n-1)`, capped at `max`; so instances that failed together spread out.
+pub fn back_off(base_ms: u64, max_ms: u64, attempts: i64, jitter: f64) -> Duration {
+    let exponent = u32::try_from(attempts.saturating_sub(1).clamp(0, 40)).unwrap_or(40);
+    let full = base_ms.saturating_mul(1u64 << exponent).min(max_ms);
+    let half = full / 2;
+    let spread = (half as f64 * jitter.clamp(0.0, 1.0)) as u64;
+    Duration::from_millis(half + spread)
+}
+
+/// The age of the oldest pending message.
+pub fn age(now: OffsetDateTime, oldest: Option<OffsetDateTime>) -> i64 {
+    oldest.map_or(0, |at| (now - at).whole_seconds().max(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::back_off;
+    use std::time::Duration;
+
+    #[test]
+    fn back_off_doubles_with_jitter_and_stops_at_the_cap() {
+        assert_eq!(back_off(1000, 60_000, 1, 0.0), Duration::from_millis(500));
+        assert_eq!(back_off(1000, 60_000, 1, 0.999_999), Duration::from_millis(999));
+        assert_eq!(back_off(1000, 60_000, 3, 0.0), Duration::from_millis(2000));
+        assert_eq!(back_off(1000, 60_000, 30, 0.5), Duration::from_millis(45_000));
+        assert_eq!(back_off(1000, 60_000, i64::MAX, 1.0), Duration::from_millis(60_000));
+    }
+}

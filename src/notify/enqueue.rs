@@ -1,0 +1,73 @@
+//! What the services call inside the transaction of a change, so its outbox rows commit or
+//! roll back with it. Each takes the caller's connection (`&mut *tx`) and the facts the change
+//! was decided on.
+
+use super::recipients;
+use crate::app::App;
+use crate::domain::access::Access;
+use crate::domain::ids::{AccountId, CaseId};
+use crate::domain::notice_event::NoticeEvent;
+use crate::policy::CaseFacts;
+use crate::store::StoreResult;
+use crate::store::outbox::{self, NewMessage};
+use sqlx::AnyConnection;
+
+async fn write(state: &App, conn: &mut AnyConnection, messages: &[NewMessage]) -> StoreResult<()> {
+    outbox::enqueue(conn, messages, state.clock.now()).await?;
+    state.metrics.mail.queued.inc_by(messages.len() as u64);
+    Ok(())
+}
+
+/// A document added or a new version: everyone who may read it now, but its author. `facts`
+/// are the case's as the change was allowed on them.
+pub async fn document_changed(
+    state: &App,
+    conn: &mut AnyConnection,
+    case_id: CaseId,
+    facts: &CaseFacts,
+    event: NoticeEvent,
+    author: AccountId,
+) -> StoreResult<()> {
+    let readers = recipients::everyone_allowed(
+        facts,
+        event,
+        author,
+        state.settings.consent.custody_rule,
+        state.clock.now(),
+    );
+    write(state, conn, &recipients::messages(case_id, &readers, event, None)).await
+}
+
+/// A participant added, or their access changed: that participant, if they have an account
+/// (an invited citizen who never logged in has no address here), with what they may now do.
+pub async fn participant_changed(
+    state: &App,
+    conn: &mut AnyConnection,
+    case_id: CaseId,
+    participant: Option<AccountId>,
+    event: NoticeEvent,
+    access: Access,
+    actor: AccountId,
+) -> StoreResult<()> {
+    let Some(account) = participant.filter(|&a| a != actor) else {
+        return Ok(());
+    };
+    let messages = recipients::messages(case_id, &[account], event, Some(access.as_str()));
+    write(state, conn, &messages).await
+}
+
+/// A consent given, recorded or withdrawn: the coordinator, unless they did it themselves.
+pub async fn consent_changed(
+    state: &App,
+    conn: &mut AnyConnection,
+    case_id: CaseId,
+    facts: &CaseFacts,
+    event: NoticeEvent,
+    actor: AccountId,
+) -> StoreResult<()> {
+    if facts.coordinator == actor {
+        return Ok(());
+    }
+    let messages = recipients::messages(case_id, &[facts.coordinator], event, None);
+    write(state, conn, &messages).await
+}

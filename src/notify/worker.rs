@@ -1,0 +1,119 @@
+//! The delivery worker: runs inside the service beside the HTTP server, and in every instance
+//! that has `mail.worker` on. Each round it claims a batch of due messages with a lease, tries
+//! each once and records the outcome; when nothing is due it waits `mail.poll_interval_ms`.
+//! Asked to stop, it finishes the batch in hand (at most `mail.batch_size`), and says how
+//! it ended.
+
+use super::deliver;
+use super::transport::Mailer;
+use crate::app::App;
+use crate::store::outbox::{self, Outcome};
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub struct Worker {
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl Worker {
+    pub fn start(state: App, mailer: Mailer) -> Self {
+        let (stop, stopped) = watch::channel(false);
+        let owner = format!("worker-{}", uuid::Uuid::new_v4().simple());
+        let task = tokio::spawn(run(state, mailer, owner, stopped));
+        Self { stop, task }
+    }
+
+    /// Stops after the batch in hand, and reports how the worker ended.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        match self.task.await {
+            Ok(()) => tracing::info!("mail worker stopped"),
+            Err(e) => tracing::error!(error = %e, "mail worker ended abnormally"),
+        }
+    }
+}
+
+async fn run(state: App, mailer: Mailer, owner: String, mut stopped: watch::Receiver<bool>) {
+    let idle = Duration::from_millis(state.settings.mail.poll_interval_ms.max(10));
+    tracing::info!(
+        mailer = %mailer.describe(&state.settings),
+        "mail worker started"
+    );
+    while !*stopped.borrow() {
+        let delivered = match deliver_due(&state, &mailer, &owner).await {
+            Ok(n) => n,
+            Err(e) => {
+                tracing::warn!(error = %e, "mail worker: the outbox could not be read");
+                0
+            }
+        };
+        observe_pending(&state).await;
+        if delivered == 0 {
+            tokio::select! {
+                _ = stopped.changed() => {}
+                () = tokio::time::sleep(idle) => {}
+            }
+        }
+    }
+}
+
+/// Claims one batch of due messages for `owner` and tries each once; the number claimed.
+/// (The worker's round; tests call it to deliver at a moment of their choosing.)
+pub async fn deliver_due(
+    state: &App,
+    mailer: &Mailer,
+    owner: &str,
+) -> Result<usize, crate::store::StoreError> {
+    let settings = &state.settings.mail;
+    let now = state.clock.now();
+    let lease = Duration::from_secs(settings.lease_secs.max(1));
+    let batch = outbox::claim(
+        &state.db,
+        owner,
+        now,
+        now + lease,
+        i64::from(settings.batch_size.max(1)),
+    )
+    .await?;
+    for message in &batch {
+        let outcome = deliver::attempt(state, mailer, message).await;
+        let marked =
+            outbox::finish(&state.db, message.id, owner, &outcome, state.clock.now()).await?;
+        if !marked {
+            tracing::warn!(message = %message.id, "mail worker: lease lost; another instance finishes it");
+            continue;
+        }
+        let metrics = &state.metrics.mail;
+        match &outcome {
+            Outcome::Sent => {
+                metrics.sent.inc();
+                tracing::info!(message = %message.id, event = %message.event, "mail sent");
+            }
+            Outcome::Dropped(why) => {
+                metrics.dropped.inc();
+                tracing::info!(message = %message.id, why, "mail dropped");
+            }
+            Outcome::Failed(why) => {
+                metrics.failed.inc();
+                tracing::warn!(message = %message.id, why, "mail failed");
+            }
+            Outcome::Retry { reason, .. } => {
+                metrics.retried.inc();
+                tracing::info!(message = %message.id, reason, "mail will be retried");
+            }
+        }
+    }
+    Ok(batch.len())
+}
+
+async fn observe_pending(state: &App) {
+    if let Ok((count, oldest)) = outbox::pending(&state.db).await {
+        let metrics = &state.metrics.mail;
+        metrics.pending.set(count);
+        metrics
+            .oldest_pending_age_seconds
+            .set(deliver::age(state.clock.now(), oldest));
+    }
+}

@@ -27,6 +27,7 @@ mod login;
 mod login_conformance;
 mod login_oidc_provider;
 mod metrics;
+mod notifications;
 mod migrations;
 mod openapi;
 mod pages;

@@ -49,7 +49,11 @@ pub struct MailMetrics {
 impl MailMetrics {
     fn register(&self, registry: &mut Registry) {
         let mail = registry.sub_registry_with_prefix("mail");
-        mail.register("queued", "Messages written to the outbox", self.queued.clone());
+        mail.register(
+            "queued",
+            "Messages written to the outbox",
+            self.queued.clone(),
+        );
         mail.register("sent", "Messages delivered", self.sent.clone());
         mail.register(
             "failed",
@@ -66,7 +70,11 @@ impl MailMetrics {
             "Messages not sent because the recipient lost access, has no address or chose off",
             self.dropped.clone(),
         );
-        mail.register("pending", "Messages waiting in the outbox", self.pending.clone());
+        mail.register(
+            "pending",
+            "Messages waiting in the outbox",
+            self.pending.clone(),
+        );
         mail.register(
             "oldest_pending_age_seconds",
             "Age of the oldest message waiting in the outbox",

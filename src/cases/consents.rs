@@ -5,7 +5,9 @@ use super::{CaseError, CaseResult, authorize, check_grant, own_cpr_hash};
 use crate::app::App;
 use crate::domain::department::Department;
 use crate::domain::ids::{CaseId, DocumentId, ParticipantId};
+use crate::domain::notice_event::NoticeEvent;
 use crate::domain::role::Role;
+use crate::notify::enqueue;
 use crate::policy::grants::Grant;
 use crate::policy::{Action, Actor, ConsentGiver, age};
 use crate::store::StoreError;
@@ -70,6 +72,8 @@ pub async fn give(
     };
     let mut tx = state.db.begin().await?;
     let id = consents::insert(&mut tx, &new, state.clock.now()).await?;
+    let event = NoticeEvent::ConsentGiven;
+    enqueue::consent_changed(state, &mut tx, case_id, &case.facts, event, actor.account).await?;
     tx.commit().await?;
     tracing::info!(case = %case_id, consent = %id, "consent given");
     Ok(id)
@@ -141,6 +145,8 @@ pub async fn record_paper(
     };
     let mut tx = state.db.begin().await?;
     let id = consents::insert(&mut tx, &new, state.clock.now()).await?;
+    let event = NoticeEvent::ConsentGiven;
+    enqueue::consent_changed(state, &mut tx, case_id, &case.facts, event, actor.account).await?;
     tx.commit().await?;
     tracing::info!(case = %case_id, consent = %id, "paper consent recorded");
     Ok(id)
@@ -178,9 +184,11 @@ pub async fn withdraw(
         authorize(state, actor, Action::ViewCase, case_id).await?;
         return Err(CaseError::Denied(crate::policy::Reason::NotFound));
     };
-    authorize(state, actor, Action::WithdrawConsent(giver), case_id).await?;
+    let case = authorize(state, actor, Action::WithdrawConsent(giver), case_id).await?;
     let mut tx = state.db.begin().await?;
     consents::withdraw(&mut tx, consent, actor.account, state.clock.now()).await?;
+    let event = NoticeEvent::ConsentWithdrawn;
+    enqueue::consent_changed(state, &mut tx, case_id, &case.facts, event, actor.account).await?;
     tx.commit().await?;
     tracing::info!(case = %case_id, consent = %consent, "consent withdrawn");
     Ok(())

@@ -8,8 +8,10 @@ use crate::domain::cpr::Cpr;
 use crate::domain::department::Department;
 use crate::domain::email::Email;
 use crate::domain::ids::{AccountId, CaseId, ParticipantId};
+use crate::domain::notice_event::NoticeEvent;
 use crate::domain::person_name::PersonName;
 use crate::domain::role::Role;
+use crate::notify::enqueue::{self, ToParticipant};
 use crate::policy::grants::{Grant, Grantee};
 use crate::policy::{Action, Actor};
 use crate::store::StoreError;
@@ -163,6 +165,8 @@ pub async fn add(
     }
     let mut tx = state.db.begin().await?;
     let id = participants::insert(&mut tx, &new, state.clock.now()).await?;
+    let to = ToParticipant::new(case_id, new.account, new.access, actor.account);
+    enqueue::participant_changed(state, &mut tx, NoticeEvent::ParticipantAdded, to).await?;
     tx.commit().await?;
     tracing::info!(case = %case_id, participant = %id, "participant added");
     Ok(id)
@@ -186,7 +190,7 @@ pub async fn set_access(
     access: Access,
 ) -> CaseResult<()> {
     let case = authorize(state, actor, Action::ManageParticipants, case_id).await?;
-    find_participant(&case, id)?;
+    let account = find_participant(&case, id)?.fact.account;
     check_grant(
         state,
         actor,
@@ -195,6 +199,8 @@ pub async fn set_access(
     )?;
     let mut tx = state.db.begin().await?;
     participants::set_access(&mut tx, id, access).await?;
+    let to = ToParticipant::new(case_id, account, access, actor.account);
+    enqueue::participant_changed(state, &mut tx, NoticeEvent::AccessChanged, to).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -228,7 +234,8 @@ pub async fn grant_parent_access(
         Grant::AdultGrant { participant: id },
         Some(&case),
     )?;
-    if find_participant(&case, id)?.fact.role != Role::Parent {
+    let parent = find_participant(&case, id)?;
+    if parent.fact.role != Role::Parent {
         return Err(CaseError::invalid(
             "participant_id",
             "invalid.participant.parent_only",
@@ -237,6 +244,13 @@ pub async fn grant_parent_access(
     let today = crate::clock::copenhagen_date(state.clock.now());
     let mut tx = state.db.begin().await?;
     participants::set_adult_grant(&mut tx, id, today).await?;
+    let to = ToParticipant::new(
+        case_id,
+        parent.fact.account,
+        parent.fact.access,
+        actor.account,
+    );
+    enqueue::participant_changed(state, &mut tx, NoticeEvent::AccessChanged, to).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -95,7 +95,12 @@ pub(super) fn insecure_settings(settings: &Settings) -> Vec<Violation> {
         }
         (MailBackend::Smtp, None) => {}
     }
-    if settings.mail.from.trim_end_matches('>').ends_with(".invalid") {
+    if settings
+        .mail
+        .from
+        .trim_end_matches('>')
+        .ends_with(".invalid")
+    {
         refuse(
             "mail.from",
             "production needs a real sender address: set VEJVISER__MAIL__FROM",

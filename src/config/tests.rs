@@ -22,6 +22,15 @@ const SECURE_PRODUCTION: &str = r#"
     lookup_key = "AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI="
     [crypto.master_keys]
     k1 = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+    [mail]
+    from = "Vejviser <no-reply@kommune.dk>"
+    [mail.smtp]
+    host = "smtp.kommune.dk"
+    port = 587
+    tls = "starttls"
+    username = "vejviser"
+    password = "secret"
+    timeout_secs = 30
 "#;
 
 #[test]
@@ -87,6 +96,11 @@ fn production_refuses_each_insecure_setting() {
         (
             "[crypto]\ngenerate_dev_master_key = true",
             "crypto.generate_dev_master_key",
+        ),
+        ("[mail]\nbackend = \"folder\"", "mail.backend"),
+        (
+            "[mail]\nfrom = \"Vejviser <no-reply@vejviser.invalid>\"",
+            "mail.from",
         ),
     ];
     for (insecure, setting) in cases {
@@ -177,4 +191,24 @@ fn allowed_types_are_parsed_at_load_and_an_unknown_one_is_named() {
     let text = err.to_string();
     assert!(text.contains("image/heic"), "{text}");
     assert!(text.contains("allowed_types"), "{text}");
+}
+
+#[test]
+fn production_mail_needs_a_login_and_an_smtp_server() {
+    let mut table: toml::Table = toml::from_str(SECURE_PRODUCTION).unwrap();
+    let smtp = table["mail"]["smtp"].as_table().unwrap().clone();
+    let mut anonymous = smtp.clone();
+    anonymous.remove("password");
+    table["mail"]["smtp"] = toml::Value::Table(anonymous);
+    let refused = refused_settings(load(Profile::Production, &table.to_string()).unwrap_err());
+    assert_eq!(refused, vec!["mail.smtp.username"]);
+    table["mail"].as_table_mut().unwrap().remove("smtp");
+    let refused = refused_settings(load(Profile::Production, &table.to_string()).unwrap_err());
+    assert_eq!(refused, vec!["mail.smtp"]);
+    let plain = SECURE_PRODUCTION.replace("tls = \"starttls\"", "tls = \"none\"");
+    let refused = refused_settings(load(Profile::Production, &plain).unwrap_err());
+    assert_eq!(refused, vec!["mail.smtp.tls"]);
+    let bad_from = merge_toml(SECURE_PRODUCTION, "[mail]\nfrom = \"not an address\"");
+    let refused = refused_settings(load(Profile::Development, &bad_from).unwrap_err());
+    assert_eq!(refused, vec!["mail.from"]);
 }

@@ -9,6 +9,8 @@ use crate::app::App;
 use crate::cases::{CaseError, authorize};
 use crate::crypto::keys::CaseKey;
 use crate::domain::ids::{CaseId, DocumentId};
+use crate::domain::notice_event::NoticeEvent;
+use crate::notify::enqueue;
 use crate::policy::{Action, Actor, Reason};
 use crate::store::StoreError;
 use crate::store::documents::{self as store, DocumentRow, NewVersion, VersionRow};
@@ -142,16 +144,23 @@ pub async fn finish_document(
         }
     };
     // The policy again at the moment of commit: consent may have been withdrawn meanwhile.
-    if let Err(e) = authorize(state, actor, Action::WriteDocuments, case).await {
-        upload::discard(state, &file).await;
-        return Err(e.into());
-    }
+    let loaded = match authorize(state, actor, Action::WriteDocuments, case).await {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            upload::discard(state, &file).await;
+            return Err(e.into());
+        }
+    };
     let id = DocumentId::new();
     let new = new_version(actor, fields.file_name, note, &file);
     let stored = async {
         let mut tx = state.db.begin().await?;
         let now = state.clock.now();
         store::create(&mut tx, id, case, &title, kind.as_str(), &new, now).await?;
+        // Everyone who may read it now hears of it, in the same transaction.
+        let event = NoticeEvent::DocumentAdded;
+        enqueue::document_changed(state, &mut tx, case, &loaded.facts, event, actor.account)
+            .await?;
         tx.commit().await
     };
     if let Err(e) = stored.await {
@@ -223,15 +232,22 @@ pub async fn finish_version(
             return Err(e);
         }
     };
-    if let Err(e) = authorize(state, actor, Action::WriteDocuments, document.case_id).await {
-        upload::discard(state, &file).await;
-        return Err(e.into());
-    }
+    let case = document.case_id;
+    let loaded = match authorize(state, actor, Action::WriteDocuments, case).await {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            upload::discard(state, &file).await;
+            return Err(e.into());
+        }
+    };
     let new = new_version(actor, file_name, note, &file);
     let stored = async {
         let mut tx = state.db.begin().await?;
         let now = state.clock.now();
         let number = store::add_version(&mut tx, document.id, based_on, &new, now).await?;
+        let event = NoticeEvent::DocumentVersion;
+        enqueue::document_changed(state, &mut tx, case, &loaded.facts, event, actor.account)
+            .await?;
         tx.commit().await?;
         Ok::<_, StoreError>(number)
     };

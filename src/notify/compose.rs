@@ -62,7 +62,10 @@ pub struct Notice<'a> {
 /// The message's stable `Message-ID`: the outbox row's id at the public host, so a resend after
 /// a crash carries the same one.
 pub fn message_id(id: MessageId, public_url: &url::Url) -> String {
-    format!("<{id}@{}>", public_url.host_str().unwrap_or("vejviser.invalid"))
+    format!(
+        "<{id}@{}>",
+        public_url.host_str().unwrap_or("vejviser.invalid")
+    )
 }
 
 pub fn compose(
@@ -190,8 +193,8 @@ mod tests {
             to: "someone@example.dk",
             lang: Lang::En,
         };
-        let raw = String::from_utf8(compose(&settings.mail, &url, &notice).unwrap().formatted())
-            .unwrap();
+        let raw =
+            String::from_utf8(compose(&settings.mail, &url, &notice).unwrap().formatted()).unwrap();
         assert!(raw.contains(&format!("Message-ID: <{id}@vejviser.kommune.dk>")));
         assert!(raw.contains("Subject: You have joined a case in vejviser"));
         assert!(raw.contains("Auto-Submitted: auto-generated"));

@@ -22,6 +22,8 @@ fn actor(recipient: &Recipient) -> Actor {
         AccountKind::Staff => ActorKind::Staff {
             municipality: recipient.municipality_id.unwrap_or_default(),
             is_admin: recipient.is_admin,
+            // Reading what a notice links to never depends on creating cases.
+            may_create_cases: false,
         },
         AccountKind::Citizen => ActorKind::Citizen {
             assurance: AssuranceLevel::Substantial,
@@ -148,9 +150,18 @@ mod tests {
     #[test]
     fn back_off_doubles_with_jitter_and_stops_at_the_cap() {
         assert_eq!(back_off(1000, 60_000, 1, 0.0), Duration::from_millis(500));
-        assert_eq!(back_off(1000, 60_000, 1, 0.999_999), Duration::from_millis(999));
+        assert_eq!(
+            back_off(1000, 60_000, 1, 0.999_999),
+            Duration::from_millis(999)
+        );
         assert_eq!(back_off(1000, 60_000, 3, 0.0), Duration::from_millis(2000));
-        assert_eq!(back_off(1000, 60_000, 30, 0.5), Duration::from_millis(45_000));
-        assert_eq!(back_off(1000, 60_000, i64::MAX, 1.0), Duration::from_millis(60_000));
+        assert_eq!(
+            back_off(1000, 60_000, 30, 0.5),
+            Duration::from_millis(45_000)
+        );
+        assert_eq!(
+            back_off(1000, 60_000, i64::MAX, 1.0),
+            Duration::from_millis(60_000)
+        );
     }
 }

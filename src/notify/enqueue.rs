@@ -35,25 +35,58 @@ pub async fn document_changed(
         state.settings.consent.custody_rule,
         state.clock.now(),
     );
-    write(state, conn, &recipients::messages(case_id, &readers, event, None)).await
+    write(
+        state,
+        conn,
+        &recipients::messages(case_id, &readers, event, None),
+    )
+    .await
 }
 
-/// A participant added, or their access changed: that participant, if they have an account
-/// (an invited citizen who never logged in has no address here), with what they may now do.
+/// A participant a notice is for, and what they may now do.
+pub struct ToParticipant {
+    pub case_id: CaseId,
+    /// None for an invited citizen who never logged in: no address is known yet.
+    pub account: Option<AccountId>,
+    pub access: Access,
+    /// Who made the change (not told of their own change).
+    pub actor: AccountId,
+}
+
+impl ToParticipant {
+    pub fn new(
+        case_id: CaseId,
+        account: Option<AccountId>,
+        access: Access,
+        actor: AccountId,
+    ) -> Self {
+        Self {
+            case_id,
+            account,
+            access,
+            actor,
+        }
+    }
+}
+
+/// A participant added, their access changed, or a parent's access granted again: that
+/// participant, with a line saying what they can now do.
 pub async fn participant_changed(
     state: &App,
     conn: &mut AnyConnection,
-    case_id: CaseId,
-    participant: Option<AccountId>,
     event: NoticeEvent,
-    access: Access,
-    actor: AccountId,
+    to: ToParticipant,
 ) -> StoreResult<()> {
-    let Some(account) = participant.filter(|&a| a != actor) else {
+    let Some(account) = to.account.filter(|&a| a != to.actor) else {
         return Ok(());
     };
-    let messages = recipients::messages(case_id, &[account], event, Some(access.as_str()));
-    write(state, conn, &messages).await
+    let access = Some(to.access.as_str());
+    write(
+        state,
+        conn,
+        &recipients::messages(to.case_id, &[account], event, access),
+    )
+    .await
 }
 
 /// A consent given, recorded or withdrawn: the coordinator, unless they did it themselves.

@@ -67,13 +67,19 @@ impl Mailer {
 
     pub async fn send(&self, id: MessageId, message: &Message) -> Result<(), SendError> {
         match self {
-            Self::Smtp(transport) => transport.send(message.clone()).await.map(|_| ()).map_err(|e| {
-                if e.is_permanent() {
-                    SendError::Permanent(e.to_string())
-                } else {
-                    SendError::Temporary(e.to_string())
-                }
-            }),
+            Self::Smtp(transport) => {
+                transport
+                    .send(message.clone())
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| {
+                        if e.is_permanent() {
+                            SendError::Permanent(e.to_string())
+                        } else {
+                            SendError::Temporary(e.to_string())
+                        }
+                    })
+            }
             Self::Folder(dir) => write_eml(dir, id, &message.formatted())
                 .await
                 .map_err(|e| SendError::Temporary(format!("{}: {e}", dir.display()))),

@@ -61,8 +61,7 @@ pub async fn enqueue(
     Ok(())
 }
 
-const CLAIMED_COLUMNS: &str =
-    "id, recipient_id, case_id, event, detail, attempts, created_at";
+const CLAIMED_COLUMNS: &str = "id, recipient_id, case_id, event, detail, attempts, created_at";
 
 fn claimed(row: &AnyRow) -> StoreResult<Claimed> {
     Ok(Claimed {
@@ -105,7 +104,7 @@ pub async fn claim(
         .fetch_all(db.pool())
         .await?;
     let mut claimed: Vec<Claimed> = rows.iter().map(claimed).collect::<StoreResult<_>>()?;
-    claimed.sort_by(|a, b| a.created_at.cmp(&b.created_at));
+    claimed.sort_by_key(|a| a.created_at);
     Ok(claimed)
 }
 
@@ -118,7 +117,10 @@ pub enum Outcome {
     /// A permanent failure, or too many attempts.
     Failed(String),
     /// A temporary failure: try again at `at`.
-    Retry { at: OffsetDateTime, reason: String },
+    Retry {
+        at: OffsetDateTime,
+        reason: String,
+    },
 }
 
 /// Finishes an attempt on a message `owner` holds the lease of. False when the lease was lost

@@ -154,6 +154,14 @@ async fn production_starts_from_the_environment_and_stops_on_sigterm(backend: Ba
             "VEJVISER__CRYPTO__LOOKUP_KEY",
             "AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI=",
         )
+        // Production mails over SMTP with STARTTLS and a login (the test server's, unused here).
+        .env("VEJVISER__MAIL__FROM", "Vejviser <no-reply@test.example>")
+        .env("VEJVISER__MAIL__SMTP__HOST", "127.0.0.1")
+        .env("VEJVISER__MAIL__SMTP__PORT", "587")
+        .env("VEJVISER__MAIL__SMTP__TLS", "starttls")
+        .env("VEJVISER__MAIL__SMTP__USERNAME", "vejviser")
+        .env("VEJVISER__MAIL__SMTP__PASSWORD", "test-password")
+        .env("VEJVISER__MAIL__SMTP__TIMEOUT_SECS", "5")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()

@@ -6,8 +6,8 @@
 
 use crate::helpers::{Backend, TestApp, on_both_databases, spawn_app_with};
 use crate::support::mail::{
-    OwnServer, arrived, folder_settings, free_port, plain_server, received, received_for,
-    settled, smtp_settings, starttls_settings, wait_for,
+    OwnServer, arrived, folder_settings, free_port, plain_server, received, received_for, settled,
+    smtp_settings, starttls_settings, wait_for,
 };
 use crate::team::{add_citizen, add_professional, consent, create_case, identity, logged_in, post};
 use reqwest::multipart::{Form, Part};
@@ -56,10 +56,21 @@ async fn new_version_by_coordinator(story: &Story) {
         .text("title", TITLE)
         .text("kind", "goal_agreement")
         .part("file", file());
-    let url = story.app.url(&format!("/api/v1/cases/{}/documents", story.case));
-    let created = story.coordinator.post(url).multipart(form).send().await.unwrap();
+    let url = story
+        .app
+        .url(&format!("/api/v1/cases/{}/documents", story.case));
+    let created = story
+        .coordinator
+        .post(url)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(created.status(), 201);
-    let id = created.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    let id = created.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let url = story.app.url(&format!("/api/v1/documents/{id}/versions"));
     let version = story
         .coordinator
@@ -73,7 +84,10 @@ async fn new_version_by_coordinator(story: &Story) {
 }
 
 async fn email_of(app: &TestApp, hint: &str) -> String {
-    identity(app, hint).await["email"].as_str().unwrap().to_owned()
+    identity(app, hint).await["email"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 fn of_event(rows: &[MessageState], event: NoticeEvent) -> Vec<&MessageState> {
@@ -112,7 +126,10 @@ async fn a_new_version_mails_exactly_the_readers_as_eml_files(backend: Backend) 
         }
     }
     // Every row is a file of its own, named by its id; the coordinator heard of both consents.
-    assert_eq!(everything.len(), rows.iter().filter(|r| r.status == "sent").count());
+    assert_eq!(
+        everything.len(),
+        rows.iter().filter(|r| r.status == "sent").count()
+    );
     assert_eq!(of_event(&rows, NoticeEvent::ConsentGiven).len(), 2);
 }
 
@@ -130,42 +147,77 @@ async fn smtp_mail_names_nobody_and_links_the_case(backend: Backend) {
     let mails = arrived(&maildir, &rows, rows.len()).await;
     let version_mails: Vec<_> = mails
         .iter()
-        .filter(|m| versions.iter().any(|r| m.message_id.starts_with(&r.id.to_string())))
+        .filter(|m| {
+            versions
+                .iter()
+                .any(|r| m.message_id.starts_with(&r.id.to_string()))
+        })
         .collect();
-    let to: BTreeSet<String> = version_mails.iter().flat_map(|m| m.rcpt_to.clone()).collect();
+    let to: BTreeSet<String> = version_mails
+        .iter()
+        .flat_map(|m| m.rcpt_to.clone())
+        .collect();
     assert_eq!(to, readers(&story.app).await);
     let young = identity(&story.app, "young17").await;
     let cpr = young["cpr"].as_str().unwrap().to_owned();
     let mut personal: Vec<String> = vec![TITLE.into(), "Mål".into(), cpr.replace('-', "")];
     personal.push(cpr[..6].to_owned());
     for hint in ["young17", "parent", "coordinator", "jobcentre", "guidance"] {
-        let name = identity(&story.app, hint).await["name"].as_str().unwrap().to_owned();
+        let name = identity(&story.app, hint).await["name"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         personal.extend(name.split(' ').map(str::to_owned));
     }
-    let public = story.app.app.settings.server.public_url.trim_end_matches('/').to_owned();
+    let public = story
+        .app
+        .app
+        .settings
+        .server
+        .public_url
+        .trim_end_matches('/')
+        .to_owned();
     let case_link = format!("{public}/cases/{}", story.case);
     for mail in &mails {
         let readable = mail.readable();
         for word in &personal {
             assert!(!readable.contains(word.as_str()), "'{word}' in {readable}");
         }
-        assert!(mail.text.contains(&case_link) && mail.html.contains(&case_link), "{readable}");
+        assert!(
+            mail.text.contains(&case_link) && mail.html.contains(&case_link),
+            "{readable}"
+        );
         let settings = format!("<{public}/me/notifications>");
         assert_eq!(mail.header("List-Unsubscribe"), Some(settings));
         assert_eq!(
             mail.header("List-Unsubscribe-Post").as_deref(),
             Some("List-Unsubscribe=One-Click")
         );
-        assert_eq!(mail.header("Auto-Submitted").as_deref(), Some("auto-generated"));
+        assert_eq!(
+            mail.header("Auto-Submitted").as_deref(),
+            Some("auto-generated")
+        );
         assert_eq!(
             mail.header("Reply-To").as_deref(),
             Some("Kontakt <kontakt@demo-kommune.example>")
         );
-        assert!(mail.header("From").unwrap().contains("no-reply@vejviser.invalid"));
-        assert!(mail.message_id.ends_with("@127.0.0.1"), "{}", mail.message_id);
+        assert!(
+            mail.header("From")
+                .unwrap()
+                .contains("no-reply@vejviser.invalid")
+        );
+        assert!(
+            mail.message_id.ends_with("@127.0.0.1"),
+            "{}",
+            mail.message_id
+        );
     }
     // Danish by default: the subject of a new version says so in Danish.
-    assert!(version_mails.iter().all(|m| m.subject.starts_with("Ny version")));
+    assert!(
+        version_mails
+            .iter()
+            .all(|m| m.subject.starts_with("Ny version"))
+    );
 }
 
 /// STARTTLS with the test CA and a login: the server refuses mail before STARTTLS, so a message
@@ -191,7 +243,11 @@ async fn smtp_down_then_up_delivers_each_message_once(backend: Backend) {
         !rows.is_empty() && rows.iter().all(|r| r.attempts >= 1)
     })
     .await;
-    assert!(rows.iter().all(|r| r.status == "pending" && r.attempts >= 1), "{rows:?}");
+    assert!(
+        rows.iter()
+            .all(|r| r.status == "pending" && r.attempts >= 1),
+        "{rows:?}"
+    );
     assert!(rows.iter().all(|r| r.last_error.is_some()), "{rows:?}");
     let server = OwnServer::start(port).await;
     let rows = settled(&story.app, &story.case).await;
@@ -200,7 +256,14 @@ async fn smtp_down_then_up_delivers_each_message_once(backend: Backend) {
     let ids: BTreeSet<&str> = mails.iter().map(|m| m.message_id.as_str()).collect();
     assert_eq!(mails.len(), rows.len(), "each message arrived");
     assert_eq!(ids.len(), mails.len(), "and none twice");
-    assert!(story.app.app.metrics.encode().contains("vejviser_mail_retried_total"));
+    assert!(
+        story
+            .app
+            .app
+            .metrics
+            .encode()
+            .contains("vejviser_mail_retried_total")
+    );
 }
 
 /// A 5xx reply to a recipient: the row ends failed, with the server's reason; the others go.
@@ -209,23 +272,39 @@ async fn a_5xx_marks_the_row_failed_with_the_reason(backend: Backend) {
     let app = spawn_app_with(backend, &smtp_settings(port, "")).await;
     let story = story(app).await;
     let parent = identity(&story.app, "parent").await;
-    sqlx::query("UPDATE accounts SET email = 'bounce.parent@borger.example' WHERE lower(email) = lower($1)")
-        .bind(parent["email"].as_str().unwrap().to_owned())
-        .execute(story.app.app.db.pool())
-        .await
-        .unwrap();
+    sqlx::query(
+        "UPDATE accounts SET email = 'bounce.parent@borger.example' WHERE lower(email) = lower($1)",
+    )
+    .bind(parent["email"].as_str().unwrap().to_owned())
+    .execute(story.app.app.db.pool())
+    .await
+    .unwrap();
     new_version_by_coordinator(&story).await;
     let rows = settled(&story.app, &story.case).await;
     let failed: Vec<_> = rows.iter().filter(|r| r.status == "failed").collect();
-    assert_eq!(failed.len(), 2, "the parent's two document messages: {rows:?}");
+    assert_eq!(
+        failed.len(),
+        2,
+        "the parent's two document messages: {rows:?}"
+    );
     for row in failed {
         let reason = row.last_error.as_deref().unwrap();
-        assert!(reason.contains("550") && reason.contains("mailbox unavailable"), "{reason}");
+        assert!(
+            reason.contains("550") && reason.contains("mailbox unavailable"),
+            "{reason}"
+        );
         assert_eq!(row.attempts, 1, "a permanent failure is not retried");
     }
-    assert!(rows.iter().filter(|r| r.status != "failed").all(|r| r.status == "sent"));
+    assert!(
+        rows.iter()
+            .filter(|r| r.status != "failed")
+            .all(|r| r.status == "sent")
+    );
     let metrics = story.app.app.metrics.encode();
-    assert!(metrics.contains("vejviser_mail_failed_total 2"), "{metrics}");
+    assert!(
+        metrics.contains("vejviser_mail_failed_total 2"),
+        "{metrics}"
+    );
 }
 
 /// Access lost between the change and the delivery: the row is dropped, not sent. The young
@@ -245,9 +324,19 @@ async fn access_lost_before_delivery_drops_the_message(backend: Backend) {
         serde_json::json!({}),
     )
     .await;
-    assert_eq!(withdrawn.status(), 204, "{}", withdrawn.text().await.unwrap());
-    let mailer = vejviser::notify::transport::Mailer::from_settings(&story.app.app.settings).unwrap();
-    while vejviser::notify::worker::deliver_due(&story.app.app, &mailer, "test").await.unwrap() > 0 {}
+    assert_eq!(
+        withdrawn.status(),
+        204,
+        "{}",
+        withdrawn.text().await.unwrap()
+    );
+    let mailer =
+        vejviser::notify::transport::Mailer::from_settings(&story.app.app.settings).unwrap();
+    while vejviser::notify::worker::deliver_due(&story.app.app, &mailer, "test")
+        .await
+        .unwrap()
+        > 0
+    {}
     let rows = settled(&story.app, &story.case).await;
     let me: Value = story
         .coordinator
@@ -261,14 +350,20 @@ async fn access_lost_before_delivery_drops_the_message(backend: Backend) {
     let coordinator = AccountId::parse(me["id"].as_str().unwrap()).unwrap();
     for row in of_event(&rows, NoticeEvent::DocumentVersion) {
         assert_eq!(row.status, "dropped", "{row:?}");
-        assert_eq!(row.last_error.as_deref(), Some("the recipient may no longer see this"));
+        assert_eq!(
+            row.last_error.as_deref(),
+            Some("the recipient may no longer see this")
+        );
     }
     let withdrawal = of_event(&rows, NoticeEvent::ConsentWithdrawn);
     assert_eq!(withdrawal.len(), 1);
     assert_eq!(withdrawal[0].status, "sent");
     assert_eq!(withdrawal[0].recipient, coordinator);
     let dropped: Vec<_> = of_event(&rows, NoticeEvent::DocumentVersion);
-    assert!(received_for(&maildir, dropped).is_empty(), "nothing of a dropped row arrives");
+    assert!(
+        received_for(&maildir, dropped).is_empty(),
+        "nothing of a dropped row arrives"
+    );
 }
 
 on_both_databases!(

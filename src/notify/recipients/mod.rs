@@ -27,9 +27,14 @@ pub fn actor_in_case(facts: &CaseFacts, account: AccountId) -> Option<Actor> {
     let staff = ActorKind::Staff {
         municipality: facts.municipality,
         is_admin: false,
+        // Reading never depends on creating cases.
+        may_create_cases: false,
     };
     if account == facts.coordinator {
-        return Some(Actor { account, kind: staff });
+        return Some(Actor {
+            account,
+            kind: staff,
+        });
     }
     let participant = facts
         .participants

@@ -57,6 +57,7 @@ fn team() -> Team {
                 participant(outside, Role::Professional, Some(Department::School)),
                 invited,
             ],
+            former: Vec::new(),
             consents: Vec::new(),
         },
         young,
@@ -78,7 +79,13 @@ fn consent(giver: ConsentGiver) -> Consent {
 }
 
 fn readers(facts: &CaseFacts, author: AccountId) -> Vec<AccountId> {
-    everyone_allowed(facts, NoticeEvent::DocumentVersion, author, CustodyRule::All, NOW)
+    everyone_allowed(
+        facts,
+        NoticeEvent::DocumentVersion,
+        author,
+        CustodyRule::All,
+        NOW,
+    )
 }
 
 #[test]

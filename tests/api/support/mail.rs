@@ -16,7 +16,8 @@ fn env(name: &str) -> String {
 }
 
 /// The worker's pace in tests: look often, retry soon.
-const PACE: &str = "worker = true\npoll_interval_ms = 50\nretry_base_ms = 100\nretry_max_ms = 400\n";
+const PACE: &str =
+    "worker = true\npoll_interval_ms = 50\nretry_base_ms = 100\nretry_max_ms = 400\n";
 
 /// `[mail]` for the embedded default's folder of `.eml` files.
 pub fn folder_settings() -> String {
@@ -76,7 +77,10 @@ impl OwnServer {
             .expect("python3 runs tests/smtp/server.py");
         let server = Self { child, maildir };
         for _ in 0..300 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
                 return server;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -165,7 +169,10 @@ pub fn received(dir: &Path) -> Vec<Received> {
 
 /// The messages in `dir` that carry one of `rows`' Message-IDs (a shared server holds every
 /// test's mail).
-pub fn received_for<'a>(dir: &Path, rows: impl IntoIterator<Item = &'a MessageState>) -> Vec<Received> {
+pub fn received_for<'a>(
+    dir: &Path,
+    rows: impl IntoIterator<Item = &'a MessageState>,
+) -> Vec<Received> {
     let ids: Vec<String> = rows.into_iter().map(|r| r.id.to_string()).collect();
     received(dir)
         .into_iter()

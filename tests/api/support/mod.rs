@@ -1,4 +1,4 @@
 //! Test doubles the integration modules share.
 
-pub mod test_op;
 pub mod mail;
+pub mod test_op;

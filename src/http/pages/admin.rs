@@ -77,11 +77,11 @@ pub async fn show(
 /// allow_creating_cases or deny_creating_cases.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct StaffChange {
+pub struct StaffButton {
     change: FlagChange,
 }
 
-impl FormFields for StaffChange {
+impl FormFields for StaffButton {
     fn unreadable(_field: &str) -> CaseError {
         CaseError::invalid("change", "invalid.change.choose")
     }
@@ -91,7 +91,7 @@ pub async fn change_staff(
     req: HttpRequest,
     state: web::Data<App>,
     path: web::Path<AccountId>,
-    form: PageForm<StaffChange>,
+    form: PageForm<StaffButton>,
 ) -> HttpResponse {
     let actor = actor_of(&form.who);
     let changed = staff::flags::set_flags(&state, &actor, *path, form.fields.change.change()).await;

@@ -69,6 +69,22 @@ pub enum Command {
         #[command(subcommand)]
         action: CaseAction,
     },
+    /// The access log.
+    Audit {
+        #[command(subcommand)]
+        action: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the hash chains, print how many rows each holds, and name the first broken row and
+    /// why (changed, deleted, reordered). Exits with 1 when a chain is broken.
+    Verify {
+        /// Only this municipality's chain (its code, e.g. 0101).
+        #[arg(long)]
+        municipality: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -184,6 +200,9 @@ pub async fn run(command: Option<Command>, settings: Settings) -> anyhow::Result
             );
             Ok(())
         }
+        Command::Audit {
+            action: AuditCommand::Verify { municipality },
+        } => audit_verify(municipality, settings).await,
         Command::Case {
             action:
                 CaseAction::Erase {
@@ -320,6 +339,37 @@ async fn find_staff(
             }
             other => explain(other),
         })
+}
+
+async fn audit_verify(municipality: Option<String>, settings: Settings) -> anyhow::Result<()> {
+    let db = connect_and_migrate(&settings).await?;
+    let chain = match municipality {
+        Some(code) => {
+            let code = MunicipalityCode::parse(&code).context("--municipality")?;
+            Some(find_municipality(&db, code).await?.id.to_string())
+        }
+        None => None,
+    };
+    let reports = crate::audit::verify::all(&db, chain.as_deref()).await?;
+    let mut broken = false;
+    for report in &reports {
+        match &report.broken {
+            None => println!("chain {}: {} rows, unbroken", report.chain, report.rows),
+            Some(at) => {
+                broken = true;
+                println!(
+                    "chain {}: BROKEN after {} rows: {at}",
+                    report.chain, report.rows
+                );
+            }
+        }
+    }
+    let total: u64 = reports.iter().map(|r| r.rows).sum();
+    println!("{total} rows in {} chains checked", reports.len());
+    if broken {
+        std::process::exit(1);
+    }
+    Ok(())
 }
 
 async fn find_municipality(

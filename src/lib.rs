@@ -3,6 +3,7 @@
 //! See DESIGN.md in the shared folder and the README.
 
 pub mod app;
+pub mod audit;
 pub mod auth;
 pub mod blobs;
 pub mod cases;

@@ -8,6 +8,27 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 use std::fmt;
+use std::sync::LazyLock;
+
+// The access log's counters are process-wide: the audit module counts where it writes and
+// verifies, below any App.
+static AUDIT_ROWS: LazyLock<Counter> = LazyLock::new(Counter::default);
+static AUDIT_VERIFICATIONS: LazyLock<Counter> = LazyLock::new(Counter::default);
+static AUDIT_VERIFICATION_FAILURES: LazyLock<Counter> = LazyLock::new(Counter::default);
+
+/// Audit rows written (counted in their transaction, before it commits).
+pub fn audit_rows_written() -> &'static Counter {
+    &AUDIT_ROWS
+}
+
+/// Chain verifications run, and those that found a broken chain.
+pub fn audit_verifications() -> &'static Counter {
+    &AUDIT_VERIFICATIONS
+}
+
+pub fn audit_verification_failures() -> &'static Counter {
+    &AUDIT_VERIFICATION_FAILURES
+}
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RequestLabels {
@@ -111,6 +132,21 @@ impl Default for Metrics {
         registry.register("build_info", "The running version", build);
         let mail = MailMetrics::default();
         mail.register(&mut registry);
+        registry.register(
+            "audit_rows_written",
+            "Access-log rows written",
+            AUDIT_ROWS.clone(),
+        );
+        registry.register(
+            "audit_verifications",
+            "Access-log chain verifications run",
+            AUDIT_VERIFICATIONS.clone(),
+        );
+        registry.register(
+            "audit_verification_failures",
+            "Access-log chain verifications that found a broken chain",
+            AUDIT_VERIFICATION_FAILURES.clone(),
+        );
         Self {
             registry,
             requests,

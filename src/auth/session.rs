@@ -5,9 +5,11 @@
 use super::password_login::{ENROLMENT_PROVIDER, PASSWORD_PROVIDER};
 use super::tokens::{random_token, token_hash};
 use crate::app::App;
+use crate::audit::{self, Event};
 use crate::domain::assurance_level::AssuranceLevel;
+use crate::domain::audit_action::{ActorRole, AuditAction};
 use crate::store::StoreError;
-use crate::store::accounts::{self, Account};
+use crate::store::accounts::{self, Account, AccountKind};
 use crate::store::sessions::{self, SessionRow};
 use time::{Duration, OffsetDateTime};
 
@@ -59,8 +61,37 @@ pub async fn start(
         last_seen_at: now,
         absolute_expires_at: now + Duration::hours(i64::from(settings.absolute_timeout_hours)),
     };
-    sessions::insert(&app.db, &token_hash(&token), &row).await?;
+    // The session and its access-log row commit together.
+    let mut tx = app.db.begin().await?;
+    sessions::insert(&mut tx, &token_hash(&token), &row).await?;
+    audit::record(&mut tx, &account_event(AuditAction::Login, account, now)).await?;
+    tx.commit().await?;
     Ok(token)
+}
+
+/// A login or logout of `account`, in its municipality's chain (staff) or the chain outside
+/// any municipality (citizens).
+fn account_event(action: AuditAction, account: &Account, now: OffsetDateTime) -> Event {
+    let role = match account.kind {
+        AccountKind::Staff if account.is_admin => ActorRole::Admin,
+        AccountKind::Staff => ActorRole::Staff,
+        AccountKind::Citizen => ActorRole::Citizen,
+    };
+    Event {
+        municipality: account.municipality_id,
+        actor: Some(account.id),
+        role: Some(role),
+        ..Event::new(action, now)
+    }
+}
+
+/// A refused login, with its reason code (never what the request carried). The refusal stands
+/// whatever happens here: a row that cannot be written is logged as an error.
+pub async fn record_refusal(app: &App, reason: &'static str) {
+    let event = Event::new(AuditAction::LoginRefused, app.clock.now()).denied(reason);
+    if let Err(e) = audit::record_alone(&app.db, &event).await {
+        tracing::error!(error = %e, reason, "the refused login could not be recorded");
+    }
 }
 
 /// A live session and its active account.
@@ -72,9 +103,20 @@ pub struct Authenticated {
 }
 
 impl Authenticated {
-    /// Ends this session server-side.
+    /// Ends this session server-side (with its access-log row).
     pub async fn end(&self, app: &App) -> Result<(), StoreError> {
-        sessions::delete(&app.db, &self.id_hash).await
+        let mut tx = app.db.begin().await?;
+        sessions::delete_in(&mut tx, &self.id_hash).await?;
+        let event = account_event(AuditAction::Logout, &self.account, app.clock.now());
+        audit::record(&mut tx, &event).await?;
+        tx.commit().await
+    }
+
+    /// Ends every session of the account, on every device; returns how many.
+    pub async fn end_everywhere(&self, app: &App) -> Result<u64, StoreError> {
+        let event = account_event(AuditAction::Logout, &self.account, app.clock.now());
+        audit::record_alone(&app.db, &event).await?;
+        sessions::delete_for_account(&app.db, self.account.id).await
     }
 }
 

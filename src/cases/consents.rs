@@ -3,6 +3,8 @@
 
 use super::{CaseError, CaseResult, authorize, check_grant, own_cpr_hash};
 use crate::app::App;
+use crate::audit;
+use crate::domain::audit_action::AuditAction;
 use crate::domain::department::Department;
 use crate::domain::ids::{CaseId, DocumentId, ParticipantId};
 use crate::domain::notice_event::NoticeEvent;
@@ -74,6 +76,8 @@ pub async fn give(
     let id = consents::insert(&mut tx, &new, state.clock.now()).await?;
     let event = NoticeEvent::ConsentGiven;
     enqueue::consent_changed(state, &mut tx, case_id, &case.facts, event, actor.account).await?;
+    let event = super::event(state, actor, AuditAction::GiveConsent, &case).consent(id);
+    audit::record(&mut tx, &event).await?;
     tx.commit().await?;
     tracing::info!(case = %case_id, consent = %id, "consent given");
     Ok(id)
@@ -114,7 +118,7 @@ pub async fn record_paper(
         giver: giver.fact.id,
         giver_is_actors_own_cpr,
     };
-    check_grant(state, actor, grant, Some(&case))?;
+    check_grant(state, actor, grant, Some(&case)).await?;
     let minor = age::is_minor(case.row.young_person_birth_date, today);
     let giver_kind = match giver.fact.role {
         Role::YoungPerson => ConsentGiver::YoungPerson,
@@ -147,6 +151,8 @@ pub async fn record_paper(
     let id = consents::insert(&mut tx, &new, state.clock.now()).await?;
     let event = NoticeEvent::ConsentGiven;
     enqueue::consent_changed(state, &mut tx, case_id, &case.facts, event, actor.account).await?;
+    let event = super::event(state, actor, AuditAction::RecordPaperConsent, &case).consent(id);
+    audit::record(&mut tx, &event).await?;
     tx.commit().await?;
     tracing::info!(case = %case_id, consent = %id, "paper consent recorded");
     Ok(id)
@@ -189,6 +195,8 @@ pub async fn withdraw(
     consents::withdraw(&mut tx, consent, actor.account, state.clock.now()).await?;
     let event = NoticeEvent::ConsentWithdrawn;
     enqueue::consent_changed(state, &mut tx, case_id, &case.facts, event, actor.account).await?;
+    let event = super::event(state, actor, AuditAction::WithdrawConsent, &case).consent(consent);
+    audit::record(&mut tx, &event).await?;
     tx.commit().await?;
     tracing::info!(case = %case_id, consent = %consent, "consent withdrawn");
     Ok(())

@@ -61,7 +61,7 @@ pub async fn create(state: &App, actor: &Actor, input: CaseInput<'_>) -> CaseRes
         account: None,
         actors_own_cpr: own_cpr_hash(state, actor).await?.as_deref() == Some(cpr_hash.as_str()),
     };
-    check_grant(state, actor, Grant::CreateCase { young_person }, None)?;
+    check_grant(state, actor, Grant::CreateCase { young_person }, None).await?;
     if let Some(existing) = cases::search(&state.db, municipality, None, None, Some(&cpr_hash))
         .await?
         .first()
@@ -104,11 +104,8 @@ async fn held(state: &App, actor: &Actor, existing: CaseId) -> CaseError {
         let department = staff_duties::department_of(&state.db, row.coordinator_id)
             .await?
             .unwrap_or(Department::ChildrenYouth);
-        duty_log::record(&DutyEvent::CaseHeldElsewhere {
-            actor: actor.account,
-            case: existing,
-            department,
-        });
+        let event = DutyEvent::CaseHeldElsewhere(department);
+        duty_log::record(state, actor, Some((existing, &facts)), &event).await?;
         Ok(CaseError::HeldElsewhere(department))
     };
     answer.await.unwrap_or_else(|e: StoreError| e.into())

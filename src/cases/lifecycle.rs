@@ -3,6 +3,8 @@
 
 use super::{CaseError, CaseResult, authorize, check_grant};
 use crate::app::App;
+use crate::audit;
+use crate::domain::audit_action::AuditAction;
 use crate::domain::case_status::CaseStatus;
 use crate::domain::ids::{AccountId, CaseId};
 use crate::policy::grants::{Grant, Grantee};
@@ -18,7 +20,7 @@ pub async fn hand_over(state: &App, actor: &Actor, id: CaseId, to: AccountId) ->
         account: Some(to),
         actors_own_cpr: false,
     };
-    check_grant(state, actor, Grant::HandOver { to: grantee }, Some(&case))?;
+    check_grant(state, actor, Grant::HandOver { to: grantee }, Some(&case)).await?;
     let target = accounts::find(&state.db, to).await.map_err(|e| match e {
         crate::store::StoreError::NotFound => {
             CaseError::invalid("account_id", "invalid.account.no_such_staff")
@@ -36,6 +38,8 @@ pub async fn hand_over(state: &App, actor: &Actor, id: CaseId, to: AccountId) ->
     }
     let mut tx = state.db.begin().await?;
     cases::set_coordinator(&mut tx, id, to).await?;
+    let event = super::event(state, actor, AuditAction::HandOver, &case).account(to);
+    audit::record(&mut tx, &event).await?;
     tx.commit().await?;
     tracing::info!(case = %id, "coordinator handed over");
     Ok(())
@@ -53,9 +57,15 @@ pub async fn set_status(
     } else {
         Action::ReopenCase
     };
-    authorize(state, actor, action, id).await?;
+    let case = authorize(state, actor, action, id).await?;
     let mut tx = state.db.begin().await?;
     cases::set_status(&mut tx, id, status, state.clock.now()).await?;
+    let done = if status == CaseStatus::Closed {
+        AuditAction::CloseCase
+    } else {
+        AuditAction::ReopenCase
+    };
+    audit::record(&mut tx, &super::event(state, actor, done, &case)).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! The case services: what handlers call. Each loads the facts, asks the policy, and only then
 //! reads or changes anything. Services never see HTTP types; handlers never decide access.
 
+pub mod access_log;
 pub mod consents;
 pub mod create;
 pub mod lifecycle;
@@ -9,8 +10,10 @@ pub mod participants;
 pub mod view;
 
 use crate::app::App;
+use crate::audit::{self, Event};
 use crate::auth::session::Authenticated;
 use crate::crypto::seal::SealError;
+use crate::domain::audit_action::AuditAction;
 use crate::domain::department::Department;
 use crate::domain::ids::CaseId;
 use crate::duty_log::{self, DutyEvent};
@@ -142,6 +145,27 @@ pub async fn authorize(
     action: Action,
     id: CaseId,
 ) -> CaseResult<LoadedCase> {
+    decide_on(state, actor, action, id, true).await
+}
+
+/// `authorize` without an access-log row for a refusal: for showing the outcome of a change
+/// (already recorded) to the one who made it.
+pub async fn authorize_quietly(
+    state: &App,
+    actor: &Actor,
+    action: Action,
+    id: CaseId,
+) -> CaseResult<LoadedCase> {
+    decide_on(state, actor, action, id, false).await
+}
+
+async fn decide_on(
+    state: &App,
+    actor: &Actor,
+    action: Action,
+    id: CaseId,
+    record_denial: bool,
+) -> CaseResult<LoadedCase> {
     let loaded = cases::load(&state.db, id).await?;
     let facts = loaded.as_ref().map(|(_, facts, _, _)| facts);
     match policy::decide(
@@ -161,8 +185,22 @@ pub async fn authorize(
                 consents,
             })
         }
-        Decision::Deny(reason) => Err(CaseError::Denied(reason)),
+        Decision::Deny(reason) => {
+            if let Some((row, facts, _, _)) = loaded.as_ref().filter(|_| record_denial) {
+                // The attempt, never what it carried: who, on which case, and the reason.
+                let event =
+                    Event::on_case(AuditAction::Denied, state.clock.now(), actor, row.id, facts)
+                        .denied(reason.code());
+                audit::record_alone(&state.db, &event).await?;
+            }
+            Err(CaseError::Denied(reason))
+        }
     }
+}
+
+/// The access-log event of `actor` doing `action` on the loaded case, now.
+pub fn event(state: &App, actor: &Actor, action: AuditAction, case: &LoadedCase) -> Event {
+    Event::on_case(action, state.clock.now(), actor, case.row.id, &case.facts)
 }
 
 /// The policy's decision on an already loaded case (for lists and what a view offers).
@@ -182,7 +220,7 @@ pub fn allows(state: &App, actor: &Actor, action: Action, case: &LoadedCase) -> 
 
 /// Asks the policy whether `grant` may be made on `case` (None: creating one); a refusal of
 /// self-granting is recorded for the audit trail.
-pub fn check_grant(
+pub async fn check_grant(
     state: &App,
     actor: &Actor,
     grant: Grant,
@@ -199,11 +237,9 @@ pub fn check_grant(
         Decision::Allow => Ok(()),
         Decision::Deny(reason) => {
             if reason.refuses_self_granting() {
-                duty_log::record(&DutyEvent::SelfGrantRefused {
-                    actor: actor.account,
-                    case: case.map(|c| c.row.id),
-                    reason: reason.clone(),
-                });
+                let on = case.map(|c| (c.row.id, &c.facts));
+                let event = DutyEvent::SelfGrantRefused(reason.clone());
+                duty_log::record(state, actor, on, &event).await?;
             }
             Err(CaseError::Denied(reason))
         }

@@ -2,8 +2,10 @@
 
 use super::{CaseError, CaseResult, authorize, check_grant, own_cpr_hash};
 use crate::app::App;
+use crate::audit;
 use crate::crypto::purpose::LookupPurpose;
 use crate::domain::access::Access;
+use crate::domain::audit_action::AuditAction;
 use crate::domain::cpr::Cpr;
 use crate::domain::department::Department;
 use crate::domain::email::Email;
@@ -80,7 +82,7 @@ pub async fn add(
                 account: Some(staff.id),
                 actors_own_cpr: false,
             };
-            check_grant(state, actor, Grant::AddParticipant { grantee }, Some(&case))?;
+            check_grant(state, actor, Grant::AddParticipant { grantee }, Some(&case)).await?;
             if staff.id == case.row.coordinator_id {
                 return Err(CaseError::conflict("conflict.coordinator_has_access"));
             }
@@ -132,7 +134,7 @@ pub async fn add(
                 actors_own_cpr: own_cpr_hash(state, actor).await?.as_deref()
                     == Some(cpr_hash.as_str()),
             };
-            check_grant(state, actor, Grant::AddParticipant { grantee }, Some(&case))?;
+            check_grant(state, actor, Grant::AddParticipant { grantee }, Some(&case)).await?;
             let is_the_young_person = cpr_hash == case.row.young_person_cpr_hash;
             if (input.role == Role::YoungPerson) != is_the_young_person {
                 return Err(if is_the_young_person {
@@ -167,6 +169,8 @@ pub async fn add(
     let id = participants::insert(&mut tx, &new, state.clock.now()).await?;
     let to = ToParticipant::new(case_id, new.account, new.access, actor.account);
     enqueue::participant_changed(state, &mut tx, NoticeEvent::ParticipantAdded, to).await?;
+    let event = super::event(state, actor, AuditAction::AddParticipant, &case).participant(id);
+    audit::record(&mut tx, &event).await?;
     tx.commit().await?;
     tracing::info!(case = %case_id, participant = %id, "participant added");
     Ok(id)
@@ -196,11 +200,14 @@ pub async fn set_access(
         actor,
         Grant::SetAccess { participant: id },
         Some(&case),
-    )?;
+    )
+    .await?;
     let mut tx = state.db.begin().await?;
     participants::set_access(&mut tx, id, access).await?;
     let to = ToParticipant::new(case_id, account, access, actor.account);
     enqueue::participant_changed(state, &mut tx, NoticeEvent::AccessChanged, to).await?;
+    let event = super::event(state, actor, AuditAction::ChangeAccess, &case).participant(id);
+    audit::record(&mut tx, &event).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -215,6 +222,8 @@ pub async fn remove(
     find_participant(&case, id)?;
     let mut tx = state.db.begin().await?;
     participants::remove(&mut tx, id, state.clock.now()).await?;
+    let event = super::event(state, actor, AuditAction::RemoveParticipant, &case).participant(id);
+    audit::record(&mut tx, &event).await?;
     tx.commit().await?;
     tracing::info!(case = %case_id, participant = %id, "participant removed");
     Ok(())
@@ -233,7 +242,8 @@ pub async fn grant_parent_access(
         actor,
         Grant::AdultGrant { participant: id },
         Some(&case),
-    )?;
+    )
+    .await?;
     let parent = find_participant(&case, id)?;
     if parent.fact.role != Role::Parent {
         return Err(CaseError::invalid(
@@ -251,6 +261,8 @@ pub async fn grant_parent_access(
         actor.account,
     );
     enqueue::participant_changed(state, &mut tx, NoticeEvent::AccessChanged, to).await?;
+    let event = super::event(state, actor, AuditAction::GrantParentAccess, &case).participant(id);
+    audit::record(&mut tx, &event).await?;
     tx.commit().await?;
     Ok(())
 }

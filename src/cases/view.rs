@@ -2,6 +2,7 @@
 
 use super::{CaseResult, LoadedCase, allows, authorize};
 use crate::app::App;
+use crate::domain::audit_action::AuditAction;
 use crate::domain::ids::CaseId;
 use crate::domain::role::Role;
 use crate::i18n::{Lang, catalogue};
@@ -92,6 +93,8 @@ pub struct PermissionsView {
     pub record_paper_consent: bool,
     pub close_case: bool,
     pub reopen_case: bool,
+    /// Read the case's access log ("Hvem har set mine oplysninger").
+    pub view_access_log: bool,
     /// Why documents are closed to the caller, when they are.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub documents_denied: Option<DeniedView>,
@@ -121,6 +124,8 @@ pub struct CaseView {
     pub permissions: PermissionsView,
     pub participants: Vec<ParticipantView>,
     pub consents: Vec<ConsentView>,
+    /// For the coordinator: an admin or someone without a part in the case has acted on it.
+    pub unusual_access: bool,
 }
 
 fn missing_view(missing: &Missing) -> MissingView {
@@ -232,6 +237,7 @@ pub fn case_view(state: &App, actor: &Actor, case: &LoadedCase) -> CaseView {
             .iter()
             .map(|c| consent_view(state, actor, case, c, now))
             .collect(),
+        unusual_access: false,
     }
 }
 
@@ -248,6 +254,7 @@ fn permissions(state: &App, actor: &Actor, case: &LoadedCase) -> PermissionsView
         grant_parent_access: decide(Action::GrantParentAccess).is_allowed(),
         record_paper_consent: decide(Action::RecordPaperConsent).is_allowed(),
         close_case: decide(Action::CloseCase).is_allowed(),
+        view_access_log: decide(Action::ViewAccessLog).is_allowed(),
         reopen_case: decide(Action::ReopenCase).is_allowed(),
         documents_denied: match read {
             policy::Decision::Deny(reason) => Some(DeniedView {
@@ -262,6 +269,19 @@ fn permissions(state: &App, actor: &Actor, case: &LoadedCase) -> PermissionsView
 
 pub async fn show(state: &App, actor: &Actor, id: CaseId) -> CaseResult<CaseView> {
     let case = authorize(state, actor, Action::ViewCase, id).await?;
+    let event = super::event(state, actor, AuditAction::ViewCase, &case);
+    crate::audit::record_alone(&state.db, &event).await?;
+    let mut view = case_view(state, actor, &case);
+    if actor.account == case.row.coordinator_id {
+        view.unusual_access = super::access_log::has_unusual_access(state, &case).await?;
+    }
+    Ok(view)
+}
+
+/// The case as it is after a change the caller made (the change is in the access log; this
+/// view of its outcome adds no row, and a caller who lost access meanwhile is told NotFound).
+pub async fn after_change(state: &App, actor: &Actor, id: CaseId) -> CaseResult<CaseView> {
+    let case = super::authorize_quietly(state, actor, Action::ViewCase, id).await?;
     Ok(case_view(state, actor, &case))
 }
 

@@ -6,8 +6,10 @@ use super::download::{self, DownloadError, Expected};
 use super::upload::{self, StoredFile};
 use super::{DocumentError, DocumentResult, check_kind, check_note, check_title};
 use crate::app::App;
-use crate::cases::{CaseError, authorize};
+use crate::audit;
+use crate::cases::{CaseError, LoadedCase, authorize};
 use crate::crypto::keys::CaseKey;
+use crate::domain::audit_action::AuditAction;
 use crate::domain::ids::{CaseId, DocumentId};
 use crate::domain::notice_event::NoticeEvent;
 use crate::notify::enqueue;
@@ -96,14 +98,14 @@ async fn document_for(
     actor: &Actor,
     id: DocumentId,
     action: Action,
-) -> DocumentResult<DocumentRow> {
+) -> DocumentResult<(DocumentRow, LoadedCase)> {
     let row = match store::find(&state.db, id).await {
         Ok(row) if !row.deleted => row,
         Ok(_) | Err(StoreError::NotFound) => return Err(not_found()),
         Err(e) => return Err(e.into()),
     };
-    authorize(state, actor, action, row.case_id).await?;
-    Ok(row)
+    let case = authorize(state, actor, action, row.case_id).await?;
+    Ok((row, case))
 }
 
 /// Permission to upload a new document to the case, asked before the body is read.
@@ -161,6 +163,8 @@ pub async fn finish_document(
         let event = NoticeEvent::DocumentAdded;
         enqueue::document_changed(state, &mut tx, case, &loaded.facts, event, actor.account)
             .await?;
+        let event = crate::cases::event(state, actor, AuditAction::UploadDocument, &loaded);
+        audit::record(&mut tx, &event.document(id, Some(1))).await?;
         tx.commit().await
     };
     if let Err(e) = stored.await {
@@ -206,7 +210,7 @@ pub async fn begin_version(
     document: DocumentId,
     based_on: i64,
 ) -> DocumentResult<(DocumentRow, CaseKey)> {
-    let row = document_for(state, actor, document, Action::WriteDocuments).await?;
+    let (row, _) = document_for(state, actor, document, Action::WriteDocuments).await?;
     if row.current_version != based_on {
         return Err(DocumentError::Stale {
             current: row.current_version,
@@ -248,6 +252,8 @@ pub async fn finish_version(
         let event = NoticeEvent::DocumentVersion;
         enqueue::document_changed(state, &mut tx, case, &loaded.facts, event, actor.account)
             .await?;
+        let event = crate::cases::event(state, actor, AuditAction::NewVersion, &loaded);
+        audit::record(&mut tx, &event.document(document.id, Some(number))).await?;
         tx.commit().await?;
         Ok::<_, StoreError>(number)
     };
@@ -281,7 +287,9 @@ pub async fn list(
     actor: &Actor,
     case: CaseId,
 ) -> DocumentResult<Vec<DocumentListItem>> {
-    authorize(state, actor, Action::ReadDocuments, case).await?;
+    let loaded = authorize(state, actor, Action::ReadDocuments, case).await?;
+    let event = crate::cases::event(state, actor, AuditAction::ListDocuments, &loaded);
+    audit::record_alone(&state.db, &event).await?;
     Ok(store::for_case(&state.db, case)
         .await?
         .iter()
@@ -290,7 +298,9 @@ pub async fn list(
 }
 
 pub async fn show(state: &App, actor: &Actor, id: DocumentId) -> DocumentResult<DocumentDetail> {
-    let row = document_for(state, actor, id, Action::ReadDocuments).await?;
+    let (row, case) = document_for(state, actor, id, Action::ReadDocuments).await?;
+    let event = crate::cases::event(state, actor, AuditAction::ViewDocument, &case);
+    audit::record_alone(&state.db, &event.document(id, None)).await?;
     let versions = store::versions(&state.db, id).await?;
     Ok(DocumentDetail {
         document: list_item(&row),
@@ -309,7 +319,7 @@ pub async fn open(
     VersionRow,
     impl Stream<Item = Result<Bytes, DownloadError>> + use<>,
 )> {
-    let row = document_for(state, actor, id, Action::ReadDocuments).await?;
+    let (row, case) = document_for(state, actor, id, Action::ReadDocuments).await?;
     let version =
         match store::version_of(&state.db, id, number.unwrap_or(row.current_version)).await {
             Ok(version) => version,
@@ -320,6 +330,9 @@ pub async fn open(
     let data_key = case_key.unwrap_data_key(version.id.uuid(), &version.wrapped_data_key)?;
     let blob_key = crate::blobs::BlobKey::new(version.blob_key.clone())?;
     let reader = state.blobs.reader(&blob_key).await?;
+    // Committed before the first byte goes out: no row, no download.
+    let event = crate::cases::event(state, actor, AuditAction::DownloadDocument, &case);
+    audit::record_alone(&state.db, &event.document(id, Some(version.version))).await?;
     let expected = Expected {
         version_id: version.id,
         size: u64::try_from(version.size).unwrap_or_default(),
@@ -328,20 +341,34 @@ pub async fn open(
     Ok((version, download::plaintext(reader, &data_key, expected)))
 }
 
+/// The case of a document the actor may act on with `action` (no access-log row of its own).
+pub async fn case_of(
+    state: &App,
+    actor: &Actor,
+    id: DocumentId,
+    action: Action,
+) -> DocumentResult<CaseId> {
+    Ok(document_for(state, actor, id, action).await?.0.case_id)
+}
+
 pub async fn rename(state: &App, actor: &Actor, id: DocumentId, title: &str) -> DocumentResult<()> {
-    let row = document_for(state, actor, id, Action::WriteDocuments).await?;
+    let (row, case) = document_for(state, actor, id, Action::WriteDocuments).await?;
     let title = check_title(title)?;
     let mut tx = state.db.begin().await?;
     store::rename(&mut tx, row.id, &title, actor.account, state.clock.now()).await?;
+    let event = crate::cases::event(state, actor, AuditAction::RenameDocument, &case);
+    audit::record(&mut tx, &event.document(id, None)).await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// The coordinator's soft delete: gone from the case, every version kept for the audit trail.
 pub async fn delete(state: &App, actor: &Actor, id: DocumentId) -> DocumentResult<()> {
-    let row = document_for(state, actor, id, Action::DeleteDocument).await?;
+    let (row, case) = document_for(state, actor, id, Action::DeleteDocument).await?;
     let mut tx = state.db.begin().await?;
     store::soft_delete(&mut tx, row.id, actor.account, state.clock.now()).await?;
+    let event = crate::cases::event(state, actor, AuditAction::DeleteDocument, &case);
+    audit::record(&mut tx, &event.document(id, None)).await?;
     tx.commit().await?;
     tracing::info!(document = %id, "document deleted (versions kept)");
     Ok(())

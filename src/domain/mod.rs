@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod assurance_level;
+pub mod audit_action;
 pub mod case_status;
 pub mod cpr;
 pub mod custody_rule;

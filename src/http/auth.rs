@@ -12,7 +12,6 @@ use crate::auth::login;
 use crate::auth::oidc::LoginError;
 use crate::auth::session::Authenticated;
 use crate::auth::tokens::same_secret;
-use crate::store::sessions;
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
@@ -81,7 +80,10 @@ pub async fn callback(
 ) -> HttpResponse {
     match finish_login(&req, &state, &provider, &query).await {
         Ok(response) => response,
-        Err(err) => refused(&req, &provider, &err),
+        Err(err) => {
+            crate::auth::session::record_refusal(&state, err.code()).await;
+            refused(&req, &provider, &err)
+        }
     }
 }
 
@@ -166,7 +168,7 @@ pub async fn logout_everywhere(
     form: Option<web::Form<LogoutForm>>,
 ) -> Result<HttpResponse, Problem> {
     check_form_token(&who, form.as_deref())?;
-    let ended = sessions::delete_for_account(&state.db, who.account.id).await?;
+    let ended = who.end_everywhere(&state).await?;
     tracing::info!(account = %who.account.id, ended, "logged out everywhere");
     Ok(logged_out(&state))
 }

@@ -77,13 +77,18 @@ fn route_of(request: &ServiceRequest) -> String {
         .unwrap_or_else(|| "(unmatched)".to_owned())
 }
 
-/// Sends the request id back as `X-Request-Id`.
+/// Sends the request id back as `X-Request-Id`, and makes it and the client's address (the
+/// peer's: no forwarding header is trusted) the request the access log records.
 pub async fn request_id_header(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let request_id = req.extensions().get::<RequestId>().map(ToString::to_string);
-    let mut response = next.call(req).await?;
+    let context = crate::audit::context::RequestContext {
+        request_id: request_id.clone(),
+        client_address: req.peer_addr().map(|peer| peer.ip().to_string()),
+    };
+    let mut response = crate::audit::context::scope(context, next.call(req)).await?;
     if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
         response
             .headers_mut()

@@ -21,6 +21,8 @@ use utoipa::OpenApi;
         super::api::cases::hand_over,
         super::api::cases::close,
         super::api::cases::reopen,
+        super::api::access_log::show,
+        super::api::access_log::csv,
         super::api::participants::add,
         super::api::participants::change,
         super::api::participants::remove,

@@ -75,6 +75,9 @@ pub async fn submit(
         form.municipality.as_deref().filter(|m| !m.is_empty()),
     )
     .await;
+    if let Err(PasswordLoginError::Refused) = &outcome {
+        crate::auth::session::record_refusal(&state, "refused").await;
+    }
     let (account_id, provider, next) = match outcome {
         Ok(Outcome::LoggedIn(id)) => (id, PASSWORD_PROVIDER, "/"),
         Ok(Outcome::MustEnrolTotp(id)) => (id, ENROLMENT_PROVIDER, "/auth/totp"),

@@ -3,7 +3,9 @@
 //! do not exist.
 
 use super::dev_idp;
-use super::pages::{admin, cases, consents, documents, front, language, notice, participants};
+use super::pages::{
+    access_log, admin, cases, consents, documents, front, language, notice, participants,
+};
 use super::problem::Problem;
 use super::{api, auth, health, openapi, password, static_files};
 use actix_web::body::EitherBody;
@@ -38,6 +40,7 @@ fn pages(cfg: &mut web::ServiceConfig) {
             .post(cases::create_case),
     );
     cfg.service(web::resource("/cases/{case_id}").get(cases::show));
+    cfg.service(web::resource("/cases/{case_id}/access-log").get(access_log::show));
     cfg.service(web::resource("/cases/{case_id}/status/{change}").post(cases::set_status));
 
     cfg.service(web::resource("/cases/{case_id}/participants").post(participants::add));
@@ -109,6 +112,8 @@ fn api(cfg: &mut web::ServiceConfig) {
             .post(api::cases::create),
     );
     cfg.service(web::resource("/api/v1/cases/{case_id}").get(api::cases::show));
+    cfg.service(web::resource("/api/v1/cases/{case_id}/access-log").get(api::access_log::show));
+    cfg.service(web::resource("/api/v1/cases/{case_id}/access-log.csv").get(api::access_log::csv));
     cfg.service(web::resource("/api/v1/cases/{case_id}/coordinator").post(api::cases::hand_over));
     cfg.service(web::resource("/api/v1/cases/{case_id}/close").post(api::cases::close));
     cfg.service(web::resource("/api/v1/cases/{case_id}/reopen").post(api::cases::reopen));

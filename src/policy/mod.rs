@@ -7,7 +7,8 @@
 //! 1. Tenancy: staff act only in their own municipality; elsewhere the case does not exist (404).
 //! 2. The coordinator may do everything on the case, always; a closed case is read-only.
 //! 3. Municipal admins manage participants and coordinators and read the access log of cases in
-//!    their municipality, but read no documents unless they are participants themselves.
+//!    their municipality (so do the young person and, while they have access, custody holders),
+//!    but read no documents unless they are participants themselves.
 //! 4. Anyone else must be a participant (else 404); citizens must have logged in at Substantial.
 //! 5. A parent's access ends on the young person's 18th birthday unless the young adult granted
 //!    it again on or after that day.
@@ -266,6 +267,8 @@ pub fn decide(
         Action::GrantParentAccess if me.role == Role::YoungPerson && !minor => Allow,
         Action::GrantParentAccess => Deny(Reason::NotAConsenter),
         Action::ViewAccessLog if me.role == Role::YoungPerson => Allow,
+        // Custody holders while they have access (a parent's ends at 18, checked above).
+        Action::ViewAccessLog if me.role == Role::Parent && me.has_custody => Allow,
         _ => Deny(Reason::CoordinatorOnly),
     }
 }

@@ -1,9 +1,11 @@
 //! The admin's changes to a staff account of their municipality: deactivate or reactivate it, set
 //! or clear its admin or case-creating flag, move it to another department. The admin page's
-//! buttons name one change each (`FlagChange`). Every change is recorded (`duty_log`).
+//! buttons name one change each (`FlagChange`). Every change is an access-log row written in its transaction.
 
 use crate::app::App;
+use crate::audit::{self, Event};
 use crate::cases::{CaseError, CaseResult};
+use crate::domain::audit_action::AuditAction;
 use crate::domain::department::Department;
 use crate::domain::ids::AccountId;
 use crate::duty_log::{self, DutyEvent};
@@ -80,11 +82,8 @@ pub async fn set_flags(
     for action in actions.into_iter().flatten() {
         if let Decision::Deny(reason) = decide_staff(actor, action, facts.as_ref()) {
             if reason.refuses_self_granting() {
-                duty_log::record(&DutyEvent::SelfGrantRefused {
-                    actor: actor.account,
-                    case: None,
-                    reason: reason.clone(),
-                });
+                let event = DutyEvent::SelfGrantRefused(reason.clone());
+                duty_log::record(state, actor, None, &event).await?;
             }
             return Err(CaseError::Denied(reason));
         }
@@ -100,15 +99,25 @@ pub async fn set_flags(
     if let Some(department) = change.department {
         staff_duties::set_department(&mut tx, account.id, department).await?;
     }
+    let flags_changed = change.is_active.is_some()
+        || change.is_admin.is_some()
+        || change.may_create_cases.is_some();
+    let actions = [
+        (flags_changed, AuditAction::ChangeStaffFlags),
+        (change.department.is_some(), AuditAction::ChangeDepartment),
+    ];
+    for (_, action) in actions.into_iter().filter(|(changed, _)| *changed) {
+        let event = Event::new(action, state.clock.now())
+            .by(actor)
+            .account(account.id);
+        audit::record(&mut tx, &event).await?;
+    }
     tx.commit().await?;
     if change.is_active == Some(false) {
         sessions::delete_for_account(&state.db, account.id).await?;
     }
-    duty_log::record(&DutyEvent::StaffChanged {
-        admin: actor.account,
-        staff: account.id,
-        change: describe(change),
-    });
+    tracing::info!(admin = %actor.account, staff = %account.id, change = %describe(change),
+        "staff account changed by an admin");
     Ok(())
 }
 

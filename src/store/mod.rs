@@ -15,6 +15,7 @@
 //! `Database` (a server fault, never the caller's).
 
 pub mod accounts;
+pub mod audit;
 pub mod case_keys;
 pub mod cases;
 pub mod columns;

@@ -5,7 +5,7 @@ use super::time_text::{from_text, to_text};
 use super::{Db, StoreResult};
 use crate::domain::assurance_level::AssuranceLevel;
 use crate::domain::ids::AccountId;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
 #[derive(Debug, Clone)]
@@ -19,7 +19,11 @@ pub struct SessionRow {
     pub absolute_expires_at: OffsetDateTime,
 }
 
-pub async fn insert(db: &Db, id_hash: &str, session: &SessionRow) -> StoreResult<()> {
+pub async fn insert(
+    conn: &mut AnyConnection,
+    id_hash: &str,
+    session: &SessionRow,
+) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO sessions (id_hash, account_id, provider, assurance_level, csrf_token, created_at, last_seen_at, absolute_expires_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -32,7 +36,7 @@ pub async fn insert(db: &Db, id_hash: &str, session: &SessionRow) -> StoreResult
     .bind(to_text(session.created_at))
     .bind(to_text(session.last_seen_at))
     .bind(to_text(session.absolute_expires_at))
-    .execute(db.pool())
+    .execute(conn)
     .await?;
     Ok(())
 }
@@ -68,9 +72,14 @@ pub async fn touch(db: &Db, id_hash: &str, now: OffsetDateTime) -> StoreResult<(
 }
 
 pub async fn delete(db: &Db, id_hash: &str) -> StoreResult<()> {
+    delete_in(&mut *db.pool().acquire().await?, id_hash).await
+}
+
+/// `delete` inside the caller's transaction (a logout and its access-log row).
+pub async fn delete_in(conn: &mut AnyConnection, id_hash: &str) -> StoreResult<()> {
     sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
         .bind(id_hash)
-        .execute(db.pool())
+        .execute(conn)
         .await?;
     Ok(())
 }

@@ -17,6 +17,7 @@ use vejviser::domain::ids::AccountId;
 use vejviser::domain::municipality_code::MunicipalityCode;
 use vejviser::domain::person_name::PersonName;
 use vejviser::store::accounts::{self, NewStaff};
+use vejviser::store::audit::{self as audit_store, AuditRow, Filter};
 use vejviser::store::{municipalities, staff_duties};
 
 on_both_databases!(
@@ -25,6 +26,17 @@ on_both_databases!(
     a_removed_giver_keeps_their_consents_but_shares_nothing,
     case_creation_reveals_no_case_to_a_caseworker_without_a_part,
 );
+
+/// The access log's rows with `action`, newest first.
+async fn audit_rows(app: &TestApp, action: &str) -> Vec<AuditRow> {
+    let filter = Filter {
+        action: Some(action.into()),
+        ..Filter::default()
+    };
+    audit_store::search(&app.app.db, &filter, 0, 1000)
+        .await
+        .unwrap()
+}
 
 async fn patch(
     app: &TestApp,
@@ -181,12 +193,18 @@ async fn no_route_widens_ones_own_access(backend: Backend) {
         ),
     ];
     for (label, client, method, path, body, reason) in table {
+        let denied_before = audit_rows(&app, "denied").await.len();
         let response = match method {
             "PATCH" => patch(&app, client, &path, body).await,
             _ => post(&app, client, &path, body).await,
         };
         let problem = assert_problem(response, 403).await;
         assert_eq!(problem["reason"], reason, "{label}: {problem}");
+        // The attempt is a denied row of the access log, with the reason.
+        let denied = audit_rows(&app, "denied").await;
+        assert_eq!(denied.len(), denied_before + 1, "{label}");
+        assert_eq!(denied[0].reason.as_deref(), Some(reason), "{label}");
+        assert_eq!(denied[0].outcome, "denied", "{label}");
         assert!(!problem["detail"].as_str().unwrap().is_empty(), "{label}");
         assert!(
             !problem["detail_da"].as_str().unwrap().is_empty(),
@@ -233,6 +251,15 @@ async fn no_route_widens_ones_own_access(backend: Backend) {
     )
     .await;
     assert_eq!(moved.status(), 204);
+    // The move is recorded as what it is, naming the staff member moved.
+    let recorded = audit_rows(&app, "change_department").await;
+    assert_eq!(recorded.len(), 1, "{recorded:?}");
+    assert_eq!(
+        recorded[0].target_account_id.as_deref(),
+        Some(jonas.as_str())
+    );
+    assert_eq!(recorded[0].actor_role.as_deref(), Some("admin"));
+    assert!(audit_rows(&app, "change_staff_flags").await.is_empty());
 }
 
 async fn a_professionals_department_is_their_staff_accounts(backend: Backend) {
@@ -397,6 +424,10 @@ async fn case_creation_reveals_no_case_to_a_caseworker_without_a_part(backend: B
     let response = post(&app, &second, "/api/v1/cases", body.clone()).await;
     let problem = assert_problem(response, 409).await;
     assert_eq!(problem["reason"], "case_elsewhere", "{problem}");
+    // Logged for audit on the existing case: the young person sees that someone tried.
+    let denied = audit_rows(&app, "denied").await;
+    assert_eq!(denied[0].reason.as_deref(), Some("case_held_elsewhere"));
+    assert_eq!(denied[0].case_id.as_deref(), Some(case.as_str()));
     assert_eq!(problem["department"], "children_youth");
     assert!(
         problem["detail"]

@@ -8,6 +8,7 @@ mod helpers;
 mod support;
 mod team;
 
+mod access_log;
 mod accessibility;
 mod admin_pages;
 mod browser_documents;

@@ -47,7 +47,8 @@ pub async fn session_for(
         last_seen_at: now,
         absolute_expires_at: now + time::Duration::hours(1),
     };
-    sessions::insert(&app.app.db, &token_hash(&token), &row)
+    let mut conn = app.app.db.pool().acquire().await.unwrap();
+    sessions::insert(&mut conn, &token_hash(&token), &row)
         .await
         .unwrap();
     let mut headers = reqwest::header::HeaderMap::new();

@@ -41,7 +41,7 @@ pub async fn create(
         placement: body.placement.as_deref(),
     };
     let id = create::create(&state, &actor, input).await?;
-    let view = view::show(&state, &actor, id).await?;
+    let view = view::after_change(&state, &actor, id).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/cases/{id}")))
         .json(view))
@@ -93,7 +93,7 @@ pub async fn hand_over(
     let actor = actor_of(&who);
     lifecycle::hand_over(&state, &actor, id, body.account_id).await?;
     // The caller may no longer see the case (an admin reassigning, or a coordinator leaving it).
-    match view::show(&state, &actor, id).await {
+    match view::after_change(&state, &actor, id).await {
         Ok(view) => Ok(HttpResponse::Ok().json(view)),
         Err(_) => Ok(HttpResponse::NoContent().finish()),
     }
@@ -128,5 +128,5 @@ async fn set_status(
     let id = path.into_inner();
     let actor = actor_of(&who);
     lifecycle::set_status(&state, &actor, id, status).await?;
-    Ok(HttpResponse::Ok().json(view::show(&state, &actor, id).await?))
+    Ok(HttpResponse::Ok().json(view::after_change(&state, &actor, id).await?))
 }

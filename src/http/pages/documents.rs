@@ -250,7 +250,8 @@ pub async fn delete(
 ) -> HttpResponse {
     let (id, actor) = (path.into_inner(), actor_of(&form.who));
     let result = async {
-        let case = service::show(&state, &actor, id).await?.case_id;
+        let case =
+            service::case_of(&state, &actor, id, crate::policy::Action::DeleteDocument).await?;
         service::delete(&state, &actor, id).await?;
         Ok(see_other(format!("/cases/{case}")))
     }

@@ -1,5 +1,6 @@
 //! HTML pages (askama templates under templates/, DKFDS styled, text from the catalogue).
 
+pub mod access_log;
 pub mod admin;
 pub mod cases;
 pub mod consents;

@@ -265,6 +265,7 @@ pub(super) fn oracle(
             }
         }
         A::ViewAccessLog if me.role == Role::YoungPerson => Allow,
+        A::ViewAccessLog if me.role == Role::Parent && me.has_custody => Allow,
         _ => Deny(Reason::CoordinatorOnly),
     }
 }

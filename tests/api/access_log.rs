@@ -253,8 +253,8 @@ async fn verify_names_a_changed_a_deleted_and_a_reordered_row(backend: Backend) 
     let broken = first_break(&team).await.unwrap();
     assert_eq!((broken.why, broken.seq), (Why::Reordered, a.seq));
     tamper(&team, &format!(
-        "UPDATE audit_events SET seq = -1 WHERE id = '{b}'; UPDATE audit_events SET seq = {sb} WHERE id = '{a}'; \
-         UPDATE audit_events SET seq = {sa} WHERE id = '{b}';",
+        "UPDATE audit_events SET seq = -1 WHERE id = '{b}'; UPDATE audit_events SET seq = {sa} WHERE id = '{a}'; \
+         UPDATE audit_events SET seq = {sb} WHERE id = '{b}';",
         a = a.id, b = b.id, sa = a.seq, sb = b.seq
     )).await;
     assert_eq!(first_break(&team).await, None, "restored");
@@ -318,18 +318,18 @@ async fn service_role_is_refused(team: &Team) {
          GRANT UPDATE (client_address) ON audit_events TO {role}; \
          ALTER TABLE audit_events DISABLE TRIGGER USER;"
     );
-    tamper(team, &setup).await;
-    let url = team
-        .app
-        .database_url
-        .replacen("://", &format!("://{role}:test-only@"), 1);
-    let url = match url.split_once('@') {
-        // Drop any user the admin URL carried: postgres://role:pw@user:pw@host -> role:pw@host.
-        Some((who, rest)) if rest.contains('@') => {
-            format!("{who}@{}", rest.split_once('@').unwrap().1)
-        }
-        _ => url,
-    };
+    // Roles are made by the cluster's superuser (scripts/test: `postgres`, trusted on 127.0.0.1).
+    let (credentials, host) = team.app.database_url.split_once('@').unwrap();
+    let scheme = credentials.split_once("://").unwrap().0;
+    let as_user = |user: &str| format!("{scheme}://{user}@{host}");
+    let mut superuser = <sqlx::AnyConnection as sqlx::Connection>::connect(&as_user("postgres"))
+        .await
+        .unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(setup))
+        .execute(&mut superuser)
+        .await
+        .unwrap();
+    let url = as_user(&format!("{role}:test-only"));
     let mut service = <sqlx::AnyConnection as sqlx::Connection>::connect(&url)
         .await
         .unwrap();
@@ -350,13 +350,12 @@ async fn service_role_is_refused(team: &Team) {
         .await
         .unwrap();
     drop(service);
-    tamper(
-        team,
-        &format!(
-            "ALTER TABLE audit_events ENABLE TRIGGER USER; DROP OWNED BY {role}; DROP ROLE {role};"
-        ),
-    )
-    .await;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "ALTER TABLE audit_events ENABLE TRIGGER USER; DROP OWNED BY {role}; DROP ROLE {role};"
+    )))
+    .execute(&mut superuser)
+    .await
+    .unwrap();
 }
 
 async fn a_download_whose_row_cannot_be_written_sends_no_bytes(backend: Backend) {

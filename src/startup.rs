@@ -17,6 +17,7 @@ use crate::seed::identities::Provider as Realm;
 use crate::store::Db;
 use crate::{clock, seed};
 use actix_web::dev::Server;
+use actix_web::http::KeepAlive;
 use actix_web::http::StatusCode;
 use actix_web::middleware::{ErrorHandlers, from_fn};
 use actix_web::{HttpServer, web};
@@ -106,6 +107,18 @@ impl Application {
             metrics: Arc::new(Metrics::default()),
             dev_identities,
         };
+        // Rows from before migration 0011 get their titles, file names and notes sealed.
+        let sealed = crate::documents::sealing::seal_existing(&state.db, &state.keys)
+            .await
+            .context("sealing the document titles, file names and notes still in clear")?;
+        if sealed != crate::documents::sealing::SealedExisting::default() {
+            tracing::info!(
+                titles = sealed.titles,
+                versions = sealed.versions,
+                blanked_for_erased_cases = sealed.blanked,
+                "document texts sealed with their case keys"
+            );
+        }
         start_sweeper(&state).await;
         let mailer = Mailer::from_settings(&state.settings)?;
         let server = serve(listener, state.clone())?;
@@ -233,7 +246,17 @@ fn serve(listener: TcpListener, state: App) -> std::io::Result<Server> {
             .default_service(web::to(routes::not_found))
     })
     .listen(listener)?
-    .shutdown_timeout(settings.server.shutdown_timeout_secs);
+    .shutdown_timeout(settings.server.shutdown_timeout_secs)
+    .client_request_timeout(Duration::from_secs(
+        settings.server.client_request_timeout_secs,
+    ))
+    .client_disconnect_timeout(Duration::from_secs(
+        settings.server.client_disconnect_timeout_secs,
+    ))
+    .keep_alive(match settings.server.keep_alive_secs {
+        0 => KeepAlive::Disabled,
+        secs => KeepAlive::Timeout(Duration::from_secs(secs)),
+    });
     if settings.server.workers > 0 {
         server = server.workers(settings.server.workers);
     }

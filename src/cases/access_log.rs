@@ -6,8 +6,9 @@
 
 use super::{CaseResult, LoadedCase, authorize};
 use crate::app::App;
+use crate::crypto::keys::CaseKey;
 use crate::domain::audit_action::{ActorRole, AuditAction};
-use crate::domain::ids::CaseId;
+use crate::domain::ids::{CaseId, DocumentId};
 use crate::i18n::{Lang, catalogue};
 use crate::policy::{Action, Actor};
 use crate::store::audit::{self as store, AuditRow, Filter};
@@ -94,11 +95,44 @@ fn is_unusual(role: Option<&str>) -> bool {
 }
 
 async fn entries(state: &App, case: &LoadedCase, rows: &[AuditRow]) -> CaseResult<Vec<LogEntry>> {
+    let key = titles_key(state, case).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        out.push(entry(state, case, row).await?);
+        out.push(entry(state, case, key.as_ref(), row).await?);
     }
     Ok(out)
+}
+
+/// The case key that opens the documents' sealed titles; none once the case is erased (its
+/// documents then show as "et slettet dokument": the log outlives what it names).
+async fn titles_key(state: &App, case: &LoadedCase) -> CaseResult<Option<CaseKey>> {
+    let Some(sealed) = crate::store::case_keys::get(&state.db, case.row.id).await? else {
+        return Ok(None);
+    };
+    match CaseKey::unwrap(&state.keys, case.row.id.uuid(), &sealed) {
+        Ok(key) => Ok(Some(key)),
+        Err(e) => {
+            tracing::error!(case = %case.row.id, error = %e, "the case key does not open");
+            Ok(None)
+        }
+    }
+}
+
+/// A document's kind, and its title when the case key opens it.
+async fn document_label(
+    state: &App,
+    key: Option<&CaseKey>,
+    id: &str,
+) -> CaseResult<Option<(String, String)>> {
+    let Some((stored, kind)) = store::document_label(&state.db, id).await? else {
+        return Ok(None);
+    };
+    let (Some(key), Ok(document)) = (key, DocumentId::parse(id)) else {
+        return Ok(None);
+    };
+    Ok(crate::documents::sealing::title(key, document, &stored)
+        .ok()
+        .map(|title| (title, kind)))
 }
 
 /// The case's own people: its coordinator and current participants, by account.
@@ -113,10 +147,15 @@ fn own_name(case: &LoadedCase, account: Option<&str>) -> Option<String> {
         .map(|p| p.name.clone())
 }
 
-async fn entry(state: &App, case: &LoadedCase, row: &AuditRow) -> CaseResult<LogEntry> {
+async fn entry(
+    state: &App,
+    case: &LoadedCase,
+    key: Option<&CaseKey>,
+    row: &AuditRow,
+) -> CaseResult<LogEntry> {
     let name = own_name(case, row.actor_account_id.as_deref());
     let document = match &row.target_document_id {
-        Some(id) => store::document_label(&state.db, id).await?,
+        Some(id) => document_label(state, key, id).await?,
         None => None,
     };
     let participant = match &row.target_participant {

@@ -17,6 +17,12 @@ pub struct ServerSettings {
     pub shutdown_timeout_secs: u64,
     /// HTTP worker threads; 0 means one per core.
     pub workers: usize,
+    /// Time for a request's head to arrive (slow-loris headers); 0 disables it.
+    pub client_request_timeout_secs: u64,
+    /// Time for a client to close the connection after the response; 0 disables it.
+    pub client_disconnect_timeout_secs: u64,
+    /// How long an idle keep-alive connection stays open; 0 turns keep-alive off.
+    pub keep_alive_secs: u64,
 }
 
 impl ServerSettings {
@@ -111,6 +117,9 @@ pub struct DocumentSettings {
     /// An upload that has not finished after this long is treated as abandoned: its blob is
     /// deleted by the sweeper. Longer than the slowest real upload, since several instances sweep.
     pub orphan_grace_minutes: u64,
+    /// An upload whose body sends no byte for this long ends, its blob discarded (the HTTP
+    /// server's own time-outs cover the request head, not a body that stalls).
+    pub body_idle_timeout_secs: u64,
     /// Days a closed case is kept before `vejviser case erase` may shred it without `--reason`.
     pub retention_days_after_close: u64,
 }

@@ -68,6 +68,19 @@ impl CaseKey {
         )?);
         Ok(DataKey::from_bytes(*key_from(&plain)?))
     }
+
+    /// Seals a short text of the case (a document's title, a version's file name or note) with
+    /// the case key, bound to its row by `purpose`: erasing the case key erases it too.
+    pub fn seal_text(&self, purpose: SealPurpose, text: &str) -> Result<Vec<u8>, SealError> {
+        seal::seal_under(CASE_KEY_ID, &self.0, &purpose.label(), text.as_bytes())
+    }
+
+    pub fn open_text(&self, purpose: SealPurpose, sealed: &[u8]) -> Result<String, SealError> {
+        let plain = seal::open_with(sealed, &purpose.label(), |id| {
+            (id == CASE_KEY_ID).then_some(&*self.0)
+        })?;
+        String::from_utf8(plain).map_err(|_| SealError::Malformed)
+    }
 }
 
 /// A sealed case key re-sealed under the active master key, or None when it already is.
@@ -112,6 +125,36 @@ mod tests {
         assert_eq!(
             stranger.unwrap_data_key(version, &sealed).err(),
             Some(SealError::Open),
+            "another case's key opens nothing"
+        );
+    }
+
+    #[test]
+    fn texts_sealed_by_a_case_key_open_only_with_it_and_for_their_row() {
+        let (document, other) = (Uuid::new_v4(), Uuid::new_v4());
+        let case_key = CaseKey::generate().unwrap();
+        let title = "Psykiatrisk udredning";
+        let sealed = case_key
+            .seal_text(SealPurpose::DocumentTitle(document), title)
+            .unwrap();
+        assert!(!sealed.windows(title.len()).any(|w| w == title.as_bytes()));
+        assert_eq!(
+            case_key
+                .open_text(SealPurpose::DocumentTitle(document), &sealed)
+                .unwrap(),
+            title
+        );
+        for wrong in [
+            SealPurpose::DocumentTitle(other),
+            SealPurpose::VersionFileName(document),
+            SealPurpose::VersionNote(document),
+        ] {
+            assert_eq!(case_key.open_text(wrong, &sealed), Err(SealError::Open));
+        }
+        let stranger = CaseKey::generate().unwrap();
+        assert_eq!(
+            stranger.open_text(SealPurpose::DocumentTitle(document), &sealed),
+            Err(SealError::Open),
             "another case's key opens nothing"
         );
     }

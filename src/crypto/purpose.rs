@@ -18,6 +18,12 @@ pub enum SealPurpose {
     CaseKey(Uuid),
     /// A version's data key, wrapped by its case key, bound to the version.
     DataKey(Uuid),
+    /// `documents.title_sealed`: a document's title, sealed by its case key, bound to the document.
+    DocumentTitle(Uuid),
+    /// `document_versions.file_name_sealed`: the name a version is offered under, bound to it.
+    VersionFileName(Uuid),
+    /// `document_versions.note_sealed`: the uploader's note on a version, bound to it.
+    VersionNote(Uuid),
 }
 
 impl SealPurpose {
@@ -28,6 +34,9 @@ impl SealPurpose {
             Self::StaffTotp => "staff.totp".into(),
             Self::CaseKey(case) => format!("case-key:{case}").into(),
             Self::DataKey(version) => format!("data-key:{version}").into(),
+            Self::DocumentTitle(document) => format!("document-title:{document}").into(),
+            Self::VersionFileName(version) => format!("version-file-name:{version}").into(),
+            Self::VersionNote(version) => format!("version-note:{version}").into(),
         }
     }
 }
@@ -60,12 +69,18 @@ mod tests {
             SealPurpose::StaffTotp.label(),
             SealPurpose::CaseKey(case).label(),
             SealPurpose::DataKey(case).label(),
+            SealPurpose::DocumentTitle(case).label(),
+            SealPurpose::VersionFileName(case).label(),
+            SealPurpose::VersionNote(case).label(),
         ];
         assert_eq!(labels[0], "account.cpr");
         assert_eq!(labels[1], "case.cpr");
         assert_eq!(labels[2], "staff.totp");
         assert_eq!(labels[3], format!("case-key:{case}"));
         assert_eq!(labels[4], format!("data-key:{case}"));
+        assert_eq!(labels[5], format!("document-title:{case}"));
+        assert_eq!(labels[6], format!("version-file-name:{case}"));
+        assert_eq!(labels[7], format!("version-note:{case}"));
         let distinct: std::collections::BTreeSet<_> = labels.iter().collect();
         assert_eq!(distinct.len(), labels.len());
         assert_eq!(LookupPurpose::Cpr.label(), "cpr");

@@ -3,13 +3,16 @@
 //! and a hash check. The policy decides every read and write, as for the rest of the case.
 
 pub mod case_key;
+pub mod content_check;
 pub mod download;
 pub mod file_name;
+pub mod sealing;
 pub mod service;
 pub mod sniff;
 pub mod sweeper;
 pub mod upload;
 pub mod upload_form;
+pub mod upload_idle;
 
 use crate::blobs::BlobError;
 use crate::cases::CaseError;
@@ -34,6 +37,13 @@ pub enum DocumentError {
     UnsupportedType {
         found: String,
         allowed: Vec<FileType>,
+    },
+    /// The file began as `found` but is not that throughout (binary after a text prefix, a
+    /// format's end missing); its blob is discarded.
+    #[error("the file is not {found:?} throughout: {mismatch:?}")]
+    NotAsSniffed {
+        found: FileType,
+        mismatch: content_check::Mismatch,
     },
     #[error("the document has a newer version ({current})")]
     Stale { current: i64 },
@@ -90,6 +100,15 @@ impl UserError for DocumentError {
             .on_pages("doc_error.unsupported")
             .arg("types", Arg::Keys(type_keys(allowed)))
             .with("found", found),
+            Self::NotAsSniffed { found, mismatch } => Answer::new(
+                K::UnsupportedType,
+                "content-mismatch",
+                "error.content_mismatch",
+            )
+            .on_pages("doc_error.content_mismatch")
+            .arg("type", Arg::Keys(type_keys(&[*found])))
+            .with("found", found.media_type())
+            .with("mismatch", mismatch.code()),
             Self::Stale { current } => {
                 Answer::new(K::PreconditionFailed, "stale-version", "error.stale")
                     .on_pages("doc_error.stale")

@@ -3,6 +3,7 @@
 
 use super::case_key;
 use super::download::{self, DownloadError, Expected};
+use super::sealing;
 use super::upload::{self, StoredFile};
 use super::{DocumentError, DocumentResult, check_kind, check_note, check_title};
 use crate::app::App;
@@ -10,6 +11,7 @@ use crate::audit;
 use crate::cases::{CaseError, LoadedCase, authorize};
 use crate::crypto::keys::CaseKey;
 use crate::domain::audit_action::AuditAction;
+use crate::domain::file_type::FileType;
 use crate::domain::ids::{CaseId, DocumentId};
 use crate::domain::notice_event::NoticeEvent;
 use crate::notify::enqueue;
@@ -63,28 +65,38 @@ pub struct DocumentDetail {
     pub versions: Vec<VersionView>,
 }
 
-fn list_item(row: &DocumentRow) -> DocumentListItem {
-    DocumentListItem {
+fn list_item(row: &DocumentRow, key: &CaseKey) -> DocumentResult<DocumentListItem> {
+    Ok(DocumentListItem {
         id: row.id.to_string(),
-        title: row.title.clone(),
+        title: sealing::title(key, row.id, &row.title)?,
         kind: row.kind.clone(),
         version: row.current_version,
         updated_at: to_text(row.updated_at),
         updated_by: row.updated_by_name.clone(),
-    }
+    })
 }
 
-fn version_view(row: &VersionRow) -> VersionView {
-    VersionView {
+/// The name a version is offered under: opened, and ending in its sniffed type's extension
+/// (names stored before that rule get it here).
+fn offered_name(row: &VersionRow, key: &CaseKey) -> DocumentResult<String> {
+    let name = sealing::file_name(key, row.id, &row.file_name)?;
+    Ok(match row.content_type.parse::<FileType>() {
+        Ok(file_type) => super::file_name::with_extension(&name, file_type),
+        Err(_) => name,
+    })
+}
+
+fn version_view(row: &VersionRow, key: &CaseKey) -> DocumentResult<VersionView> {
+    Ok(VersionView {
         version: row.version,
         size: row.size,
         sha256: row.sha256.clone(),
         content_type: row.content_type.clone(),
-        file_name: row.file_name.clone(),
+        file_name: offered_name(row, key)?,
         uploaded_by: row.uploaded_by_name.clone(),
         uploaded_at: to_text(row.uploaded_at),
-        note: row.note.clone(),
-    }
+        note: sealing::note(key, row.id, row.note.as_ref())?,
+    })
 }
 
 fn not_found() -> DocumentError {
@@ -127,7 +139,7 @@ pub struct UploadFields<'a> {
 pub async fn finish_document(
     state: &App,
     actor: &Actor,
-    case: CaseId,
+    (case, case_key): (CaseId, &CaseKey),
     fields: UploadFields<'_>,
     file: StoredFile,
 ) -> DocumentResult<CreatedVersion> {
@@ -154,11 +166,23 @@ pub async fn finish_document(
         }
     };
     let id = DocumentId::new();
-    let new = new_version(actor, fields.file_name, note, &file);
+    let sealed = (|| {
+        Ok::<_, DocumentError>((
+            sealing::seal_title(case_key, id, &title)?,
+            new_version(actor, case_key, fields.file_name, note.as_deref(), &file)?,
+        ))
+    })();
+    let (sealed_title, new) = match sealed {
+        Ok(sealed) => sealed,
+        Err(e) => {
+            upload::discard(state, &file).await;
+            return Err(e);
+        }
+    };
     let stored = async {
         let mut tx = state.db.begin().await?;
         let now = state.clock.now();
-        store::create(&mut tx, id, case, &title, kind.as_str(), &new, now).await?;
+        store::create(&mut tx, id, case, &sealed_title, kind.as_str(), &new, now).await?;
         // Everyone who may read it now hears of it, in the same transaction.
         let event = NoticeEvent::DocumentAdded;
         enqueue::document_changed(state, &mut tx, case, &loaded.facts, event, actor.account)
@@ -183,23 +207,26 @@ pub async fn finish_document(
     })
 }
 
+/// The version row for `file`, its file name and note sealed with the case key.
 fn new_version(
     actor: &Actor,
+    case_key: &CaseKey,
     file_name: &str,
-    note: Option<String>,
+    note: Option<&str>,
     file: &StoredFile,
-) -> NewVersion {
-    NewVersion {
+) -> DocumentResult<NewVersion> {
+    let name = super::file_name::sanitise(file_name, file.content_type);
+    Ok(NewVersion {
         id: file.version_id,
         size: i64::try_from(file.size).unwrap_or(i64::MAX),
         sha256: file.sha256.clone(),
         content_type: file.content_type.media_type().to_owned(),
-        file_name: super::file_name::sanitise(file_name),
-        note,
+        file_name: sealing::seal_file_name(case_key, file.version_id, &name)?,
+        note: sealing::seal_note(case_key, file.version_id, note)?,
         uploaded_by: actor.account,
         wrapped_data_key: file.wrapped_data_key.clone(),
         blob_key: file.blob_key.as_str().to_owned(),
-    }
+    })
 }
 
 /// Permission to upload a new version based on `based_on`, asked before the body is read;
@@ -223,7 +250,7 @@ pub async fn begin_version(
 pub async fn finish_version(
     state: &App,
     actor: &Actor,
-    document: &DocumentRow,
+    (document, case_key): (&DocumentRow, &CaseKey),
     based_on: i64,
     note: Option<&str>,
     file_name: &str,
@@ -244,7 +271,19 @@ pub async fn finish_version(
             return Err(e.into());
         }
     };
-    let new = new_version(actor, file_name, note, &file);
+    let sealed = (|| {
+        Ok::<_, DocumentError>((
+            new_version(actor, case_key, file_name, note.as_deref(), &file)?,
+            sealing::title(case_key, document.id, &document.title)?,
+        ))
+    })();
+    let (new, title) = match sealed {
+        Ok(sealed) => sealed,
+        Err(e) => {
+            upload::discard(state, &file).await;
+            return Err(e);
+        }
+    };
     let stored = async {
         let mut tx = state.db.begin().await?;
         let now = state.clock.now();
@@ -273,7 +312,7 @@ pub async fn finish_version(
     tracing::info!(document = %document.id, version = number, "new version uploaded");
     Ok(CreatedVersion {
         id: document.id.to_string(),
-        title: document.title.clone(),
+        title,
         kind: document.kind.clone(),
         version: number,
         size: file.size,
@@ -290,11 +329,23 @@ pub async fn list(
     let loaded = authorize(state, actor, Action::ReadDocuments, case).await?;
     let event = crate::cases::event(state, actor, AuditAction::ListDocuments, &loaded);
     audit::record_alone(&state.db, &event).await?;
-    Ok(store::for_case(&state.db, case)
-        .await?
+    let rows = store::for_case(&state.db, case).await?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let key = match case_key::for_download(state, case).await {
+        Ok(key) => key,
+        // An erased case: its key, and with it every title, is gone; nothing can be listed.
+        Err(DocumentError::Store(StoreError::NotFound)) => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut listed = rows
         .iter()
-        .map(list_item)
-        .collect())
+        .map(|row| Ok((row.updated_at, list_item(row, &key)?)))
+        .collect::<DocumentResult<Vec<_>>>()?;
+    // Most recently changed first, then by title (the store cannot order sealed titles).
+    listed.sort_by(|(a_at, a), (b_at, b)| b_at.cmp(a_at).then_with(|| a.title.cmp(&b.title)));
+    Ok(listed.into_iter().map(|(_, item)| item).collect())
 }
 
 pub async fn show(state: &App, actor: &Actor, id: DocumentId) -> DocumentResult<DocumentDetail> {
@@ -302,11 +353,25 @@ pub async fn show(state: &App, actor: &Actor, id: DocumentId) -> DocumentResult<
     let event = crate::cases::event(state, actor, AuditAction::ViewDocument, &case);
     audit::record_alone(&state.db, &event.document(id, None)).await?;
     let versions = store::versions(&state.db, id).await?;
+    let key = case_key::for_download(state, row.case_id).await?;
     Ok(DocumentDetail {
-        document: list_item(&row),
+        document: list_item(&row, &key)?,
         case_id: row.case_id,
-        versions: versions.iter().map(version_view).collect(),
+        versions: versions
+            .iter()
+            .map(|version| version_view(version, &key))
+            .collect::<DocumentResult<_>>()?,
     })
+}
+
+/// What a download's headers need of a version.
+#[derive(Debug)]
+pub struct OpenedVersion {
+    pub version: i64,
+    pub size: i64,
+    pub content_type: String,
+    /// Opened, with the sniffed type's extension.
+    pub file_name: String,
 }
 
 /// A version's metadata and its decrypted bytes (the newest when `number` is None).
@@ -316,7 +381,7 @@ pub async fn open(
     id: DocumentId,
     number: Option<i64>,
 ) -> DocumentResult<(
-    VersionRow,
+    OpenedVersion,
     impl Stream<Item = Result<Bytes, DownloadError>> + use<>,
 )> {
     let (row, case) = document_for(state, actor, id, Action::ReadDocuments).await?;
@@ -328,6 +393,7 @@ pub async fn open(
         };
     let case_key = case_key::for_download(state, row.case_id).await?;
     let data_key = case_key.unwrap_data_key(version.id.uuid(), &version.wrapped_data_key)?;
+    let file_name = offered_name(&version, &case_key)?;
     let blob_key = crate::blobs::BlobKey::new(version.blob_key.clone())?;
     let reader = state.blobs.reader(&blob_key).await?;
     // Committed before the first byte goes out: no row, no download.
@@ -338,7 +404,13 @@ pub async fn open(
         size: u64::try_from(version.size).unwrap_or_default(),
         sha256: version.sha256.clone(),
     };
-    Ok((version, download::plaintext(reader, &data_key, expected)))
+    let opened = OpenedVersion {
+        version: version.version,
+        size: version.size,
+        content_type: version.content_type,
+        file_name,
+    };
+    Ok((opened, download::plaintext(reader, &data_key, expected)))
 }
 
 /// The case of a document the actor may act on with `action` (no access-log row of its own).
@@ -354,8 +426,10 @@ pub async fn case_of(
 pub async fn rename(state: &App, actor: &Actor, id: DocumentId, title: &str) -> DocumentResult<()> {
     let (row, case) = document_for(state, actor, id, Action::WriteDocuments).await?;
     let title = check_title(title)?;
+    let key = case_key::for_download(state, row.case_id).await?;
+    let sealed = sealing::seal_title(&key, row.id, &title)?;
     let mut tx = state.db.begin().await?;
-    store::rename(&mut tx, row.id, &title, actor.account, state.clock.now()).await?;
+    store::rename(&mut tx, row.id, &sealed, actor.account, state.clock.now()).await?;
     let event = crate::cases::event(state, actor, AuditAction::RenameDocument, &case);
     audit::record(&mut tx, &event.document(id, None)).await?;
     tx.commit().await?;

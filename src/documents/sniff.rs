@@ -68,9 +68,7 @@ fn is_text(bytes: &[u8], is_whole_file: bool) -> bool {
         }
         Err(_) => return false,
     };
-    valid
-        .chars()
-        .all(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r' | '\u{c}'))
+    valid.chars().all(super::content_check::is_text_char)
 }
 
 #[cfg(test)]

@@ -1,12 +1,14 @@
 //! One file streamed from the request into the blob store: the first bytes are held back to
 //! sniff the type (415 before anything is stored), then every piece is counted (413 past the
-//! limit), hashed and encrypted on its way to the blob writer. Memory holds one sniffing prefix
+//! limit), hashed, checked to be still of the sniffed type (`content_check`: a text file is
+//! text to its end) and encrypted on its way to the blob writer. Memory holds one sniffing prefix
 //! and one encrypted chunk, whatever the file's size; plaintext never touches a disk.
 //!
 //! The blob is noted as pending before it is written. Whoever makes the version row visible
 //! removes that note in the same transaction; a note left behind (a crash, a lost connection,
 //! a refused version) marks an orphan for the sweeper.
 
+use super::content_check::ContentCheck;
 use super::sniff::{SNIFF_LEN, sniff};
 use super::{DocumentError, DocumentResult};
 use crate::app::App;
@@ -91,6 +93,7 @@ where
     let mut sealer = Sealer {
         encryptor: Encryptor::new(&data_key, version_id.uuid()),
         hash: Context::new(&SHA256),
+        check: ContentCheck::new(content_type),
         sealed: Vec::with_capacity(2 * crate::crypto::stream::CHUNK_SIZE),
     };
     let written = async {
@@ -101,7 +104,7 @@ where
                 sealer.push(&piece, &mut writer).await?;
             }
         }
-        let sha256 = sealer.finish(&mut writer).await?;
+        let sha256 = sealer.finish(&mut writer, content_type).await?;
         Ok::<_, DocumentError>(sha256)
     }
     .await;
@@ -126,16 +129,19 @@ where
     })
 }
 
-/// Hashes plaintext and passes its sealed chunks to the writer.
+/// Hashes and checks plaintext and passes its sealed chunks to the writer.
 struct Sealer {
     encryptor: Encryptor,
     hash: Context,
+    /// The whole file must stay what its prefix was sniffed as.
+    check: ContentCheck,
     sealed: Vec<u8>,
 }
 
 impl Sealer {
     async fn push(&mut self, plaintext: &[u8], writer: &mut BlobWriter) -> DocumentResult<()> {
         self.hash.update(plaintext);
+        self.check.update(plaintext);
         self.encryptor.update(plaintext, &mut self.sealed)?;
         if !self.sealed.is_empty() {
             writer.write(&self.sealed).await?;
@@ -144,7 +150,12 @@ impl Sealer {
         Ok(())
     }
 
-    async fn finish(mut self, writer: &mut BlobWriter) -> DocumentResult<String> {
+    /// Ends the blob, unless the file turned out not to be its sniffed type (the caller then
+    /// aborts the writer, so nothing of it is kept).
+    async fn finish(mut self, writer: &mut BlobWriter, found: FileType) -> DocumentResult<String> {
+        if let Err(mismatch) = self.check.finish() {
+            return Err(DocumentError::NotAsSniffed { found, mismatch });
+        }
         self.encryptor.finish(&mut self.sealed)?;
         writer.write(&self.sealed).await?;
         Ok(hex::encode(self.hash.finish()))

@@ -6,6 +6,7 @@
 
 use super::service::{self, CreatedVersion, UploadFields};
 use super::upload::{self, StoredFile};
+use super::upload_idle::Watched;
 use super::{DocumentError, DocumentResult};
 use crate::app::App;
 use crate::auth::tokens::same_secret;
@@ -17,6 +18,7 @@ use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 use std::fmt::Display;
 use std::future::Future;
+use std::time::Duration;
 
 /// One part of a form: its field name, the file name it declares (file parts), and its bytes.
 pub struct FormPart<B> {
@@ -193,8 +195,9 @@ pub async fn new_document<P: FormParts>(
     actor: &Actor,
     request: Request<'_>,
     case: CaseId,
-    mut parts: P,
+    parts: P,
 ) -> DocumentResult<CreatedVersion> {
+    let mut parts = watched(state, parts);
     check_sender(&mut parts, request.sender).await?;
     let case_key = service::begin_document(state, actor, case).await?;
     check_declared_length(request, state)?;
@@ -205,7 +208,7 @@ pub async fn new_document<P: FormParts>(
         note: form.note.as_deref(),
         file_name: &form.file_name,
     };
-    service::finish_document(state, actor, case, fields, file).await
+    service::finish_document(state, actor, (case, &case_key), fields, file).await
 }
 
 /// A new version of `document` built on version `based_on`: permission and a current base
@@ -215,8 +218,9 @@ pub async fn new_version<P: FormParts>(
     actor: &Actor,
     request: Request<'_>,
     (document, based_on): (DocumentId, i64),
-    mut parts: P,
+    parts: P,
 ) -> DocumentResult<CreatedVersion> {
+    let mut parts = watched(state, parts);
     check_sender(&mut parts, request.sender).await?;
     let (document, case_key) = service::begin_version(state, actor, document, based_on).await?;
     check_declared_length(request, state)?;
@@ -232,13 +236,19 @@ pub async fn new_version<P: FormParts>(
     service::finish_version(
         state,
         actor,
-        &document,
+        (&document, &case_key),
         based_on,
         note,
         &form.file_name,
         file,
     )
     .await
+}
+
+/// The form's parts with every wait for the client limited (`documents.body_idle_timeout_secs`).
+fn watched<P: FormParts>(state: &App, parts: P) -> Watched<P> {
+    let idle = Duration::from_secs(state.settings.documents.body_idle_timeout_secs);
+    Watched::new(parts, idle)
 }
 
 /// A declared body far past the limit is refused before a byte is read.

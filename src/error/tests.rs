@@ -113,6 +113,10 @@ fn every_answer() -> Vec<Answer> {
             found: "unknown".into(),
             allowed: vec![FileType::Pdf, FileType::Text],
         },
+        DocumentError::NotAsSniffed {
+            found: FileType::Text,
+            mismatch: crate::documents::content_check::Mismatch::NotText,
+        },
         DocumentError::Stale { current: 3 },
         DocumentError::PreconditionRequired,
         DocumentError::Interrupted("cut".into()),
@@ -124,6 +128,7 @@ fn every_answer() -> Vec<Answer> {
             DocumentError::Case(_)
             | DocumentError::TooLarge { .. }
             | DocumentError::UnsupportedType { .. }
+            | DocumentError::NotAsSniffed { .. }
             | DocumentError::Stale { .. }
             | DocumentError::PreconditionRequired
             | DocumentError::Interrupted(_)

@@ -2,12 +2,11 @@
 //! RFC 6266 (UTF-8 kept), the stored type, `nosniff`, `no-store`, the version as `ETag`.
 
 use crate::app::App;
-use crate::documents::service;
+use crate::documents::service::{self, OpenedVersion};
 use crate::documents::{DocumentError, DocumentResult};
 use crate::domain::file_type::FileType;
 use crate::domain::ids::DocumentId;
 use crate::policy::Actor;
-use crate::store::documents::VersionRow;
 use actix_web::HttpResponse;
 use actix_web::http::header::{
     self, CacheControl, CacheDirective, Charset, ContentDisposition, DispositionParam,
@@ -51,7 +50,7 @@ pub async fn file(
     Ok(response.no_chunking(size).streaming(bytes))
 }
 
-fn content_type(version: &VersionRow) -> String {
+fn content_type(version: &OpenedVersion) -> String {
     if version.content_type == FileType::Text.media_type() {
         "text/plain; charset=utf-8".to_owned()
     } else {

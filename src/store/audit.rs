@@ -2,6 +2,8 @@
 //! they are stored as, so the chain is checked over exactly what the database holds. The audit
 //! module builds and hashes them; this file only moves them.
 
+use super::columns::corrupt;
+use super::documents::{StoredText, stored_text};
 use super::time_text::to_text;
 use super::{Db, StoreResult};
 use sqlx::any::AnyRow;
@@ -226,14 +228,16 @@ pub async fn participant_label(
     .transpose()
 }
 
-/// A document's title and kind, deleted ones too.
-pub async fn document_label(db: &Db, id: &str) -> StoreResult<Option<(String, String)>> {
-    let row = sqlx::query("SELECT title, kind FROM documents WHERE id = $1")
+/// A document's title as stored (sealed with the case key) and its kind, deleted ones too.
+pub async fn document_label(db: &Db, id: &str) -> StoreResult<Option<(StoredText, String)>> {
+    let row = sqlx::query("SELECT title, title_sealed, kind FROM documents WHERE id = $1")
         .bind(id)
         .fetch_optional(db.pool())
         .await?;
-    row.map(|r| Ok((r.try_get("title")?, r.try_get("kind")?)))
-        .transpose()
+    let Some(row) = row else { return Ok(None) };
+    let title = stored_text(row.try_get("title_sealed")?, row.try_get("title")?)
+        .ok_or_else(|| corrupt("a document without a title"))?;
+    Ok(Some((title, row.try_get("kind")?)))
 }
 
 /// Whether an admin, or staff or a citizen with no part in the case, acted on it.

@@ -1,6 +1,10 @@
 //! Documents and their versions. A version row, its document's current version number and the
 //! end of its pending blob are written in one transaction, so a document and its blob appear
 //! together or not at all.
+//!
+//! Titles, file names and notes arrive and leave sealed with the case key (`StoredText`); this
+//! layer never sees them in clear, except in rows from before migration 0011 that the start-up
+//! step has not sealed yet.
 
 use super::columns::corrupt;
 use super::time_text::{from_text, to_text};
@@ -10,11 +14,28 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
+/// A title, file name or note as a row holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoredText {
+    /// Sealed with the case key (`documents::sealing` opens it).
+    Sealed(Vec<u8>),
+    /// Written before migration 0011 and not sealed yet.
+    Clear(String),
+}
+
+pub(crate) fn stored_text(sealed: Option<Vec<u8>>, clear: Option<String>) -> Option<StoredText> {
+    match (sealed, clear) {
+        (Some(sealed), _) => Some(StoredText::Sealed(sealed)),
+        (None, Some(clear)) => Some(StoredText::Clear(clear)),
+        (None, None) => None,
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct DocumentRow {
     pub id: DocumentId,
     pub case_id: CaseId,
-    pub title: String,
+    pub title: StoredText,
     pub kind: String,
     pub current_version: i64,
     pub updated_at: OffsetDateTime,
@@ -30,8 +51,8 @@ pub struct VersionRow {
     pub size: i64,
     pub sha256: String,
     pub content_type: String,
-    pub file_name: String,
-    pub note: Option<String>,
+    pub file_name: StoredText,
+    pub note: Option<StoredText>,
     pub uploaded_by_name: String,
     pub uploaded_at: OffsetDateTime,
     pub wrapped_data_key: Vec<u8>,
@@ -45,21 +66,24 @@ pub struct NewVersion {
     pub size: i64,
     pub sha256: String,
     pub content_type: String,
-    pub file_name: String,
-    pub note: Option<String>,
+    /// Sealed with the case key for `SealPurpose::VersionFileName(id)`.
+    pub file_name: Vec<u8>,
+    /// Sealed for `SealPurpose::VersionNote(id)`.
+    pub note: Option<Vec<u8>>,
     pub uploaded_by: AccountId,
     pub wrapped_data_key: Vec<u8>,
     pub blob_key: String,
 }
 
-const DOCUMENT_COLUMNS: &str = "d.id, d.case_id, d.title, d.kind, d.current_version, d.updated_at, \
+const DOCUMENT_COLUMNS: &str = "d.id, d.case_id, d.title, d.title_sealed, d.kind, d.current_version, d.updated_at, \
      a.name AS updated_by_name, d.deleted_at";
 
 fn document(row: &AnyRow) -> StoreResult<DocumentRow> {
     Ok(DocumentRow {
         id: DocumentId::parse(row.try_get("id")?).map_err(corrupt)?,
         case_id: CaseId::parse(row.try_get("case_id")?).map_err(corrupt)?,
-        title: row.try_get("title")?,
+        title: stored_text(row.try_get("title_sealed")?, row.try_get("title")?)
+            .ok_or_else(|| corrupt("a document without a title"))?,
         kind: row.try_get("kind")?,
         current_version: row.try_get("current_version")?,
         updated_at: from_text(row.try_get("updated_at")?).map_err(corrupt)?,
@@ -69,7 +93,7 @@ fn document(row: &AnyRow) -> StoreResult<DocumentRow> {
 }
 
 const VERSION_COLUMNS: &str = "v.id, v.document_id, v.version, v.size, v.sha256, v.content_type, \
-     v.file_name, v.note, a.name AS uploaded_by_name, v.uploaded_at, v.wrapped_data_key, v.blob_key";
+     v.file_name, v.file_name_sealed, v.note, v.note_sealed, a.name AS uploaded_by_name, v.uploaded_at, v.wrapped_data_key, v.blob_key";
 
 fn version(row: &AnyRow) -> StoreResult<VersionRow> {
     Ok(VersionRow {
@@ -79,8 +103,9 @@ fn version(row: &AnyRow) -> StoreResult<VersionRow> {
         size: row.try_get("size")?,
         sha256: row.try_get("sha256")?,
         content_type: row.try_get("content_type")?,
-        file_name: row.try_get("file_name")?,
-        note: row.try_get("note")?,
+        file_name: stored_text(row.try_get("file_name_sealed")?, row.try_get("file_name")?)
+            .ok_or_else(|| corrupt("a version without a file name"))?,
+        note: stored_text(row.try_get("note_sealed")?, row.try_get("note")?),
         uploaded_by_name: row.try_get("uploaded_by_name")?,
         uploaded_at: from_text(row.try_get("uploaded_at")?).map_err(corrupt)?,
         wrapped_data_key: row.try_get("wrapped_data_key")?,
@@ -127,8 +152,8 @@ async fn insert_version(
 ) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO document_versions (id, document_id, version, size, sha256, content_type, file_name, \
-         note, uploaded_by, uploaded_at, wrapped_data_key, blob_key) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+         file_name_sealed, note_sealed, uploaded_by, uploaded_at, wrapped_data_key, blob_key) \
+         VALUES ($1, $2, $3, $4, $5, $6, '', $7, $8, $9, $10, $11, $12)",
     )
     .bind(new.id.to_string())
     .bind(document.to_string())
@@ -151,24 +176,24 @@ async fn insert_version(
     Ok(())
 }
 
-/// A new document with its first version.
+/// A new document with its first version; `title` is sealed for `DocumentTitle(id)`.
 pub async fn create(
     conn: &mut AnyConnection,
     id: DocumentId,
     case: CaseId,
-    title: &str,
+    title: &[u8],
     kind: &str,
     first: &NewVersion,
     now: OffsetDateTime,
 ) -> StoreResult<()> {
     let now = to_text(now);
     sqlx::query(
-        "INSERT INTO documents (id, case_id, title, kind, current_version, created_at, created_by, updated_at, updated_by) \
-         VALUES ($1, $2, $3, $4, 1, $5, $6, $5, $6)",
+        "INSERT INTO documents (id, case_id, title, title_sealed, kind, current_version, created_at, created_by, updated_at, updated_by) \
+         VALUES ($1, $2, '', $3, $4, 1, $5, $6, $5, $6)",
     )
     .bind(id.to_string())
     .bind(case.to_string())
-    .bind(title)
+    .bind(title.to_vec())
     .bind(kind)
     .bind(now.clone())
     .bind(first.uploaded_by.to_string())
@@ -215,11 +240,12 @@ pub async fn find(db: &Db, id: DocumentId) -> StoreResult<DocumentRow> {
     document(&row)
 }
 
-/// The case's documents that are not deleted, most recently changed first.
+/// The case's documents that are not deleted, most recently changed first (by title among
+/// equals, which only the caller can read: `documents::service::list` orders those).
 pub async fn for_case(db: &Db, case: CaseId) -> StoreResult<Vec<DocumentRow>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {DOCUMENT_COLUMNS} FROM documents d JOIN accounts a ON a.id = d.updated_by \
-         WHERE d.case_id = $1 AND d.deleted_at IS NULL ORDER BY d.updated_at DESC, d.title"
+         WHERE d.case_id = $1 AND d.deleted_at IS NULL ORDER BY d.updated_at DESC, d.id"
     )))
     .bind(case.to_string())
     .fetch_all(db.pool())
@@ -254,13 +280,13 @@ pub async fn version_of(db: &Db, document: DocumentId, number: i64) -> StoreResu
 pub async fn rename(
     conn: &mut AnyConnection,
     id: DocumentId,
-    title: &str,
+    title: &[u8],
     by: AccountId,
     now: OffsetDateTime,
 ) -> StoreResult<()> {
-    sqlx::query("UPDATE documents SET title = $2, updated_at = $3, updated_by = $4 WHERE id = $1 AND deleted_at IS NULL")
+    sqlx::query("UPDATE documents SET title = '', title_sealed = $2, updated_at = $3, updated_by = $4 WHERE id = $1 AND deleted_at IS NULL")
         .bind(id.to_string())
-        .bind(title)
+        .bind(title.to_vec())
         .bind(to_text(now))
         .bind(by.to_string())
         .execute(&mut *conn)

@@ -8,7 +8,7 @@ use crate::team::{csrf_of, logged_in, page};
 use reqwest::multipart::{Form, Part};
 
 /// The upload form as the case page's browser sends it: the token first.
-fn upload_form(token: &str, title: &str, kind: &str, bytes: Vec<u8>, name: &str) -> Form {
+pub fn upload_form(token: &str, title: &str, kind: &str, bytes: Vec<u8>, name: &str) -> Form {
     Form::new()
         .text("csrf_token", token.to_owned())
         .text("title", title.to_owned())
@@ -24,7 +24,12 @@ fn version_form(token: &str, bytes: Vec<u8>) -> Form {
         .part("file", Part::bytes(bytes).file_name("plan.pdf"))
 }
 
-async fn post_form(team: &Team, client: &reqwest::Client, path: &str, form: Form) -> (u16, String) {
+pub async fn post_form(
+    team: &Team,
+    client: &reqwest::Client,
+    path: &str,
+    form: Form,
+) -> (u16, String) {
     let response = client
         .post(team.app.url(path))
         .header("accept", "text/html")

@@ -133,16 +133,19 @@ pub async fn download(
     (status, headers, response.bytes().await.unwrap().to_vec())
 }
 
-/// A PDF-looking file of `len` bytes that is recognisable wherever it lands.
+/// A PDF-looking file of `len` bytes that is recognisable wherever it lands: a PDF header,
+/// random bytes, and the `%%EOF` a PDF ends with.
 pub fn pdf(len: usize) -> Vec<u8> {
+    const END: &[u8] = b"\n%%EOF\n";
     let mut bytes = b"%PDF-1.7\n% vejviser-plaintext-marker\n".to_vec();
     let mut x: u32 = 0x9e37_79b9;
-    while bytes.len() < len {
+    while bytes.len() + END.len() < len {
         x ^= x << 13;
         x ^= x >> 17;
         x ^= x << 5;
         bytes.push((x % 251) as u8);
     }
+    bytes.extend_from_slice(END);
     bytes.truncate(len);
     bytes
 }
@@ -622,6 +625,8 @@ macro_rules! on_both_databases_and_stores {
         )+
     };
 }
+
+pub(crate) use on_both_databases_and_stores;
 
 on_both_databases_and_stores!(
     round_trips,

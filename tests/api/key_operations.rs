@@ -6,7 +6,7 @@ use crate::helpers::Backend;
 use crate::team::{case_of, get, post};
 use std::process::Command;
 
-fn vejviser(app: &crate::helpers::TestApp, config: Option<&std::path::Path>) -> Command {
+pub fn vejviser(app: &crate::helpers::TestApp, config: Option<&std::path::Path>) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_vejviser"));
     command
         .env_clear()
@@ -20,7 +20,7 @@ fn vejviser(app: &crate::helpers::TestApp, config: Option<&std::path::Path>) -> 
     command
 }
 
-fn run(command: &mut Command) -> (bool, String) {
+pub fn run(command: &mut Command) -> (bool, String) {
     let output = command.output().expect("the binary runs");
     let text = format!(
         "{}{}",

@@ -34,4 +34,7 @@ mod openapi;
 mod pages;
 mod password_login;
 mod problems;
+mod sealed_texts;
 mod seed;
+mod upload_rules;
+mod upload_stalls;

@@ -36,6 +36,21 @@ pub async fn session_for(
     account: AccountId,
     level: AssuranceLevel,
 ) -> reqwest::Client {
+    let token = session_token_for(app, account, level).await;
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        "cookie",
+        format!("vejviser_session={token}").parse().unwrap(),
+    );
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
+/// The cookie value of a session for `account`, made directly in the store (for clients
+/// that are not reqwest, such as a raw TCP connection).
+pub async fn session_token_for(app: &TestApp, account: AccountId, level: AssuranceLevel) -> String {
     let token = random_token();
     let now = time::OffsetDateTime::now_utc();
     let row = SessionRow {
@@ -51,15 +66,7 @@ pub async fn session_for(
     sessions::insert(&mut conn, &token_hash(&token), &row)
         .await
         .unwrap();
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(
-        "cookie",
-        format!("vejviser_session={token}").parse().unwrap(),
-    );
-    reqwest::Client::builder()
-        .default_headers(headers)
-        .build()
-        .unwrap()
+    token
 }
 
 /// A development identity (`GET /dev-idp/identities`).

@@ -21,11 +21,11 @@ function check(condition, message) {
   if (!condition) throw new Error(message);
 }
 
-// A small PDF-looking file whose bytes differ from version to version.
+// A small PDF-looking file (header, filler, the closing %%EOF) whose bytes differ from version to version.
 function pdf(version) {
   const filler = Buffer.alloc(70_000 + version * 1000);
   for (let i = 0; i < filler.length; i++) filler[i] = (i * 31 + version * 7) % 251;
-  return Buffer.concat([Buffer.from(`%PDF-1.7\n% version ${version}\n`), filler]);
+  return Buffer.concat([Buffer.from(`%PDF-1.7\n% version ${version}\n`), filler, Buffer.from("\n%%EOF\n")]);
 }
 
 const FILE_NAME = "Mål og aftaler.pdf";

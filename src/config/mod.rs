@@ -144,6 +144,14 @@ impl Settings {
                 reason: "must be more than 0".into(),
             });
         }
+        // 0 would end every upload at once; the HTTP time-outs take 0 as "no limit" instead.
+        if self.documents.body_idle_timeout_secs == 0 {
+            found.push(Violation {
+                setting: "documents.body_idle_timeout_secs",
+                reason: "must be more than 0: an upload that sends nothing for this long ends"
+                    .into(),
+            });
+        }
         if self.blobs.backend == BlobBackend::S3 && self.blobs.s3.is_none() {
             found.push(Violation {
                 setting: "blobs.s3",

@@ -155,6 +155,24 @@ fn unknown_keys_and_bad_values_are_load_errors_naming_the_key() {
 }
 
 #[test]
+fn an_upload_idle_time_of_zero_is_refused() {
+    let err = load(
+        Profile::Development,
+        "[documents]\nbody_idle_timeout_secs = 0",
+    )
+    .unwrap_err();
+    assert_eq!(
+        refused_settings(err),
+        vec!["documents.body_idle_timeout_secs"]
+    );
+    let s = load(Profile::Development, "").unwrap();
+    assert_eq!(s.documents.body_idle_timeout_secs, 30);
+    assert_eq!(s.server.client_request_timeout_secs, 10);
+    assert_eq!(s.server.client_disconnect_timeout_secs, 5);
+    assert_eq!(s.server.keep_alive_secs, 15);
+}
+
+#[test]
 fn active_master_key_must_name_a_configured_key() {
     let err = load(
         Profile::Development,

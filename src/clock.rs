@@ -62,10 +62,51 @@ pub fn copenhagen_date(at: OffsetDateTime) -> Date {
     in_copenhagen(at).date()
 }
 
+/// The instant it is `at` o'clock on `date` in Copenhagen: the earlier of two when the clocks
+/// go back, an hour later when that hour does not exist (the clocks go forward).
+pub fn copenhagen_instant(date: Date, at: time::Time) -> OffsetDateTime {
+    let local = chrono::NaiveDate::from_ymd_opt(
+        date.year(),
+        u32::from(u8::from(date.month())),
+        u32::from(date.day()),
+    )
+    .and_then(|d| d.and_hms_opt(u32::from(at.hour()), u32::from(at.minute()), 0))
+    .expect("a `time` date and time are valid for chrono");
+    let utc = Copenhagen
+        .from_local_datetime(&local)
+        .earliest()
+        .or_else(|| {
+            Copenhagen
+                .from_local_datetime(&(local + chrono::Duration::hours(1)))
+                .earliest()
+        })
+        .expect("an hour after a gap exists")
+        .timestamp();
+    OffsetDateTime::from_unix_timestamp(utc).expect("within `time`'s range")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use time::macros::{date, datetime};
+
+    #[test]
+    fn seven_in_copenhagen_is_six_utc_in_winter_and_five_in_summer() {
+        let seven = time::macros::time!(07:00);
+        assert_eq!(
+            copenhagen_instant(date!(2026 - 01 - 15), seven),
+            datetime!(2026-01-15 06:00 UTC)
+        );
+        assert_eq!(
+            copenhagen_instant(date!(2026 - 07 - 15), seven),
+            datetime!(2026-07-15 05:00 UTC)
+        );
+        // 02:30 on 29 March 2026 does not exist in Copenhagen: an hour later (03:30 CEST).
+        assert_eq!(
+            copenhagen_instant(date!(2026 - 03 - 29), time::macros::time!(02:30)),
+            datetime!(2026-03-29 01:30 UTC)
+        );
+    }
 
     #[test]
     fn the_date_is_copenhagens() {

@@ -102,6 +102,8 @@ async fn find_or_create_citizen(
     let name = claim(login, &names.name).ok_or(LoginError::MissingClaim("name"))?;
     let name = PersonName::parse(name).map_err(|_| LoginError::MalformedClaim("name"))?;
     let email = claim(login, &names.email).and_then(|e| Email::parse(e).ok());
+    // Mail goes only to a confirmed address: one the provider verified counts as confirmed.
+    let email_verified = login.claims.get("email_verified").and_then(Value::as_bool) == Some(true);
     let birth_date = claim(login, &names.birth_date)
         .and_then(|d| {
             time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]")).ok()
@@ -116,6 +118,7 @@ async fn find_or_create_citizen(
     let citizen = NewCitizen {
         name,
         email,
+        email_verified,
         cpr_hash,
         cpr_sealed,
         birth_date,

@@ -50,7 +50,26 @@ pub struct MailSettings {
     pub retry_base_ms: u64,
     /// ...but never longer than this (ms).
     pub retry_max_ms: u64,
+    /// When the daily digests go out, Copenhagen time (`"07:00"`).
+    pub digest_time: DigestTime,
+    /// How often the worker writes due digests and reminders (s).
+    pub sweep_interval_secs: u64,
+    /// How long a link that confirms an address works (h).
+    pub confirm_link_hours: u32,
     pub smtp: Option<SmtpSettings>,
+}
+
+/// A time of day written `"HH:MM"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DigestTime(pub time::Time);
+
+impl<'de> Deserialize<'de> for DigestTime {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        time::Time::parse(&text, time::macros::format_description!("[hour]:[minute]"))
+            .map(DigestTime)
+            .map_err(|_| serde::de::Error::custom(format!("'{text}' is not a time like \"07:00\"")))
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -15,6 +15,7 @@ pub mod file_type;
 pub mod ids;
 pub mod municipality_code;
 pub mod notice_event;
+pub mod notification_mode;
 pub mod person_name;
 pub mod role;
 pub mod unknown_value;

@@ -17,6 +17,17 @@ pub enum NoticeEvent {
     ConsentGiven,
     /// The coordinator, when a consent is withdrawn.
     ConsentWithdrawn,
+    /// The coordinator, a week after a custody holder joined without consenting (a reminder).
+    ConsentMissing,
+    /// The coordinator and the young person, six months before the 18th birthday (a reminder).
+    TurningEighteen,
+    /// The coordinator, when a consent's last day has passed (a reminder).
+    ConsentExpired,
+    /// A daily recipient's one message a day about the document changes held for it.
+    Digest,
+    /// The link that confirms an address the person typed: the one message sent to an
+    /// unconfirmed address.
+    AddressConfirmation,
 }
 
 words!(NoticeEvent, "notification event", {
@@ -26,12 +37,22 @@ words!(NoticeEvent, "notification event", {
     AccessChanged => "access_changed",
     ConsentGiven => "consent_given",
     ConsentWithdrawn => "consent_withdrawn",
+    ConsentMissing => "consent_missing",
+    TurningEighteen => "turning_eighteen",
+    ConsentExpired => "consent_expired",
+    Digest => "digest",
+    AddressConfirmation => "address_confirmation",
 });
 
 impl NoticeEvent {
     /// Whether the recipient must be able to read the case's documents (else: see the case).
     pub fn about_documents(self) -> bool {
         matches!(self, Self::DocumentAdded | Self::DocumentVersion)
+    }
+
+    /// Whether the message is about no one case (it has no case link, and no case to check).
+    pub fn about_the_account(self) -> bool {
+        matches!(self, Self::Digest | Self::AddressConfirmation)
     }
 }
 

@@ -15,6 +15,8 @@ use utoipa::OpenApi;
         super::health::metrics,
         super::api::dev_identities::list,
         super::api::me::show,
+        super::api::notifications::show,
+        super::api::notifications::change,
         super::api::cases::create,
         super::api::cases::list,
         super::api::cases::show,

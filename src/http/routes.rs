@@ -4,7 +4,8 @@
 
 use super::dev_idp;
 use super::pages::{
-    access_log, admin, cases, consents, documents, front, language, notice, participants,
+    access_log, admin, cases, consents, documents, front, language, notice, notifications,
+    participants,
 };
 use super::problem::Problem;
 use super::{api, auth, health, openapi, password, static_files};
@@ -75,6 +76,18 @@ fn pages(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/documents/{document_id}/rename").post(documents::rename));
     cfg.service(web::resource("/documents/{document_id}/delete").post(documents::delete));
 
+    cfg.service(
+        web::resource("/me/notifications")
+            .get(notifications::show)
+            .post(notifications::save),
+    );
+    cfg.service(web::resource("/me/notifications/confirm/{token}").get(notifications::confirm));
+    cfg.service(
+        web::resource("/me/notifications/unsubscribe/{token}")
+            .get(notifications::unsubscribe_page)
+            .post(notifications::unsubscribe),
+    );
+
     cfg.service(web::resource("/admin").get(admin::show));
     cfg.service(web::resource("/admin/staff/{account_id}").post(admin::change_staff));
     cfg.service(
@@ -105,6 +118,11 @@ fn auth(cfg: &mut web::ServiceConfig) {
 fn api(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/api/v1/openapi.json").get(openapi::document));
     cfg.service(web::resource("/api/v1/me").get(api::me::show));
+    cfg.service(
+        web::resource("/api/v1/me/notifications")
+            .get(api::notifications::show)
+            .put(api::notifications::change),
+    );
 
     cfg.service(
         web::resource("/api/v1/cases")

@@ -1,12 +1,16 @@
 //! One delivery attempt: the recipient's access is checked again (a row whose recipient lost
-//! access, has no address, was deactivated or chose `off` is dropped, not sent), then the
-//! message is composed and handed to the mailer. What comes back decides the row's fate.
+//! access, has no confirmed address, was deactivated or chose `off` is dropped, not sent; a
+//! daily recipient's document message is held for the digest), then the message is composed
+//! and handed to the mailer. What comes back decides the row's fate.
 
 use super::compose::{self, Notice};
+use super::links;
 use super::recipients::may_hear;
 use super::transport::{Mailer, SendError};
 use crate::app::App;
 use crate::domain::assurance_level::AssuranceLevel;
+use crate::domain::notice_event::NoticeEvent;
+use crate::domain::notification_mode::NotificationMode;
 use crate::i18n::Lang;
 use crate::policy::{Actor, ActorKind};
 use crate::store::accounts::AccountKind;
@@ -35,23 +39,45 @@ fn actor(recipient: &Recipient) -> Actor {
     }
 }
 
-/// Why a message is not to be sent at all, if it is not.
-async fn reason_to_drop(
+/// What becomes of a message before anything is sent: where it would go, or why not.
+enum Verdict {
+    Send(String),
+    Drop(&'static str),
+    Hold,
+}
+
+/// Where a message goes, or why it is not sent (checked again at every attempt): an address to
+/// confirm gets its link whatever the mode; anything else needs a confirmed address, a mode
+/// other than `off`, and for a case event the policy's leave now; a daily recipient's
+/// document messages wait for their digest.
+async fn verdict(
     state: &App,
     message: &Claimed,
     recipient: &Recipient,
-) -> Result<Option<&'static str>, StoreError> {
+) -> Result<Verdict, StoreError> {
     if !recipient.is_active {
-        return Ok(Some("the account is deactivated"));
+        return Ok(Verdict::Drop("the account is deactivated"));
     }
-    if recipient.email.is_none() {
-        return Ok(Some("no address is known"));
+    if message.event == NoticeEvent::AddressConfirmation {
+        return Ok(match &recipient.pending_email {
+            Some(address) => Verdict::Send(address.clone()),
+            None => Verdict::Drop("no address waits for confirmation"),
+        });
     }
-    if recipient.mode == "off" {
-        return Ok(Some("the recipient turned notifications off"));
+    let Some(email) = &recipient.email else {
+        return Ok(Verdict::Drop("no address is known"));
+    };
+    if !recipient.email_confirmed {
+        return Ok(Verdict::Drop("the address is not confirmed"));
     }
-    let Some((_, facts, _, _)) = cases::load(&state.db, message.case_id).await? else {
-        return Ok(Some("the case is gone"));
+    if recipient.mode == NotificationMode::Off {
+        return Ok(Verdict::Drop("the recipient turned notifications off"));
+    }
+    let Some(case_id) = message.case_id else {
+        return Ok(Verdict::Send(email.clone()));
+    };
+    let Some((_, facts, _, _)) = cases::load(&state.db, case_id).await? else {
+        return Ok(Verdict::Drop("the case is gone"));
     };
     let allowed = may_hear(
         &actor(recipient),
@@ -60,7 +86,27 @@ async fn reason_to_drop(
         state.settings.consent.custody_rule,
         state.clock.now(),
     );
-    Ok((!allowed).then_some("the recipient may no longer see this"))
+    if !allowed {
+        return Ok(Verdict::Drop("the recipient may no longer see this"));
+    }
+    if recipient.mode == NotificationMode::Daily && message.event.about_documents() {
+        return Ok(Verdict::Hold);
+    }
+    Ok(Verdict::Send(email.clone()))
+}
+
+/// The link a message leads to: the case, the list of cases (a digest), or the confirmation.
+fn link(state: &App, base: &str, message: &Claimed, to: &str) -> String {
+    match (message.event, message.case_id) {
+        (NoticeEvent::AddressConfirmation, _) => {
+            let hours = i64::from(state.settings.mail.confirm_link_hours);
+            let expires = message.created_at + time::Duration::hours(hours);
+            let token = links::confirm_token(&state.keys, message.recipient, to, expires);
+            format!("{base}{}/confirm/{token}", compose::SETTINGS_PATH)
+        }
+        (_, Some(case_id)) => format!("{base}/cases/{case_id}"),
+        (_, None) => format!("{base}/cases"),
+    }
 }
 
 /// Tries to deliver `message` once and says how that ended.
@@ -69,11 +115,12 @@ pub async fn attempt(state: &App, mailer: &Mailer, message: &Claimed) -> Outcome
         Ok(recipient) => recipient,
         Err(e) => return retry_or_fail(state, message, format!("database: {e}")),
     };
-    match reason_to_drop(state, message, &recipient).await {
-        Ok(Some(why)) => return Outcome::Dropped(why.to_owned()),
-        Ok(None) => {}
+    let to = match verdict(state, message, &recipient).await {
+        Ok(Verdict::Send(to)) => to,
+        Ok(Verdict::Drop(why)) => return Outcome::Dropped(why.to_owned()),
+        Ok(Verdict::Hold) => return Outcome::Held,
         Err(e) => return retry_or_fail(state, message, format!("database: {e}")),
-    }
+    };
     let lang = recipient
         .language
         .as_deref()
@@ -83,13 +130,16 @@ pub async fn attempt(state: &App, mailer: &Mailer, message: &Claimed) -> Outcome
         Ok(url) => url,
         Err(e) => return Outcome::Failed(format!("server.public_url: {e}")),
     };
+    let base = public_url.as_str().trim_end_matches('/');
+    let unsubscribe = links::unsubscribe_token(&state.keys, message.recipient);
     let notice = Notice {
         id: message.id,
-        case_id: message.case_id,
         event: message.event,
         detail: message.detail.as_deref(),
-        to: recipient.email.as_deref().unwrap_or_default(),
+        to: &to,
         lang,
+        link: link(state, base, message, &to),
+        unsubscribe_url: format!("{base}{}/unsubscribe/{unsubscribe}", compose::SETTINGS_PATH),
     };
     let email = match compose::compose(&state.settings.mail, &public_url, &notice) {
         Ok(email) => email,

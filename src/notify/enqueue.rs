@@ -12,10 +12,14 @@ use crate::store::StoreResult;
 use crate::store::outbox::{self, NewMessage};
 use sqlx::AnyConnection;
 
-async fn write(state: &App, conn: &mut AnyConnection, messages: &[NewMessage]) -> StoreResult<()> {
-    outbox::enqueue(conn, messages, state.clock.now()).await?;
-    state.metrics.mail.queued.inc_by(messages.len() as u64);
-    Ok(())
+pub(super) async fn write(
+    state: &App,
+    conn: &mut AnyConnection,
+    messages: &[NewMessage],
+) -> StoreResult<usize> {
+    let written = outbox::enqueue(conn, messages, state.clock.now()).await?;
+    state.metrics.mail.queued.inc_by(written.len() as u64);
+    Ok(written.len())
 }
 
 /// A document added or a new version: everyone who may read it now, but its author. `facts`
@@ -41,6 +45,7 @@ pub async fn document_changed(
         &recipients::messages(case_id, &readers, event, None),
     )
     .await
+    .map(drop)
 }
 
 /// A participant a notice is for, and what they may now do.
@@ -87,6 +92,7 @@ pub async fn participant_changed(
         &recipients::messages(to.case_id, &[account], event, access),
     )
     .await
+    .map(drop)
 }
 
 /// A consent given, recorded or withdrawn: the coordinator, unless they did it themselves.
@@ -102,5 +108,5 @@ pub async fn consent_changed(
         return Ok(());
     }
     let messages = recipients::messages(case_id, &[facts.coordinator], event, None);
-    write(state, conn, &messages).await
+    write(state, conn, &messages).await.map(drop)
 }

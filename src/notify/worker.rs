@@ -1,8 +1,9 @@
 //! The delivery worker: runs inside the service beside the HTTP server, and in every instance
 //! that has `mail.worker` on. Each round it claims a batch of due messages with a lease, tries
 //! each once and records the outcome; when nothing is due it waits `mail.poll_interval_ms`.
-//! Asked to stop, it finishes the batch in hand (at most `mail.batch_size`), and says how
-//! it ended.
+//! Every `mail.sweep_interval_secs` it also writes the digests and reminders that are due
+//! (`sweep`). Asked to stop, it finishes the batch in hand (at most `mail.batch_size`), and
+//! says how it ended.
 
 use super::deliver;
 use super::transport::Mailer;
@@ -41,7 +42,15 @@ async fn run(state: App, mailer: Mailer, owner: String, mut stopped: watch::Rece
         mailer = %mailer.describe(&state.settings),
         "mail worker started"
     );
+    let every = Duration::from_secs(state.settings.mail.sweep_interval_secs.max(1));
+    let mut next_sweep = tokio::time::Instant::now();
     while !*stopped.borrow() {
+        if tokio::time::Instant::now() >= next_sweep {
+            next_sweep = tokio::time::Instant::now() + every;
+            if let Err(e) = sweep(&state).await {
+                tracing::warn!(error = %e, "mail worker: digests and reminders not written");
+            }
+        }
         let delivered = match deliver_due(&state, &mailer, &owner).await {
             Ok(n) => n,
             Err(e) => {
@@ -103,9 +112,27 @@ pub async fn deliver_due(
                 metrics.retried.inc();
                 tracing::info!(message = %message.id, reason, "mail will be retried");
             }
+            Outcome::Held => {
+                tracing::info!(message = %message.id, "mail held for the daily digest");
+            }
         }
     }
     Ok(batch.len())
+}
+
+/// Writes the digests and reminders due now (each once, whichever instance writes it).
+pub async fn sweep(state: &App) -> Result<usize, crate::store::StoreError> {
+    let now = state.clock.now();
+    let digests = super::digest::sweep(state, now).await?;
+    let reminders = super::reminders::sweep(state, now).await?;
+    if digests + reminders > 0 {
+        tracing::info!(
+            digests,
+            reminders,
+            "mail worker: digests and reminders written"
+        );
+    }
+    Ok(digests + reminders)
 }
 
 async fn observe_pending(state: &App) {

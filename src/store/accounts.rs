@@ -39,7 +39,7 @@ pub async fn create_staff(
     let id = AccountId::new();
     sqlx::query(
         "INSERT INTO accounts (id, kind, municipality_id, name, email, department, is_admin, created_at, \
-         may_create_cases) VALUES ($1, 'staff', $2, $3, $4, $5, $6, $7, $8)",
+         may_create_cases, email_confirmed_at) VALUES ($1, 'staff', $2, $3, $4, $5, $6, $7, $8, $7)",
     )
     .bind(id.to_string())
     .bind(staff.municipality_id.to_string())
@@ -52,6 +52,7 @@ pub async fn create_staff(
     .execute(db.pool())
     .await
     .map_err(|e| StoreError::from_sqlx(e, "a staff member with this e-mail in the municipality"))?;
+    // The municipality registered the address (`email_confirmed_at` above): it counts as confirmed.
     Ok(id)
 }
 
@@ -193,6 +194,8 @@ pub async fn link_identity(
 pub struct NewCitizen {
     pub name: PersonName,
     pub email: Option<Email>,
+    /// The identity provider said `email_verified: true`: the address counts as confirmed.
+    pub email_verified: bool,
     pub cpr_hash: String,
     pub cpr_sealed: Vec<u8>,
     pub birth_date: time::Date,
@@ -208,8 +211,8 @@ pub async fn create_citizen(
 ) -> StoreResult<AccountId> {
     let id = AccountId::new();
     sqlx::query(
-        "INSERT INTO accounts (id, kind, name, email, cpr_hash, cpr_sealed, birth_date, created_at) \
-         VALUES ($1, 'citizen', $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO accounts (id, kind, name, email, cpr_hash, cpr_sealed, birth_date, created_at, \
+         email_confirmed_at) VALUES ($1, 'citizen', $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(id.to_string())
     .bind(citizen.name.as_str())
@@ -218,6 +221,7 @@ pub async fn create_citizen(
     .bind(citizen.cpr_sealed.clone())
     .bind(citizen.birth_date.to_string())
     .bind(to_text(now))
+    .bind((citizen.email_verified && citizen.email.is_some()).then(|| to_text(now)))
     .execute(&mut *conn)
     .await
     .map_err(|e| StoreError::from_sqlx(e, "a citizen with this CPR number"))?;

@@ -15,13 +15,15 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
-/// One message to write: a recipient and an event on a case.
+/// One message to write: a recipient and an event on a case (or about their account).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewMessage {
     pub recipient: AccountId,
-    pub case_id: CaseId,
+    pub case_id: Option<CaseId>,
     pub event: NoticeEvent,
-    pub detail: Option<&'static str>,
+    pub detail: Option<String>,
+    /// A reminder's or digest's key: a second row with the same key is not written.
+    pub dedupe_key: Option<String>,
 }
 
 /// A claimed message, as the worker delivers it.
@@ -29,7 +31,8 @@ pub struct NewMessage {
 pub struct Claimed {
     pub id: MessageId,
     pub recipient: AccountId,
-    pub case_id: CaseId,
+    /// None for a message about the account (a digest, an address to confirm).
+    pub case_id: Option<CaseId>,
     pub event: NoticeEvent,
     pub detail: Option<String>,
     /// Attempts before this one.
@@ -37,28 +40,35 @@ pub struct Claimed {
     pub created_at: OffsetDateTime,
 }
 
-/// Writes one pending row per message, inside the caller's transaction.
+/// Writes one pending row per message, inside the caller's transaction; a message whose
+/// `dedupe_key` was written before is left out. The ids of the rows written.
 pub async fn enqueue(
     conn: &mut AnyConnection,
     messages: &[NewMessage],
     now: OffsetDateTime,
-) -> StoreResult<()> {
+) -> StoreResult<Vec<MessageId>> {
     let now = to_text(now);
+    let mut written = Vec::with_capacity(messages.len());
     for message in messages {
-        sqlx::query(
-            "INSERT INTO outbox (id, recipient_id, case_id, event, detail, next_attempt_at, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $6)",
+        let id = MessageId::new();
+        let done = sqlx::query(
+            "INSERT INTO outbox (id, recipient_id, case_id, event, detail, next_attempt_at, created_at, \
+             dedupe_key) VALUES ($1, $2, $3, $4, $5, $6, $6, $7) ON CONFLICT DO NOTHING",
         )
-        .bind(MessageId::new().to_string())
+        .bind(id.to_string())
         .bind(message.recipient.to_string())
-        .bind(message.case_id.to_string())
+        .bind(message.case_id.map(|c| c.to_string()))
         .bind(message.event.as_str())
-        .bind(message.detail)
+        .bind(message.detail.clone())
         .bind(now.clone())
+        .bind(message.dedupe_key.clone())
         .execute(&mut *conn)
         .await?;
+        if done.rows_affected() == 1 {
+            written.push(id);
+        }
     }
-    Ok(())
+    Ok(written)
 }
 
 const CLAIMED_COLUMNS: &str = "id, recipient_id, case_id, event, detail, attempts, created_at";
@@ -67,7 +77,10 @@ fn claimed(row: &AnyRow) -> StoreResult<Claimed> {
     Ok(Claimed {
         id: MessageId::parse(row.try_get("id")?).map_err(corrupt)?,
         recipient: AccountId::parse(row.try_get("recipient_id")?).map_err(corrupt)?,
-        case_id: CaseId::parse(row.try_get("case_id")?).map_err(corrupt)?,
+        case_id: row
+            .try_get::<Option<String>, _>("case_id")?
+            .map(|c| CaseId::parse(&c).map_err(corrupt))
+            .transpose()?,
         event: row
             .try_get::<String, _>("event")?
             .parse()
@@ -121,6 +134,8 @@ pub enum Outcome {
         at: OffsetDateTime,
         reason: String,
     },
+    /// The recipient reads a daily digest: the message waits for it.
+    Held,
 }
 
 /// Finishes an attempt on a message `owner` holds the lease of. False when the lease was lost
@@ -137,8 +152,9 @@ pub async fn finish(
         Outcome::Dropped(why) => ("dropped", Some(why.as_str()), None),
         Outcome::Failed(why) => ("failed", Some(why.as_str()), None),
         Outcome::Retry { at, reason } => ("pending", Some(reason.as_str()), Some(to_text(*at))),
+        Outcome::Held => ("held", None, None),
     };
-    let finished_at = (status != "pending").then(|| to_text(now));
+    let finished_at = (!matches!(status, "pending" | "held")).then(|| to_text(now));
     let done = sqlx::query(
         "UPDATE outbox SET status = $3, last_error = $4, next_attempt_at = COALESCE($5, next_attempt_at), \
          finished_at = $6, attempts = attempts + 1, lease_owner = NULL, lease_until = NULL \
@@ -182,13 +198,23 @@ pub struct MessageState {
 
 /// Every message of a case, oldest first.
 pub async fn for_case(db: &Db, case: CaseId) -> StoreResult<Vec<MessageState>> {
-    let rows = sqlx::query(
+    states(db, "case_id", case.to_string()).await
+}
+
+/// Every message to an account, oldest first.
+pub async fn for_recipient(db: &Db, account: AccountId) -> StoreResult<Vec<MessageState>> {
+    states(db, "recipient_id", account.to_string()).await
+}
+
+async fn states(db: &Db, column: &'static str, value: String) -> StoreResult<Vec<MessageState>> {
+    let sql = format!(
         "SELECT id, recipient_id, event, status, attempts, last_error FROM outbox \
-         WHERE case_id = $1 ORDER BY created_at, id",
-    )
-    .bind(case.to_string())
-    .fetch_all(db.pool())
-    .await?;
+         WHERE {column} = $1 ORDER BY created_at, id"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(value)
+        .fetch_all(db.pool())
+        .await?;
     rows.iter()
         .map(|row| {
             Ok(MessageState {

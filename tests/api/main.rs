@@ -29,6 +29,7 @@ mod login_conformance;
 mod login_oidc_provider;
 mod metrics;
 mod migrations;
+mod notification_settings;
 mod notifications;
 mod openapi;
 mod pages;

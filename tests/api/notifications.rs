@@ -13,7 +13,6 @@ use crate::team::{add_citizen, add_professional, consent, create_case, identity,
 use reqwest::multipart::{Form, Part};
 use serde_json::Value;
 use std::collections::BTreeSet;
-use vejviser::domain::ids::AccountId;
 use vejviser::domain::notice_event::NoticeEvent;
 use vejviser::store::outbox::MessageState;
 
@@ -21,15 +20,15 @@ const TITLE: &str = "Mål- og aftaleskema efterår";
 
 /// A case of the 17-year-old with their custody-holding parent, a job-centre professional
 /// inside the consents' scope and a youth-guidance one outside it; both citizens consent.
-struct Story {
-    app: TestApp,
-    case: String,
-    coordinator: reqwest::Client,
-    young: reqwest::Client,
-    young_consent: String,
+pub(crate) struct Story {
+    pub app: TestApp,
+    pub case: String,
+    pub coordinator: reqwest::Client,
+    pub young: reqwest::Client,
+    pub young_consent: String,
 }
 
-async fn story(app: TestApp) -> Story {
+pub(crate) async fn story(app: TestApp) -> Story {
     let coordinator = logged_in(&app, "coordinator").await;
     let case = create_case(&app, &coordinator, "young17").await;
     add_citizen(&app, &coordinator, &case, "young17", "young_person", None).await;
@@ -50,7 +49,7 @@ async fn story(app: TestApp) -> Story {
 }
 
 /// The coordinator uploads a document and then a new version of it.
-async fn new_version_by_coordinator(story: &Story) {
+pub(crate) async fn new_version_by_coordinator(story: &Story) {
     let file = || Part::bytes(b"Maal og aftaler\n".to_vec()).file_name("plan.txt");
     let form = Form::new()
         .text("title", TITLE)
@@ -83,7 +82,7 @@ async fn new_version_by_coordinator(story: &Story) {
     assert_eq!(version.status(), 201);
 }
 
-async fn email_of(app: &TestApp, hint: &str) -> String {
+pub(crate) async fn email_of(app: &TestApp, hint: &str) -> String {
     identity(app, hint).await["email"]
         .as_str()
         .unwrap()
@@ -187,8 +186,21 @@ async fn smtp_mail_names_nobody_and_links_the_case(backend: Backend) {
             mail.text.contains(&case_link) && mail.html.contains(&case_link),
             "{readable}"
         );
-        let settings = format!("<{public}/me/notifications>");
-        assert_eq!(mail.header("List-Unsubscribe"), Some(settings));
+        // The one-click link is the recipient's own, signed (tests/api/notification_settings.rs
+        // follows it); the body links the settings page.
+        let unsubscribe = mail.header("List-Unsubscribe").unwrap();
+        assert!(
+            unsubscribe.starts_with(&format!("<{public}/me/notifications/unsubscribe/")),
+            "{unsubscribe}"
+        );
+        assert!(
+            mail.text.contains(&format!("{public}/me/notifications\n"))
+                || mail
+                    .text
+                    .contains(&format!("{public}/me/notifications\r\n")),
+            "{}",
+            mail.text
+        );
         assert_eq!(
             mail.header("List-Unsubscribe-Post").as_deref(),
             Some("List-Unsubscribe=One-Click")
@@ -338,16 +350,8 @@ async fn access_lost_before_delivery_drops_the_message(backend: Backend) {
         > 0
     {}
     let rows = settled(&story.app, &story.case).await;
-    let me: Value = story
-        .coordinator
-        .get(story.app.url("/api/v1/me"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let coordinator = AccountId::parse(me["id"].as_str().unwrap()).unwrap();
+    let coordinator =
+        crate::notification_settings::account_of(&story.app, &story.coordinator).await;
     for row in of_event(&rows, NoticeEvent::DocumentVersion) {
         assert_eq!(row.status, "dropped", "{row:?}");
         assert_eq!(

@@ -6,5 +6,6 @@ pub mod consents;
 pub mod dev_identities;
 pub mod documents;
 pub mod me;
+pub mod notifications;
 pub mod participants;
 pub mod staff;

@@ -11,4 +11,5 @@ pub mod front;
 pub mod language;
 pub mod layout;
 pub mod notice;
+pub mod notifications;
 pub mod participants;

@@ -33,6 +33,19 @@ pub fn notice(req: &HttpRequest, status: StatusCode, prefix: &str) -> HttpRespon
     render(status, &page)
 }
 
+/// A notice whose heading and body are the catalogue keys given, leading to `link_href`.
+pub fn notice_keys(
+    req: &HttpRequest,
+    heading: &str,
+    body: &str,
+    link_href: &str,
+    link_key: &str,
+) -> HttpResponse {
+    let t = lang_of(req);
+    let body = crate::i18n::catalogue(t).get(body).to_owned();
+    page_of(req, StatusCode::OK, heading, &body, link_href, link_key)
+}
+
 /// A notice with a text of its own (already in the reader's language), e.g. why an action was
 /// refused.
 pub fn notice_text(req: &HttpRequest, status: StatusCode, text: &str) -> HttpResponse {
@@ -46,10 +59,22 @@ fn refused_page(
     link_href: &str,
     link_key: &str,
 ) -> HttpResponse {
+    page_of(req, status, "refused.heading", text, link_href, link_key)
+}
+
+/// The notice page: a heading (a catalogue key), a text in the reader's language, one link.
+fn page_of(
+    req: &HttpRequest,
+    status: StatusCode,
+    heading: &str,
+    text: &str,
+    link_href: &str,
+    link_key: &str,
+) -> HttpResponse {
     let chrome = Chrome::for_request(req);
     let t = chrome.t;
     let page = NoticePage {
-        heading: t.get("refused.heading").to_owned(),
+        heading: t.get(heading).to_owned(),
         body: text.to_owned(),
         link_href: link_href.to_owned(),
         link_label: t.get(link_key).to_owned(),

@@ -94,9 +94,10 @@ pub fn messages(
         .iter()
         .map(|&recipient| NewMessage {
             recipient,
-            case_id,
+            case_id: Some(case_id),
             event,
-            detail,
+            detail: detail.map(str::to_owned),
+            dedupe_key: None,
         })
         .collect()
 }

@@ -51,13 +51,15 @@ pub async fn sweep(state: &App, now: OffsetDateTime) -> StoreResult<usize> {
             detail: Some(detail(changes, cases)),
             dedupe_key: Some(format!("digest:{recipient}:{day}")),
         };
-        let ids =
-            crate::store::outbox::enqueue(&mut tx, std::slice::from_ref(&digest), now).await?;
+        // Written now (due at once), whatever moment the sweep was asked about.
+        let written_at = state.clock.now();
+        let ids = crate::store::outbox::enqueue(&mut tx, std::slice::from_ref(&digest), written_at)
+            .await?;
         let Some(&id) = ids.first() else {
             // Today's digest exists: these were held after it and wait for tomorrow's.
             continue;
         };
-        mail_sweeps::mark_digested(&mut tx, recipient, moment, id, now).await?;
+        mail_sweeps::mark_digested(&mut tx, recipient, moment, id, written_at).await?;
         tx.commit().await?;
         state.metrics.mail.queued.inc();
         written += 1;

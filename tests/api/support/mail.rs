@@ -62,6 +62,7 @@ pub fn free_port() -> u16 {
 pub struct OwnServer {
     child: Child,
     pub maildir: tempfile::TempDir,
+    pub port: u16,
 }
 
 impl OwnServer {
@@ -75,7 +76,11 @@ impl OwnServer {
             .stdout(Stdio::null())
             .spawn()
             .expect("python3 runs tests/smtp/server.py");
-        let server = Self { child, maildir };
+        let server = Self {
+            child,
+            maildir,
+            port,
+        };
         for _ in 0..300 {
             if tokio::net::TcpStream::connect(("127.0.0.1", port))
                 .await

@@ -118,16 +118,7 @@ async fn two_instances_send_one_backlog_without_a_message_twice(backend: Backend
         .await
         .unwrap();
     tx.commit().await.unwrap();
-    let instance = || async {
-        let settings = test_settings(
-            &app.database_url,
-            &app.data_dir,
-            &smtp_settings(port, "batch_size = 10\n"),
-        );
-        let built = Application::build(settings).await.unwrap();
-        tokio::spawn(built.run_until_stopped())
-    };
-    let (one, two) = (instance().await, instance().await);
+    let (one, two) = (instance(app, port).await, instance(app, port).await);
     let rows = wait_for(app, &story.case, |rows| {
         rows.iter().all(|r| r.status != "pending")
     })
@@ -151,6 +142,14 @@ async fn two_instances_send_one_backlog_without_a_message_twice(backend: Backend
     let sent = rows.iter().filter(|r| r.status == "sent").count();
     assert_eq!(seen.len(), sent, "every message arrived");
     assert!(seen.values().all(|&n| n == 1), "none twice: {seen:?}");
+}
+
+/// Another instance of the service on the test app's database and keys, its worker on.
+async fn instance(app: &TestApp, port: u16) -> tokio::task::JoinHandle<std::io::Result<()>> {
+    let mail = smtp_settings(port, "batch_size = 10\n");
+    let settings = test_settings(&app.database_url, &app.data_dir, &mail);
+    let built = Application::build(settings).await.unwrap();
+    tokio::spawn(built.run_until_stopped())
 }
 
 fn server_port(server: &OwnServer) -> u16 {

@@ -28,6 +28,7 @@ mod key_operations;
 mod login;
 mod login_conformance;
 mod login_oidc_provider;
+mod mail_bench;
 mod mail_faults;
 mod metrics;
 mod migrations;

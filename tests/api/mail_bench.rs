@@ -1,0 +1,112 @@
+//! The mail benchmark (`scripts/bench-mail.sh`, ignored in the ordinary run): 10 000 outbox
+//! messages delivered by the worker through a local aiosmtpd (tests/smtp/server.py); prints
+//! messages per second, and checks by Message-ID that none is lost or duplicated.
+
+use crate::helpers::{Backend, spawn_app_with, test_settings};
+use crate::notifications::story;
+use crate::support::mail::{OwnServer, free_port, received_for, smtp_settings};
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+use vejviser::domain::ids::{AccountId, CaseId};
+use vejviser::domain::notice_event::NoticeEvent;
+use vejviser::startup::Application;
+use vejviser::store::outbox::{self, NewMessage};
+
+const MESSAGES: usize = 10_000;
+
+#[tokio::test]
+#[ignore = "a benchmark: scripts/bench-mail.sh runs it"]
+async fn ten_thousand_notifications_through_local_smtp() {
+    let backend = match std::env::var("VEJVISER_BENCH_DATABASE").as_deref() {
+        Ok("postgres") => Backend::Postgres,
+        _ => Backend::Sqlite,
+    };
+    let server = OwnServer::start(free_port()).await;
+    let settings = smtp_settings(server.port, "").replace("worker = true", "worker = false");
+    let story = story(spawn_app_with(backend, &settings).await).await;
+    let app = &story.app;
+    let case = CaseId::parse(&story.case).unwrap();
+    let (_, facts, _, _) = vejviser::store::cases::load(&app.app.db, case)
+        .await
+        .unwrap()
+        .unwrap();
+    let readers: Vec<AccountId> = facts
+        .participants
+        .iter()
+        .filter_map(|p| p.account)
+        .collect();
+    let backlog: Vec<NewMessage> = readers
+        .iter()
+        .cycle()
+        .take(MESSAGES)
+        .map(|&recipient| NewMessage {
+            recipient,
+            case_id: Some(case),
+            event: NoticeEvent::ParticipantAdded,
+            detail: Some("read".into()),
+            dedupe_key: None,
+        })
+        .collect();
+    let mut tx = app.app.db.begin().await.unwrap();
+    let ids = outbox::enqueue(&mut tx, &backlog, time::OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let extra = "batch_size = 100\n";
+    let worker_settings = test_settings(
+        &app.database_url,
+        &app.data_dir,
+        &smtp_settings(server.port, extra),
+    );
+    let started = Instant::now();
+    let instance = tokio::spawn(
+        Application::build(worker_settings)
+            .await
+            .unwrap()
+            .run_until_stopped(),
+    );
+    let rows = loop {
+        let rows = outbox::for_case(&app.app.db, case).await.unwrap();
+        if rows.iter().all(|r| r.status != "pending") {
+            break rows;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(1800),
+            "the backlog did not drain"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    instance.abort();
+    let mine: Vec<_> = rows
+        .iter()
+        .filter(|r| ids.contains(&r.id))
+        .cloned()
+        .collect();
+    assert_eq!(mine.len(), MESSAGES);
+    assert!(
+        mine.iter().all(|r| r.status == "sent"),
+        "every message sent"
+    );
+    let mut seen = BTreeMap::new();
+    for _ in 0..200 {
+        seen.clear();
+        for mail in received_for(server.maildir.path(), &mine) {
+            *seen.entry(mail.message_id).or_insert(0usize) += 1;
+        }
+        if seen.len() == MESSAGES {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let duplicated = seen.values().filter(|&&n| n > 1).count();
+    println!(
+        "bench-mail ({backend:?}): {MESSAGES} messages in {seconds:.1} s = {:.0} messages/s; \
+         {} distinct Message-IDs arrived, {} lost, {duplicated} duplicated",
+        MESSAGES as f64 / seconds,
+        seen.len(),
+        MESSAGES - seen.len()
+    );
+    assert_eq!(seen.len(), MESSAGES, "none lost");
+    assert_eq!(duplicated, 0, "none duplicated");
+}

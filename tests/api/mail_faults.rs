@@ -5,14 +5,12 @@
 
 use crate::helpers::{Backend, TestApp, on_both_databases, spawn_app_with, test_settings};
 use crate::notifications::{new_version_by_coordinator, story};
-use crate::support::mail::{OwnServer, free_port, received_for, smtp_settings, wait_for};
+use crate::support::mail::{OwnServer, backlog, free_port, received_for, smtp_settings, wait_for};
 use std::collections::BTreeMap;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-use vejviser::domain::ids::{AccountId, CaseId};
-use vejviser::domain::notice_event::NoticeEvent;
 use vejviser::startup::Application;
-use vejviser::store::outbox::{self, MessageState, NewMessage};
+use vejviser::store::outbox::MessageState;
 
 /// The real binary on the test app's database and keys, delivering to SMTP on `smtp_port`.
 fn service(app: &TestApp, smtp_port: u16) -> Child {
@@ -93,31 +91,7 @@ async fn two_instances_send_one_backlog_without_a_message_twice(backend: Backend
     let settings = smtp_settings(port, "").replace("worker = true", "worker = false");
     let story = story(spawn_app_with(backend, &settings).await).await;
     let app = &story.app;
-    let case = CaseId::parse(&story.case).unwrap();
-    let (_, facts, _, _) = vejviser::store::cases::load(&app.app.db, case)
-        .await
-        .unwrap()
-        .unwrap();
-    let readers: Vec<AccountId> = facts
-        .participants
-        .iter()
-        .filter_map(|p| p.account)
-        .collect();
-    let backlog: Vec<NewMessage> = (0..100)
-        .flat_map(|_| readers.iter())
-        .map(|&recipient| NewMessage {
-            recipient,
-            case_id: Some(case),
-            event: NoticeEvent::ParticipantAdded,
-            detail: Some("read".into()),
-            dedupe_key: None,
-        })
-        .collect();
-    let mut tx = app.app.db.begin().await.unwrap();
-    outbox::enqueue(&mut tx, &backlog, time::OffsetDateTime::now_utc())
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    let ids = backlog(app, &story.case, 400).await;
     let (one, two) = (instance(app, port).await, instance(app, port).await);
     let rows = wait_for(app, &story.case, |rows| {
         rows.iter().all(|r| r.status != "pending")
@@ -133,7 +107,7 @@ async fn two_instances_send_one_backlog_without_a_message_twice(backend: Backend
         tokio::time::sleep(Duration::from_millis(50)).await;
         seen = arrivals(server.maildir.path(), &rows);
     }
-    assert!(rows.len() >= backlog.len());
+    assert!(rows.len() >= ids.len());
     assert!(
         rows.iter()
             .all(|r| r.status == "sent" || r.status == "dropped"),

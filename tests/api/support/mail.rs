@@ -218,3 +218,40 @@ pub async fn arrived(dir: &Path, rows: &[MessageState], count: usize) -> Vec<Rec
     }
     received_for(dir, rows)
 }
+
+/// Writes `count` messages to the case's participants in turn (a backlog for the worker);
+/// their ids.
+pub async fn backlog(
+    app: &TestApp,
+    case: &str,
+    count: usize,
+) -> Vec<vejviser::domain::ids::MessageId> {
+    let case = CaseId::parse(case).unwrap();
+    let (_, facts, _, _) = vejviser::store::cases::load(&app.app.db, case)
+        .await
+        .unwrap()
+        .unwrap();
+    let readers: Vec<_> = facts
+        .participants
+        .iter()
+        .filter_map(|p| p.account)
+        .collect();
+    let messages: Vec<outbox::NewMessage> = readers
+        .iter()
+        .cycle()
+        .take(count)
+        .map(|&recipient| outbox::NewMessage {
+            recipient,
+            case_id: Some(case),
+            event: vejviser::domain::notice_event::NoticeEvent::ParticipantAdded,
+            detail: Some("read".into()),
+            dedupe_key: None,
+        })
+        .collect();
+    let mut tx = app.app.db.begin().await.unwrap();
+    let ids = outbox::enqueue(&mut tx, &messages, time::OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    ids
+}

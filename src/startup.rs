@@ -159,12 +159,14 @@ impl Application {
     }
 }
 
-/// Sweeps abandoned uploads now (so a crash's leftovers go on the next start), then every few
+/// Sweeps abandoned uploads and blanks old access-log addresses now (so a crash's leftovers go on the next start), then every few
 /// minutes in the background.
 async fn start_sweeper(state: &App) {
     let grace = Duration::from_secs(state.settings.documents.orphan_grace_minutes * 60);
     let (db, blobs, clock) = (state.db.clone(), state.blobs.clone(), state.clock.clone());
+    let address_days = state.settings.audit.address_retention_days;
     crate::documents::sweeper::sweep(&db, &blobs, &clock, grace).await;
+    crate::audit::retention::blank_old_addresses(&db, &clock, address_days).await;
     let every = (grace / 2).clamp(Duration::from_secs(60), Duration::from_secs(15 * 60));
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(every);
@@ -172,6 +174,7 @@ async fn start_sweeper(state: &App) {
         loop {
             ticks.tick().await;
             crate::documents::sweeper::sweep(&db, &blobs, &clock, grace).await;
+            crate::audit::retention::blank_old_addresses(&db, &clock, address_days).await;
         }
     });
 }

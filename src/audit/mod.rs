@@ -11,6 +11,7 @@
 
 pub mod context;
 pub mod encoding;
+pub mod retention;
 pub mod verify;
 
 use crate::domain::audit_action::{ActorRole, AuditAction};

@@ -10,8 +10,9 @@ mod production;
 mod sections;
 
 pub use sections::{
-    BlobBackend, BlobSettings, ConsentSettings, CryptoSettings, DatabaseSettings, DevSettings,
-    DocumentSettings, LogFormat, LogSettings, S3BlobSettings, ServerSettings, SessionSettings,
+    AuditSettings, BlobBackend, BlobSettings, ConsentSettings, CryptoSettings, DatabaseSettings,
+    DevSettings, DocumentSettings, LogFormat, LogSettings, S3BlobSettings, ServerSettings,
+    SessionSettings,
 };
 
 use figment::Figment;
@@ -44,6 +45,8 @@ pub struct Settings {
     pub oidc: oidc::OidcSettings,
     #[serde(default)]
     pub consent: ConsentSettings,
+    #[serde(default)]
+    pub audit: AuditSettings,
     pub mail: mail::MailSettings,
     pub dev: DevSettings,
     pub log: LogSettings,

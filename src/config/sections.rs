@@ -159,3 +159,24 @@ pub struct ConsentSettings {
     #[serde(default)]
     pub custody_rule: crate::domain::custody_rule::CustodyRule,
 }
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditSettings {
+    /// Days an access-log row keeps the client's address; the sweeper blanks it after that. The
+    /// rows themselves are never deleted, so there is deliberately no setting that would.
+    #[serde(default = "default_address_retention_days")]
+    pub address_retention_days: u32,
+}
+
+fn default_address_retention_days() -> u32 {
+    30
+}
+
+impl Default for AuditSettings {
+    fn default() -> Self {
+        Self {
+            address_retention_days: default_address_retention_days(),
+        }
+    }
+}

@@ -230,3 +230,23 @@ fn production_mail_needs_a_login_and_an_smtp_server() {
     let refused = refused_settings(load(Profile::Development, &bad_from).unwrap_err());
     assert_eq!(refused, vec!["mail.from"]);
 }
+
+#[test]
+fn audit_addresses_are_kept_30_days_and_no_setting_deletes_rows() {
+    let s = load(Profile::Development, "").unwrap();
+    assert_eq!(s.audit.address_retention_days, 30);
+    let s = load(Profile::Development, "[audit]\naddress_retention_days = 7").unwrap();
+    assert_eq!(s.audit.address_retention_days, 7);
+    // Rows (authentication events among them) are kept at least 180 days: there is no key that
+    // would delete them, and one that tries is refused by name.
+    for key in [
+        "retention_days",
+        "event_retention_days",
+        "delete_after_days",
+    ] {
+        let err = load(Profile::Development, &format!("[audit]\n{key} = 30")).unwrap_err();
+        assert!(err.to_string().contains(key), "{key}: {err}");
+    }
+    let err = load(Profile::Development, "[audit]\naddress_retention_days = -1").unwrap_err();
+    assert!(err.to_string().contains("address_retention_days"), "{err}");
+}

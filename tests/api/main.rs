@@ -11,6 +11,7 @@ mod team;
 mod access_log;
 mod accessibility;
 mod admin_pages;
+mod audit_retention;
 mod browser_documents;
 mod case_pages;
 mod cases;

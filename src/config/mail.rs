@@ -42,6 +42,8 @@ pub struct MailSettings {
     pub poll_interval_ms: u64,
     /// Messages claimed at a time.
     pub batch_size: u32,
+    /// Messages of a batch in flight at once (SMTP connections the pool may open).
+    pub concurrency: u32,
     /// How long a claim holds; a message whose instance died is taken over after this.
     pub lease_secs: u64,
     /// Attempts before a message is marked failed.

@@ -9,14 +9,17 @@ use super::recipients::may_hear;
 use super::transport::{Mailer, SendError};
 use crate::app::App;
 use crate::domain::assurance_level::AssuranceLevel;
+use crate::domain::ids::CaseId;
 use crate::domain::notice_event::NoticeEvent;
 use crate::domain::notification_mode::NotificationMode;
 use crate::i18n::Lang;
+use crate::policy::CaseFacts;
 use crate::policy::{Actor, ActorKind};
 use crate::store::accounts::AccountKind;
 use crate::store::notification_settings::{self, Recipient};
 use crate::store::outbox::{Claimed, Outcome};
 use crate::store::{StoreError, cases};
+use std::collections::HashMap;
 use std::time::Duration;
 use time::OffsetDateTime;
 
@@ -39,6 +42,27 @@ fn actor(recipient: &Recipient) -> Actor {
     }
 }
 
+/// The cases of one claimed batch, each loaded once when the batch starts: the send-time check
+/// is as fresh as the batch (at most `mail.batch_size` messages, seconds), and a backlog about
+/// one case no longer loads that whole case once per message. `None`: the case is gone.
+pub struct BatchCases(HashMap<CaseId, Option<CaseFacts>>);
+
+impl BatchCases {
+    pub async fn load(state: &App, batch: &[Claimed]) -> Result<Self, StoreError> {
+        let mut cases = HashMap::new();
+        for case_id in batch.iter().filter_map(|m| m.case_id) {
+            if let std::collections::hash_map::Entry::Vacant(entry) = cases.entry(case_id) {
+                entry.insert(cases::load(&state.db, case_id).await?.map(|(_, f, _, _)| f));
+            }
+        }
+        Ok(Self(cases))
+    }
+
+    fn facts(&self, case_id: CaseId) -> Option<&CaseFacts> {
+        self.0.get(&case_id).and_then(Option::as_ref)
+    }
+}
+
 /// What becomes of a message before anything is sent: where it would go, or why not.
 enum Verdict {
     Send(String),
@@ -50,49 +74,45 @@ enum Verdict {
 /// confirm gets its link whatever the mode; anything else needs a confirmed address, a mode
 /// other than `off`, and for a case event the policy's leave now; a daily recipient's
 /// document messages wait for their digest.
-async fn verdict(
-    state: &App,
-    message: &Claimed,
-    recipient: &Recipient,
-) -> Result<Verdict, StoreError> {
+fn verdict(state: &App, cases: &BatchCases, message: &Claimed, recipient: &Recipient) -> Verdict {
     if !recipient.is_active {
-        return Ok(Verdict::Drop("the account is deactivated"));
+        return Verdict::Drop("the account is deactivated");
     }
     if message.event == NoticeEvent::AddressConfirmation {
-        return Ok(match &recipient.pending_email {
+        return match &recipient.pending_email {
             Some(address) => Verdict::Send(address.clone()),
             None => Verdict::Drop("no address waits for confirmation"),
-        });
+        };
     }
     let Some(email) = &recipient.email else {
-        return Ok(Verdict::Drop("no address is known"));
+        return Verdict::Drop("no address is known");
     };
     if !recipient.email_confirmed {
-        return Ok(Verdict::Drop("the address is not confirmed"));
+        return Verdict::Drop("the address is not confirmed");
     }
     if recipient.mode == NotificationMode::Off {
-        return Ok(Verdict::Drop("the recipient turned notifications off"));
+        return Verdict::Drop("the recipient turned notifications off");
     }
     let Some(case_id) = message.case_id else {
-        return Ok(Verdict::Send(email.clone()));
+        return Verdict::Send(email.clone());
     };
-    let Some((_, facts, _, _)) = cases::load(&state.db, case_id).await? else {
-        return Ok(Verdict::Drop("the case is gone"));
+    let Some(facts) = cases.facts(case_id) else {
+        return Verdict::Drop("the case is gone");
     };
     let allowed = may_hear(
         &actor(recipient),
         message.event,
-        &facts,
+        facts,
         state.settings.consent.custody_rule,
         state.clock.now(),
     );
     if !allowed {
-        return Ok(Verdict::Drop("the recipient may no longer see this"));
+        return Verdict::Drop("the recipient may no longer see this");
     }
     if recipient.mode == NotificationMode::Daily && message.event.about_documents() {
-        return Ok(Verdict::Hold);
+        return Verdict::Hold;
     }
-    Ok(Verdict::Send(email.clone()))
+    Verdict::Send(email.clone())
 }
 
 /// The link a message leads to: the case, the list of cases (a digest), or the confirmation.
@@ -110,16 +130,20 @@ fn link(state: &App, base: &str, message: &Claimed, to: &str) -> String {
 }
 
 /// Tries to deliver `message` once and says how that ended.
-pub async fn attempt(state: &App, mailer: &Mailer, message: &Claimed) -> Outcome {
+pub async fn attempt(
+    state: &App,
+    mailer: &Mailer,
+    cases: &BatchCases,
+    message: &Claimed,
+) -> Outcome {
     let recipient = match notification_settings::recipient(&state.db, message.recipient).await {
         Ok(recipient) => recipient,
         Err(e) => return retry_or_fail(state, message, format!("database: {e}")),
     };
-    let to = match verdict(state, message, &recipient).await {
-        Ok(Verdict::Send(to)) => to,
-        Ok(Verdict::Drop(why)) => return Outcome::Dropped(why.to_owned()),
-        Ok(Verdict::Hold) => return Outcome::Held,
-        Err(e) => return retry_or_fail(state, message, format!("database: {e}")),
+    let to = match verdict(state, cases, message, &recipient) {
+        Verdict::Send(to) => to,
+        Verdict::Drop(why) => return Outcome::Dropped(why.to_owned()),
+        Verdict::Hold => return Outcome::Held,
     };
     let lang = recipient
         .language

@@ -1,6 +1,7 @@
 //! The delivery worker: runs inside the service beside the HTTP server, and in every instance
 //! that has `mail.worker` on. Each round it claims a batch of due messages with a lease, tries
 //! each once and records the outcome; when nothing is due it waits `mail.poll_interval_ms`.
+//! A batch's cases are loaded once, and up to `mail.concurrency` of its messages are in flight.
 //! Every `mail.sweep_interval_secs` it also writes the digests and reminders that are due
 //! (`sweep`). Asked to stop, it finishes the batch in hand (at most `mail.batch_size`), and
 //! says how it ended.
@@ -8,7 +9,8 @@
 use super::deliver;
 use super::transport::Mailer;
 use crate::app::App;
-use crate::store::outbox::{self, Outcome};
+use crate::store::outbox::{self, Claimed, Outcome};
+use futures_util::{StreamExt, stream};
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -86,38 +88,62 @@ pub async fn deliver_due(
         i64::from(settings.batch_size.max(1)),
     )
     .await?;
-    for message in &batch {
-        let outcome = deliver::attempt(state, mailer, message).await;
-        let marked =
-            outbox::finish(&state.db, message.id, owner, &outcome, state.clock.now()).await?;
-        if !marked {
-            tracing::warn!(message = %message.id, "mail worker: lease lost; another instance finishes it");
-            continue;
-        }
-        let metrics = &state.metrics.mail;
-        match &outcome {
-            Outcome::Sent => {
-                metrics.sent.inc();
-                tracing::info!(message = %message.id, event = %message.event, "mail sent");
+    let cases = deliver::BatchCases::load(state, &batch).await?;
+    let claimed = batch.len();
+    // Up to `mail.concurrency` messages in flight: each waits mostly on the SMTP server (the
+    // pool keeps its connections) and on its own outbox update.
+    let mut attempts = stream::iter(batch)
+        .map(|message: Claimed| {
+            let cases = &cases;
+            async move {
+                let outcome = deliver::attempt(state, mailer, cases, &message).await;
+                let marked =
+                    outbox::finish(&state.db, message.id, owner, &outcome, state.clock.now()).await;
+                (message, outcome, marked)
             }
-            Outcome::Dropped(why) => {
-                metrics.dropped.inc();
-                tracing::info!(message = %message.id, why, "mail dropped");
+        })
+        .buffer_unordered(usize::try_from(settings.concurrency.max(1)).unwrap_or(1));
+    // Every attempt in flight is seen to its end before an outbox error is passed on: one that
+    // was sent but not marked is sent again when its lease runs out (at least once).
+    let mut first_error = None;
+    while let Some((message, outcome, marked)) = attempts.next().await {
+        match marked {
+            Ok(true) => report(state, &message, &outcome),
+            Ok(false) => {
+                tracing::warn!(message = %message.id, "mail worker: lease lost; another instance finishes it");
             }
-            Outcome::Failed(why) => {
-                metrics.failed.inc();
-                tracing::warn!(message = %message.id, why, "mail failed");
-            }
-            Outcome::Retry { reason, .. } => {
-                metrics.retried.inc();
-                tracing::info!(message = %message.id, reason, "mail will be retried");
-            }
-            Outcome::Held => {
-                tracing::info!(message = %message.id, "mail held for the daily digest");
+            Err(e) => {
+                first_error.get_or_insert(e);
             }
         }
     }
-    Ok(batch.len())
+    first_error.map_or(Ok(claimed), Err)
+}
+
+/// Counts and logs how one attempt ended.
+fn report(state: &App, message: &Claimed, outcome: &Outcome) {
+    let metrics = &state.metrics.mail;
+    match outcome {
+        Outcome::Sent => {
+            metrics.sent.inc();
+            tracing::info!(message = %message.id, event = %message.event, "mail sent");
+        }
+        Outcome::Dropped(why) => {
+            metrics.dropped.inc();
+            tracing::info!(message = %message.id, why, "mail dropped");
+        }
+        Outcome::Failed(why) => {
+            metrics.failed.inc();
+            tracing::warn!(message = %message.id, why, "mail failed");
+        }
+        Outcome::Retry { reason, .. } => {
+            metrics.retried.inc();
+            tracing::info!(message = %message.id, reason, "mail will be retried");
+        }
+        Outcome::Held => {
+            tracing::info!(message = %message.id, "mail held for the daily digest");
+        }
+    }
 }
 
 /// Writes the digests and reminders due now (each once, whichever instance writes it).

@@ -23,6 +23,9 @@ pub enum NoticeEvent {
     TurningEighteen,
     /// The coordinator, when a consent's last day has passed (a reminder).
     ConsentExpired,
+    /// The coordinator, at most once a case a day, when an admin or someone with no part in
+    /// the case acted on it (or tried to): the access log says who.
+    OutsiderAccess,
     /// A daily recipient's one message a day about the document changes held for it.
     Digest,
     /// The link that confirms an address the person typed: the one message sent to an
@@ -40,6 +43,7 @@ words!(NoticeEvent, "notification event", {
     ConsentMissing => "consent_missing",
     TurningEighteen => "turning_eighteen",
     ConsentExpired => "consent_expired",
+    OutsiderAccess => "outsider_access",
     Digest => "digest",
     AddressConfirmation => "address_confirmation",
 });

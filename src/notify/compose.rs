@@ -153,6 +153,7 @@ fn open_keys(event: NoticeEvent) -> (&'static str, &'static str) {
     match event {
         NoticeEvent::Digest => ("mail.open_cases", "mail.open_cases_button"),
         NoticeEvent::AddressConfirmation => ("mail.open_confirm", "mail.open_confirm_button"),
+        NoticeEvent::OutsiderAccess => ("mail.open_access_log", "mail.open_access_log_button"),
         _ => ("mail.open", "mail.open_button"),
     }
 }
@@ -168,6 +169,7 @@ fn subject_key(event: NoticeEvent) -> &'static str {
         NoticeEvent::ConsentMissing => "mail.subject.consent_missing",
         NoticeEvent::TurningEighteen => "mail.subject.turning_eighteen",
         NoticeEvent::ConsentExpired => "mail.subject.consent_expired",
+        NoticeEvent::OutsiderAccess => "mail.subject.outsider_access",
         NoticeEvent::Digest => "mail.subject.digest",
         NoticeEvent::AddressConfirmation => "mail.subject.address_confirmation",
     }
@@ -184,6 +186,7 @@ fn body_key(event: NoticeEvent) -> &'static str {
         NoticeEvent::ConsentMissing => "mail.body.consent_missing",
         NoticeEvent::TurningEighteen => "mail.body.turning_eighteen",
         NoticeEvent::ConsentExpired => "mail.body.consent_expired",
+        NoticeEvent::OutsiderAccess => "mail.body.outsider_access",
         NoticeEvent::Digest => "mail.body.digest",
         NoticeEvent::AddressConfirmation => "mail.body.address_confirmation",
     }

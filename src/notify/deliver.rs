@@ -124,6 +124,9 @@ fn link(state: &App, base: &str, message: &Claimed, to: &str) -> String {
             let token = links::confirm_token(&state.keys, message.recipient, to, expires);
             format!("{base}{}/confirm/{token}", compose::SETTINGS_PATH)
         }
+        (NoticeEvent::OutsiderAccess, Some(case_id)) => {
+            format!("{base}/cases/{case_id}/access-log")
+        }
         (_, Some(case_id)) => format!("{base}/cases/{case_id}"),
         (_, None) => format!("{base}/cases"),
     }

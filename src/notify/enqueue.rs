@@ -22,6 +22,18 @@ pub(super) async fn write(
     Ok(written.len())
 }
 
+/// Writes what a sweep found due in a transaction of its own (nothing when nothing is due); the
+/// number of rows written (a `dedupe_key` written before is left out).
+pub(super) async fn write_alone(state: &App, messages: &[NewMessage]) -> StoreResult<usize> {
+    if messages.is_empty() {
+        return Ok(0);
+    }
+    let mut tx = state.db.begin().await?;
+    let written = write(state, &mut tx, messages).await?;
+    tx.commit().await?;
+    Ok(written)
+}
+
 /// A document added or a new version: everyone who may read it now, but its author. `facts`
 /// are the case's as the change was allowed on them.
 pub async fn document_changed(

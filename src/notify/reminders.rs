@@ -8,7 +8,7 @@
 //!   unless the young person grants it (`turning_eighteen:<case>:<account>`);
 //! - a consent whose last day has passed: the coordinator (`consent_expired:<consent>`).
 
-use super::enqueue::write;
+use super::enqueue::write_alone;
 use crate::app::App;
 use crate::clock::copenhagen_date;
 use crate::domain::ids::{AccountId, CaseId};
@@ -86,13 +86,7 @@ pub async fn sweep(state: &App, now: OffsetDateTime) -> StoreResult<usize> {
             key,
         ));
     }
-    if due.is_empty() {
-        return Ok(0);
-    }
-    let mut tx = state.db.begin().await?;
-    let written = write(state, &mut tx, &due).await?;
-    tx.commit().await?;
-    Ok(written)
+    write_alone(state, &due).await
 }
 
 #[cfg(test)]

@@ -151,14 +151,16 @@ pub async fn sweep(state: &App) -> Result<usize, crate::store::StoreError> {
     let now = state.clock.now();
     let digests = super::digest::sweep(state, now).await?;
     let reminders = super::reminders::sweep(state, now).await?;
-    if digests + reminders > 0 {
+    let alerts = super::outsider::sweep(state, now).await?;
+    if digests + reminders + alerts > 0 {
         tracing::info!(
             digests,
             reminders,
-            "mail worker: digests and reminders written"
+            alerts,
+            "mail worker: digests, reminders and alerts written"
         );
     }
-    Ok(digests + reminders)
+    Ok(digests + reminders + alerts)
 }
 
 async fn observe_pending(state: &App) {

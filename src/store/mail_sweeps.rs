@@ -169,3 +169,38 @@ pub async fn expired_consents(db: &Db, today: Date) -> StoreResult<Vec<ExpiredCo
         })
         .collect()
 }
+
+/// A case of `coordinator` whose log has a row by an admin or by someone with no part in it
+/// (the roles the case page marks) at `from` or later and before `to`, whose notice keyed
+/// `<key_prefix><case>` is not written yet.
+pub struct OutsiderActed {
+    pub case_id: CaseId,
+    pub coordinator: AccountId,
+}
+
+pub async fn outsider_actions(
+    db: &Db,
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+    key_prefix: &str,
+) -> StoreResult<Vec<OutsiderActed>> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT c.id, c.coordinator_id FROM audit_events a JOIN cases c ON c.id = a.case_id \
+         WHERE a.at >= $1 AND a.at < $2 AND a.actor_role IN ('admin', 'staff', 'citizen') \
+         AND c.status <> 'erased' \
+         AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = $3 || c.id)",
+    )
+    .bind(to_text(from))
+    .bind(to_text(to))
+    .bind(key_prefix)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(OutsiderActed {
+                case_id: case(row, "id")?,
+                coordinator: account(row, "coordinator_id")?,
+            })
+        })
+        .collect()
+}

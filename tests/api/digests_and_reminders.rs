@@ -16,7 +16,8 @@ use vejviser::domain::notice_event::NoticeEvent;
 use vejviser::notify::{digest, reminders, transport::Mailer, worker};
 use vejviser::store::outbox;
 
-async fn deliver_all(app: &crate::helpers::TestApp) {
+/// Delivers every due message now, batch after batch.
+pub(crate) async fn deliver_all(app: &crate::helpers::TestApp) {
     let mailer = Mailer::from_settings(&app.app.settings).unwrap();
     while worker::deliver_due(&app.app, &mailer, "test")
         .await

@@ -36,6 +36,7 @@ mod migrations;
 mod notification_settings;
 mod notifications;
 mod openapi;
+mod outsider_alert;
 mod pages;
 mod password_login;
 mod problems;

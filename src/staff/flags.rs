@@ -12,7 +12,7 @@ use crate::duty_log::{self, DutyEvent};
 use crate::policy::staff::{StaffAction, StaffTarget, decide_staff};
 use crate::policy::{Actor, Decision};
 use crate::store::StoreError;
-use crate::store::accounts;
+use crate::store::{accounts, cases};
 use crate::store::{sessions, staff_duties};
 
 /// What an admin changes on a staff account; `None` leaves a field as it is.
@@ -55,7 +55,8 @@ impl FlagChange {
 
 /// An admin deactivates, reactivates, sets the admin or case-creating flag of, or moves to another
 /// department, staff in their municipality, as the policy allows (`decide_staff`: never their own
-/// account). Deactivation ends the person's sessions at once; every change is recorded.
+/// account). Deactivation ends the person's sessions at once, and is refused (409
+/// `conflict.coordinates_cases`) while they coordinate a case; every change is recorded.
 pub async fn set_flags(
     state: &App,
     actor: &Actor,
@@ -91,6 +92,12 @@ pub async fn set_flags(
     let Some(account) = account else {
         return Err(CaseError::Denied(crate::policy::Reason::NotFound));
     };
+    // A case is never left without a coordinator: a coordinator's cases are handed over first.
+    if change.is_active == Some(false)
+        && cases::count_coordinated_by(&state.db, account.id).await? > 0
+    {
+        return Err(CaseError::conflict("conflict.coordinates_cases"));
+    }
     let mut tx = state.db.begin().await?;
     accounts::set_staff_flags(&mut tx, account.id, change.is_active, change.is_admin).await?;
     if let Some(may) = change.may_create_cases {

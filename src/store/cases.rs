@@ -134,6 +134,17 @@ pub async fn ids_for_account(db: &Db, account: AccountId) -> StoreResult<Vec<Cas
         .collect()
 }
 
+/// How many cases (not erased) an account coordinates.
+pub async fn count_coordinated_by(db: &Db, account: AccountId) -> StoreResult<i64> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM cases WHERE coordinator_id = $1 AND status <> 'erased'",
+    )
+    .bind(account.to_string())
+    .fetch_one(db.pool())
+    .await?;
+    Ok(row.try_get("n")?)
+}
+
 /// Cases of a municipality whose young person is named like `name` or has this CPR hash; with
 /// `taking_part`, only those that account coordinates or takes part in, so the limit counts
 /// cases the caller may see, not cases the policy will drop afterwards.

@@ -572,6 +572,35 @@ async fn admins_manage_but_read_no_documents() {
         "the former coordinator has no role now"
     );
 
+    // A coordinator cannot be deactivated: the case would have no one (#16). Refused, nothing
+    // changed; once the case is handed back, it works.
+    let patch = admin
+        .patch(app.url(&format!("/api/v1/staff/{jonas}")))
+        .json(&json!({"is_active": false}))
+        .send()
+        .await
+        .unwrap();
+    let problem = assert_problem(patch, 409).await;
+    assert!(
+        problem["detail"].as_str().unwrap().contains("coordinat")
+            || problem["detail"].as_str().unwrap().contains("koordinator"),
+        "{problem}"
+    );
+    assert_eq!(get(&app, &jobcentre, "/api/v1/me").await.status(), 200);
+    let karen = identity(&app, "coordinator").await["name"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let karen = staff_id(&app, &admin, &karen).await;
+    let back = post(
+        &app,
+        &admin,
+        &format!("/api/v1/cases/{case}/coordinator"),
+        json!({"account_id": karen}),
+    )
+    .await;
+    assert_eq!(back.status(), 200);
+
     // Deactivating a staff member ends their sessions at once.
     let patch = admin
         .patch(app.url(&format!("/api/v1/staff/{jonas}")))

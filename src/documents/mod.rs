@@ -6,6 +6,7 @@ pub mod case_key;
 pub mod content_check;
 pub mod download;
 pub mod file_name;
+pub mod reading;
 pub mod sealing;
 pub mod service;
 pub mod sniff;

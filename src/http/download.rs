@@ -2,7 +2,7 @@
 //! RFC 6266 (UTF-8 kept), the stored type, `nosniff`, `no-store`, the version as `ETag`.
 
 use crate::app::App;
-use crate::documents::service::{self, OpenedVersion};
+use crate::documents::reading::{self, OpenedVersion};
 use crate::documents::{DocumentError, DocumentResult};
 use crate::domain::file_type::FileType;
 use crate::domain::ids::DocumentId;
@@ -26,7 +26,7 @@ pub async fn file(
     id: DocumentId,
     number: Option<i64>,
 ) -> DocumentResult<HttpResponse> {
-    let (version, bytes) = service::open(state, actor, id, number).await?;
+    let (version, bytes) = reading::open(state, actor, id, number).await?;
     let size = u64::try_from(version.size).unwrap_or_default();
     let mut response = HttpResponse::Ok();
     response

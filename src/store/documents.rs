@@ -241,7 +241,7 @@ pub async fn find(db: &Db, id: DocumentId) -> StoreResult<DocumentRow> {
 }
 
 /// The case's documents that are not deleted, most recently changed first (by title among
-/// equals, which only the caller can read: `documents::service::list` orders those).
+/// equals, which only the caller can read: `documents::reading::list` orders those).
 pub async fn for_case(db: &Db, case: CaseId) -> StoreResult<Vec<DocumentRow>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {DOCUMENT_COLUMNS} FROM documents d JOIN accounts a ON a.id = d.updated_by \

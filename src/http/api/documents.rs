@@ -4,7 +4,8 @@
 use crate::app::App;
 use crate::auth::session::Authenticated;
 use crate::cases::actor_of;
-use crate::documents::service::{self, CreatedVersion, DocumentDetail, DocumentListItem};
+use crate::documents::reading::{self, DocumentDetail, DocumentListItem};
+use crate::documents::service::{self, CreatedVersion};
 use crate::documents::upload_form::{self, Sender};
 use crate::documents::{DocumentError, DocumentResult};
 use crate::domain::ids::{CaseId, DocumentId};
@@ -82,7 +83,7 @@ pub async fn list(
     who: Authenticated,
     path: web::Path<CaseId>,
 ) -> Result<HttpResponse, Problem> {
-    let found = service::list(&state, &actor_of(&who), path.into_inner()).await?;
+    let found = reading::list(&state, &actor_of(&who), path.into_inner()).await?;
     Ok(HttpResponse::Ok().json(found))
 }
 
@@ -93,7 +94,7 @@ pub async fn show(
     who: Authenticated,
     path: web::Path<DocumentId>,
 ) -> Result<HttpResponse, Problem> {
-    let detail = service::show(&state, &actor_of(&who), path.into_inner()).await?;
+    let detail = reading::show(&state, &actor_of(&who), path.into_inner()).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, format!("\"{}\"", detail.document.version)))
         .json(detail))

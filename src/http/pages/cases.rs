@@ -14,7 +14,7 @@ use crate::cases::create::CaseInput;
 use crate::cases::view::{CaseListItem, CaseView};
 use crate::cases::{actor_of, create, lifecycle, view};
 use crate::documents::DocumentError;
-use crate::documents::service::{self as documents, DocumentListItem};
+use crate::documents::reading::{self as documents, DocumentListItem};
 use crate::domain::access::Access;
 use crate::domain::case_status::CaseStatus;
 use crate::domain::department::Department;

@@ -9,7 +9,8 @@ use super::layout::{Chrome, render};
 use crate::app::App;
 use crate::auth::session::Authenticated;
 use crate::cases::{actor_of, view};
-use crate::documents::service::{self, DocumentDetail};
+use crate::documents::reading::{self, DocumentDetail};
+use crate::documents::service;
 use crate::documents::upload_form::{self, Sender};
 use crate::documents::{DocumentError, type_keys};
 use crate::domain::case_status::CaseStatus;
@@ -114,7 +115,7 @@ pub async fn show(
     };
     let result = async {
         let actor = actor_of(&who);
-        let document = service::show(&state, &actor, path.into_inner()).await?;
+        let document = reading::show(&state, &actor, path.into_inner()).await?;
         let case = view::show(&state, &actor, document.case_id).await?;
         let open = case.status == CaseStatus::Active;
         let chrome = Chrome::for_request(&req);

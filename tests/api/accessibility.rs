@@ -59,6 +59,10 @@ fn pages(c: &Cases) -> Vec<Value> {
         json!({"name": "case with documents, coordinator (upload form)", "as": "coordinator", "path": format!("/cases/{adult}")}),
         json!({"name": "document, coordinator (new version, rename, delete)", "as": "coordinator", "path": format!("/documents/{document}")}),
         json!({"name": "document, young adult (versions)", "as": "young19", "path": format!("/documents/{document}")}),
+        json!({"name": "access log, young adult", "as": "young19", "path": format!("/cases/{adult}/access-log")}),
+        json!({"name": "access log, coordinator", "as": "coordinator", "path": format!("/cases/{minor}/access-log")}),
+        json!({"name": "e-mail settings, young person", "as": "young17", "path": "/me/notifications"}),
+        json!({"name": "e-mail settings, staff", "as": "coordinator", "path": "/me/notifications"}),
         json!({"name": "front page, admin", "as": "admin", "path": "/"}),
         json!({"name": "admin: staff", "as": "admin", "path": "/admin"}),
     ]

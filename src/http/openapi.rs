@@ -34,6 +34,7 @@ use utoipa::OpenApi;
         super::api::consents::mine,
         super::api::staff::search,
         super::api::staff::set_flags,
+        super::api::staff::failed_mail,
     ),
     components(schemas(super::problem::ProblemBody)),
     tags(

@@ -9,7 +9,7 @@
 use super::columns::corrupt;
 use super::time_text::{from_text, to_text};
 use super::{Backend, Db, StoreResult};
-use crate::domain::ids::{AccountId, CaseId, MessageId};
+use crate::domain::ids::{AccountId, CaseId, MessageId, MunicipalityId};
 use crate::domain::notice_event::NoticeEvent;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -227,6 +227,55 @@ async fn states(db: &Db, column: &'static str, value: String) -> StoreResult<Vec
                 status: row.try_get("status")?,
                 attempts: row.try_get("attempts")?,
                 last_error: row.try_get("last_error")?,
+            })
+        })
+        .collect()
+}
+
+/// A message given up on, as the municipality's admins see it (no case details: the event's
+/// kind, who it was for, and why it failed).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct FailedMessage {
+    pub id: String,
+    /// What the message was about (`document_added`, `digest`, ...).
+    pub event: String,
+    pub recipient_name: String,
+    pub attempts: i64,
+    pub reason: Option<String>,
+    /// When it was written, and when it was given up on (RFC 3339).
+    pub created_at: String,
+    pub failed_at: Option<String>,
+}
+
+/// The failed messages of a municipality's cases, and of its staff's own messages (digests,
+/// confirmations), the most recently failed first.
+pub async fn failed_in(
+    db: &Db,
+    municipality: MunicipalityId,
+    limit: i64,
+) -> StoreResult<Vec<FailedMessage>> {
+    let rows = sqlx::query(
+        "SELECT o.id, o.event, o.attempts, o.last_error, o.created_at, o.finished_at, \
+         a.name AS recipient_name FROM outbox o JOIN accounts a ON a.id = o.recipient_id \
+         LEFT JOIN cases c ON c.id = o.case_id \
+         WHERE o.status = 'failed' \
+         AND (c.municipality_id = $1 OR (o.case_id IS NULL AND a.municipality_id = $1)) \
+         ORDER BY o.finished_at DESC, o.id LIMIT $2",
+    )
+    .bind(municipality.to_string())
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(FailedMessage {
+                id: row.try_get("id")?,
+                event: row.try_get("event")?,
+                recipient_name: row.try_get("recipient_name")?,
+                attempts: row.try_get("attempts")?,
+                reason: row.try_get("last_error")?,
+                created_at: row.try_get("created_at")?,
+                failed_at: row.try_get("finished_at")?,
             })
         })
         .collect()

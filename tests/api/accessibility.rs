@@ -65,6 +65,7 @@ fn pages(c: &Cases) -> Vec<Value> {
         json!({"name": "e-mail settings, staff", "as": "coordinator", "path": "/me/notifications"}),
         json!({"name": "front page, admin", "as": "admin", "path": "/"}),
         json!({"name": "admin: staff", "as": "admin", "path": "/admin"}),
+        json!({"name": "admin: e-mails not sent", "as": "admin", "path": "/admin/mail"}),
     ]
 }
 

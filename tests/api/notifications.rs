@@ -9,7 +9,9 @@ use crate::support::mail::{
     OwnServer, arrived, folder_settings, free_port, plain_server, received, received_for, settled,
     smtp_settings, starttls_settings, wait_for,
 };
-use crate::team::{add_citizen, add_professional, consent, create_case, identity, logged_in, post};
+use crate::team::{
+    add_citizen, add_professional, consent, create_case, get, identity, logged_in, post,
+};
 use reqwest::multipart::{Form, Part};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -316,6 +318,38 @@ async fn a_5xx_marks_the_row_failed_with_the_reason(backend: Backend) {
     assert!(
         metrics.contains("vejviser_mail_failed_total 2"),
         "{metrics}"
+    );
+    admins_see_the_failures(&story, parent["name"].as_str().unwrap()).await;
+}
+
+/// The municipality's admin sees both failures (who for, the server's reason), on the API and
+/// on `/admin/mail`; anyone else is refused.
+async fn admins_see_the_failures(story: &Story, recipient: &str) {
+    let app = &story.app;
+    let admin = logged_in(app, "admin").await;
+    let listed: Value = get(app, &admin, "/api/v1/admin/mail/failed")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let listed = listed.as_array().unwrap();
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    for message in listed {
+        assert_eq!(message["recipient_name"], recipient, "{message}");
+        assert!(
+            message["reason"].as_str().unwrap().contains("550"),
+            "{message}"
+        );
+        assert_eq!(message["attempts"], 1);
+    }
+    let (status, html) = crate::team::page(app, &admin, "/admin/mail").await;
+    assert_eq!(status, 200);
+    assert!(html.contains(recipient) && html.contains("550"), "{html}");
+    assert_eq!(
+        get(app, &story.coordinator, "/api/v1/admin/mail/failed")
+            .await
+            .status(),
+        403
     );
 }
 

@@ -1,4 +1,5 @@
-//! `/api/v1/staff`: search the municipality's staff; admins change flags and departments.
+//! `/api/v1/staff`: search the municipality's staff; admins change flags and departments and
+//! see the e-mails that could not be sent (`/api/v1/admin/mail/failed`).
 
 use crate::app::App;
 use crate::auth::session::Authenticated;
@@ -58,4 +59,17 @@ pub async fn set_flags(
     };
     staff::flags::set_flags(&state, &actor, target, change).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+#[utoipa::path(get, path = "/api/v1/admin/mail/failed", tag = "staff",
+    responses((status = 200, body = Vec<crate::store::outbox::FailedMessage>),
+        (status = 403, body = ProblemBody)))]
+pub async fn failed_mail(
+    state: web::Data<App>,
+    who: Authenticated,
+) -> Result<HttpResponse, Problem> {
+    let failed = crate::notify::failures::list(&state, &actor_of(&who)).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(failed))
 }

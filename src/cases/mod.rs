@@ -2,6 +2,7 @@
 //! reads or changes anything. Services never see HTTP types; handlers never decide access.
 
 pub mod access_log;
+pub mod audit_search;
 pub mod consents;
 pub mod create;
 pub mod lifecycle;

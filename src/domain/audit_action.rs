@@ -33,6 +33,8 @@ pub enum AuditAction {
     ChangeDepartment,
     /// A case action the policy refused (the policy's action is not copied: the reason says why).
     Denied,
+    /// An admin searched the municipality's log (the filters are not copied).
+    SearchAuditLog,
 }
 
 words!(AuditAction, "audit action", {
@@ -60,6 +62,7 @@ words!(AuditAction, "audit action", {
     ChangeStaffFlags => "change_staff_flags",
     ChangeDepartment => "change_department",
     Denied => "denied",
+    SearchAuditLog => "search_audit_log",
 });
 
 /// Who the actor was in the case when they acted (a participant's role, or their staff part).

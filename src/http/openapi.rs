@@ -33,6 +33,7 @@ use utoipa::OpenApi;
         super::api::consents::withdraw,
         super::api::consents::mine,
         super::api::staff::search,
+        super::api::audit::search,
         super::api::staff::set_flags,
         super::api::staff::failed_mail,
     ),

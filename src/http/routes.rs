@@ -178,6 +178,7 @@ fn api(cfg: &mut web::ServiceConfig) {
     );
 
     cfg.service(web::resource("/api/v1/staff").get(api::staff::search));
+    cfg.service(web::resource("/api/v1/audit").get(api::audit::search));
     cfg.service(web::resource("/api/v1/staff/{account_id}").patch(api::staff::set_flags));
     cfg.service(web::resource("/api/v1/admin/mail/failed").get(api::staff::failed_mail));
 }

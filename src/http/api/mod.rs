@@ -1,6 +1,7 @@
 //! JSON API routes under /api/v1, one module per resource.
 
 pub mod access_log;
+pub mod audit;
 pub mod cases;
 pub mod consents;
 pub mod dev_identities;

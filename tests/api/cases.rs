@@ -152,7 +152,7 @@ async fn strangers_and_other_municipalities_get_404(backend: Backend) {
     assert_problem(adding, 404).await;
 }
 
-async fn other_municipality_admin(app: &TestApp) -> reqwest::Client {
+pub(crate) async fn other_municipality_admin(app: &TestApp) -> reqwest::Client {
     let db = &app.app.db;
     let now = time::OffsetDateTime::now_utc();
     let aarhus = municipalities::create(

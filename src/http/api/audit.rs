@@ -23,7 +23,7 @@ pub struct SearchQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/audit", tag = "staff", params(SearchQuery),
-    responses((status = 200, body = AdminPage), (status = 400, body = ProblemBody), (status = 403, body = ProblemBody)))]
+    responses((status = 200, body = AdminPage), (status = 422, body = ProblemBody), (status = 403, body = ProblemBody)))]
 pub async fn search(
     state: web::Data<App>,
     who: Authenticated,

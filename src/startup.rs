@@ -165,8 +165,10 @@ async fn start_sweeper(state: &App) {
     let grace = Duration::from_secs(state.settings.documents.orphan_grace_minutes * 60);
     let (db, blobs, clock) = (state.db.clone(), state.blobs.clone(), state.clock.clone());
     let address_days = state.settings.audit.address_retention_days;
+    let idle_minutes = state.settings.session.idle_timeout_minutes;
     crate::documents::sweeper::sweep(&db, &blobs, &clock, grace).await;
     crate::audit::retention::blank_old_addresses(&db, &clock, address_days).await;
+    crate::auth::expiry::sweep(&db, &clock, idle_minutes).await;
     let every = (grace / 2).clamp(Duration::from_secs(60), Duration::from_secs(15 * 60));
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(every);
@@ -175,6 +177,7 @@ async fn start_sweeper(state: &App) {
             ticks.tick().await;
             crate::documents::sweeper::sweep(&db, &blobs, &clock, grace).await;
             crate::audit::retention::blank_old_addresses(&db, &clock, address_days).await;
+            crate::auth::expiry::sweep(&db, &clock, idle_minutes).await;
         }
     });
 }

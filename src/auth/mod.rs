@@ -4,6 +4,7 @@
 
 pub mod assurance;
 pub mod dev_idp;
+pub mod expiry;
 pub mod linking;
 pub mod lockout;
 pub mod login;

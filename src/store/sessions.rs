@@ -100,3 +100,18 @@ pub async fn count_for_account(db: &Db, account_id: AccountId) -> StoreResult<i6
         .await?;
     Ok(row.try_get("n")?)
 }
+
+/// Deletes sessions past their absolute lifetime or idle since before `idle_before`.
+pub async fn delete_expired(
+    db: &Db,
+    now: OffsetDateTime,
+    idle_before: OffsetDateTime,
+) -> StoreResult<u64> {
+    let done =
+        sqlx::query("DELETE FROM sessions WHERE absolute_expires_at <= $1 OR last_seen_at <= $2")
+            .bind(to_text(now))
+            .bind(to_text(idle_before))
+            .execute(db.pool())
+            .await?;
+    Ok(done.rows_affected())
+}

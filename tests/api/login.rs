@@ -60,7 +60,7 @@ async fn cookie_value(app: &crate::helpers::TestApp, start: &str) -> String {
     cookie_value_with(app, &app.client, start).await
 }
 
-async fn cookie_value_with(
+pub(crate) async fn cookie_value_with(
     app: &crate::helpers::TestApp,
     client: &reqwest::Client,
     start: &str,
@@ -88,7 +88,7 @@ async fn cookie_value_with(
     }
 }
 
-async fn me_with(app: &crate::helpers::TestApp, cookie: &str) -> u16 {
+pub(crate) async fn me_with(app: &crate::helpers::TestApp, cookie: &str) -> u16 {
     reqwest::Client::new()
         .get(app.url("/api/v1/me"))
         .header("cookie", format!("vejviser_session={cookie}"))

@@ -51,7 +51,7 @@ struct Started {
 }
 
 /// A browser of its own: keeps cookies, follows no redirects.
-fn browser() -> reqwest::Client {
+pub(crate) fn browser() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)

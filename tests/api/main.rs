@@ -29,6 +29,7 @@ mod health;
 mod key_operations;
 mod login;
 mod login_conformance;
+mod login_expiry;
 mod login_oidc_provider;
 mod mail_bench;
 mod mail_faults;

@@ -10,7 +10,9 @@ use crate::audit::{self, Event};
 use crate::domain::audit_action::AuditAction;
 use crate::domain::ids::{AccountId, CaseId};
 use crate::i18n::Lang;
+use crate::policy::staff::StaffAction;
 use crate::policy::{Actor, ActorKind, Reason};
+use crate::staff::search::allowed;
 use crate::store::audit::{self as store, Filter};
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -87,33 +89,22 @@ fn parse_filter(municipality: String, q: &Query) -> CaseResult<Filter> {
     })
 }
 
-/// One page (from 1) of the admin's municipality's log matching `q`; `None` for the whole of it.
-pub async fn search(
-    state: &App,
-    actor: &Actor,
-    q: &Query<'_>,
-    page: Option<u32>,
-) -> CaseResult<AdminPage> {
-    let ActorKind::Staff {
-        municipality,
-        is_admin: true,
-        ..
-    } = actor.kind
-    else {
-        return Err(CaseError::Denied(Reason::AdminOnly));
+/// One page (from 1) of the admin's municipality's log matching `q`. Admins only, as the policy
+/// decides for staff administration.
+pub async fn search(state: &App, actor: &Actor, q: &Query<'_>, page: u32) -> CaseResult<AdminPage> {
+    allowed(actor, StaffAction::Administer)?;
+    let ActorKind::Staff { municipality, .. } = actor.kind else {
+        return Err(CaseError::Denied(Reason::StaffOnly));
     };
     let filter = parse_filter(municipality.to_string(), q)?;
-    let (offset, limit) = match page {
-        Some(p) => (i64::from(p.max(1) - 1) * PAGE_SIZE, PAGE_SIZE + 1),
-        None => (0, 100_000),
-    };
+    let page = page.max(1);
+    let offset = i64::from(page - 1) * PAGE_SIZE;
     let event = Event::new(AuditAction::SearchAuditLog, state.clock.now()).by(actor);
     audit::record_alone(&state.db, &event).await?;
-    let mut rows = store::search(&state.db, &filter, offset, limit).await?;
-    let has_more = page.is_some() && rows.len() > PAGE_SIZE as usize;
-    if page.is_some() {
-        rows.truncate(PAGE_SIZE as usize);
-    }
+    // One row more than a page says whether there is another.
+    let mut rows = store::search(&state.db, &filter, offset, PAGE_SIZE + 1).await?;
+    let has_more = rows.len() > PAGE_SIZE as usize;
+    rows.truncate(PAGE_SIZE as usize);
     let entries = rows
         .into_iter()
         .map(|r| AdminEntry {
@@ -140,7 +131,7 @@ pub async fn search(
         })
         .collect();
     Ok(AdminPage {
-        page: page.unwrap_or(1).max(1),
+        page,
         has_more,
         entries,
     })

@@ -4,17 +4,16 @@
 
 use crate::app::App;
 use crate::cases::{CaseError, CaseResult};
-use crate::policy::staff::{StaffAction, decide_staff};
-use crate::policy::{Actor, ActorKind, Decision, Reason};
+use crate::policy::staff::StaffAction;
+use crate::policy::{Actor, ActorKind, Reason};
+use crate::staff::search::allowed;
 use crate::store::outbox::{self, FailedMessage};
 
 /// The newest this many are shown.
 const SHOWN: i64 = 200;
 
 pub async fn list(state: &App, actor: &Actor) -> CaseResult<Vec<FailedMessage>> {
-    if let Decision::Deny(reason) = decide_staff(actor, StaffAction::Administer, None) {
-        return Err(CaseError::Denied(reason));
-    }
+    allowed(actor, StaffAction::Administer)?;
     let ActorKind::Staff { municipality, .. } = actor.kind else {
         return Err(CaseError::Denied(Reason::StaffOnly));
     };

@@ -31,8 +31,9 @@ pub async fn for_admin(state: &App, actor: &Actor, query: &str) -> CaseResult<Ve
     search(state, actor, Some(query)).await
 }
 
-/// The policy's answer to an action that concerns no one account.
-fn allowed(actor: &Actor, action: StaffAction) -> CaseResult<()> {
+/// The policy's answer to an action that concerns no one account (also for the admin's views of
+/// the access log and of failed mail: `StaffAction::Administer`).
+pub fn allowed(actor: &Actor, action: StaffAction) -> CaseResult<()> {
     match decide_staff(actor, action, None) {
         Decision::Allow => Ok(()),
         Decision::Deny(reason) => Err(CaseError::Denied(reason)),

@@ -36,8 +36,7 @@ pub async fn search(
         from: query.from.as_deref(),
         to: query.to.as_deref(),
     };
-    let page =
-        audit_search::search(&state, &actor_of(&who), &q, Some(query.page.unwrap_or(1))).await?;
+    let page = audit_search::search(&state, &actor_of(&who), &q, query.page.unwrap_or(1)).await?;
     Ok(HttpResponse::Ok()
         .insert_header(CacheControl(vec![CacheDirective::NoStore]))
         .json(page))

@@ -254,7 +254,7 @@ async fn staff(action: StaffAction, settings: Settings) -> anyhow::Result<()> {
                 department,
                 is_admin: admin,
             };
-            let id = accounts::create_staff(&db, &staff, now)
+            let id = crate::staff::create::by_operator(&db, &staff, now)
                 .await
                 .map_err(explain)?;
             println!(

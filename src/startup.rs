@@ -5,6 +5,7 @@ use crate::app::App;
 use crate::auth::dev_idp::{self, DevIdp, signing::SigningKey};
 use crate::auth::oidc::RelyingParty;
 use crate::blobs::BlobStore;
+use crate::clock::SharedClock;
 use crate::config::{BlobBackend, Settings};
 use crate::crypto::lookup::LookupKey;
 use crate::crypto::master_keys::MasterKeyRing;
@@ -162,24 +163,45 @@ impl Application {
 /// Sweeps abandoned uploads and blanks old access-log addresses now (so a crash's leftovers go on the next start), then every few
 /// minutes in the background.
 async fn start_sweeper(state: &App) {
-    let grace = Duration::from_secs(state.settings.documents.orphan_grace_minutes * 60);
-    let (db, blobs, clock) = (state.db.clone(), state.blobs.clone(), state.clock.clone());
-    let address_days = state.settings.audit.address_retention_days;
-    let idle_minutes = state.settings.session.idle_timeout_minutes;
-    crate::documents::sweeper::sweep(&db, &blobs, &clock, grace).await;
-    crate::audit::retention::blank_old_addresses(&db, &clock, address_days).await;
-    crate::auth::expiry::sweep(&db, &clock, idle_minutes).await;
-    let every = (grace / 2).clamp(Duration::from_secs(60), Duration::from_secs(15 * 60));
+    let sweeps = Sweeps {
+        db: state.db.clone(),
+        blobs: state.blobs.clone(),
+        clock: state.clock.clone(),
+        grace: Duration::from_secs(state.settings.documents.orphan_grace_minutes * 60),
+        address_days: state.settings.audit.address_retention_days,
+        idle_minutes: state.settings.session.idle_timeout_minutes,
+    };
+    sweeps.run().await;
+    let every = (sweeps.grace / 2).clamp(Duration::from_secs(60), Duration::from_secs(15 * 60));
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(every);
         ticks.tick().await;
         loop {
             ticks.tick().await;
-            crate::documents::sweeper::sweep(&db, &blobs, &clock, grace).await;
-            crate::audit::retention::blank_old_addresses(&db, &clock, address_days).await;
-            crate::auth::expiry::sweep(&db, &clock, idle_minutes).await;
+            sweeps.run().await;
         }
     });
+}
+
+/// The periodic housekeeping, once at start and then every few minutes; each sweep logs its own
+/// failures and is tried again next time.
+struct Sweeps {
+    db: Db,
+    blobs: BlobStore,
+    clock: SharedClock,
+    grace: Duration,
+    address_days: u32,
+    idle_minutes: u32,
+}
+
+impl Sweeps {
+    async fn run(&self) {
+        crate::documents::sweeper::sweep(&self.db, &self.blobs, &self.clock, self.grace).await;
+        crate::audit::retention::blank_old_addresses(&self.db, &self.clock, self.address_days)
+            .await;
+        crate::auth::expiry::sweep(&self.db, &self.clock, self.idle_minutes).await;
+        crate::cases::consent_expiry::record_expired(&self.db, &self.clock).await;
+    }
 }
 
 /// The data folder holds the database and keys: readable by the service's user only.

@@ -18,6 +18,7 @@ use crate::domain::audit_action::{ActorRole, AuditAction};
 use crate::domain::department::Department;
 use crate::domain::ids::{AccountId, CaseId, DocumentId, MunicipalityId, ParticipantId};
 use crate::policy::{Actor, ActorKind, CaseFacts};
+use crate::store::accounts::{Account, AccountKind};
 use crate::store::audit::{self as store, AuditRow};
 use crate::store::time_text::to_text;
 use crate::store::{Db, StoreResult};
@@ -72,6 +73,22 @@ impl Event {
             action,
             target: Target::default(),
             outcome: Outcome::Allowed,
+        }
+    }
+
+    /// `account` acting on its own behalf (a login, a logout, a linked identity), in its
+    /// municipality's chain (staff) or the chain outside any municipality (citizens).
+    pub fn of_account(action: AuditAction, at: OffsetDateTime, account: &Account) -> Self {
+        let role = match account.kind {
+            AccountKind::Staff if account.is_admin => ActorRole::Admin,
+            AccountKind::Staff => ActorRole::Staff,
+            AccountKind::Citizen => ActorRole::Citizen,
+        };
+        Self {
+            municipality: account.municipality_id,
+            actor: Some(account.id),
+            role: Some(role),
+            ..Self::new(action, at)
         }
     }
 

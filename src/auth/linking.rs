@@ -2,22 +2,29 @@
 //! a citizen's new identity to the account that CPR already has, never replaces it.
 //!
 //! - citizens: found by identity, else by CPR (keyed hash), else created (and linked);
-//! - staff: found by identity, else by e-mail within the provider's municipality (and linked);
-//!   unknown staff are refused, never created.
+//! - staff: found by identity, else by an e-mail the provider verified (`claims.email_verified`)
+//!   within the provider's municipality, and linked, at most one subject per provider an
+//!   account; unknown staff are refused, never created.
+//!
+//! Each link is an access-log row (`link_identity`) in the link's transaction.
 
 use super::oidc::{LoginError, Provider, VerifiedLogin};
 use crate::app::App;
+use crate::audit::{self, Event};
 use crate::config::oidc::ProviderKind;
 use crate::crypto::purpose::{LookupPurpose, SealPurpose};
 use crate::crypto::seal;
 use crate::domain::assurance_level::AssuranceLevel;
+use crate::domain::audit_action::AuditAction;
 use crate::domain::cpr::Cpr;
 use crate::domain::email::Email;
+use crate::domain::ids::MunicipalityId;
 use crate::domain::municipality_code::MunicipalityCode;
 use crate::domain::person_name::PersonName;
 use crate::store::accounts::{self, Account, AccountKind, NewCitizen};
 use crate::store::{StoreError, municipalities, participants};
 use serde_json::Value;
+use time::OffsetDateTime;
 
 /// The account a login belongs to, and the assurance level it was made at.
 pub async fn account_for_login(
@@ -57,7 +64,7 @@ async fn citizen(
 ) -> Result<Account, LoginError> {
     let names = &provider.settings().claims;
     let cpr = claim(login, &names.cpr)
-        .map(|c| Cpr::parse(c).map_err(|_| LoginError::MalformedClaim("cpr")))
+        .map(|c| Cpr::parse(c).map_err(|_| LoginError::MalformedClaim(names.cpr.clone())))
         .transpose()?;
     let cpr_hash = cpr
         .as_ref()
@@ -69,7 +76,7 @@ async fn citizen(
         None => {
             let (cpr, cpr_hash) = cpr
                 .zip(cpr_hash.clone())
-                .ok_or(LoginError::MissingClaim("cpr"))?;
+                .ok_or_else(|| LoginError::MissingClaim(names.cpr.clone()))?;
             find_or_create_citizen(state, login, names, &cpr, cpr_hash).await?
         }
     };
@@ -96,14 +103,17 @@ async fn find_or_create_citizen(
     if let Some(account) = accounts::find_citizen_by_cpr_hash(&state.db, &cpr_hash).await? {
         let mut tx = state.db.begin().await?;
         accounts::link_identity(&mut tx, account.id, &login.issuer, &login.subject, now).await?;
+        audit::record(&mut tx, &linked(&account, now)).await?;
         tx.commit().await?;
         return Ok(account);
     }
-    let name = claim(login, &names.name).ok_or(LoginError::MissingClaim("name"))?;
-    let name = PersonName::parse(name).map_err(|_| LoginError::MalformedClaim("name"))?;
+    let name =
+        claim(login, &names.name).ok_or_else(|| LoginError::MissingClaim(names.name.clone()))?;
+    let name =
+        PersonName::parse(name).map_err(|_| LoginError::MalformedClaim(names.name.clone()))?;
     let email = claim(login, &names.email).and_then(|e| Email::parse(e).ok());
     // Mail goes only to a confirmed address: one the provider verified counts as confirmed.
-    let email_verified = login.claims.get("email_verified").and_then(Value::as_bool) == Some(true);
+    let email_verified = is_true(login, &names.email_verified);
     let birth_date = claim(login, &names.birth_date)
         .and_then(|d| {
             time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]")).ok()
@@ -153,6 +163,44 @@ async fn staff(
             AccountKind::Citizen => Err(LoginError::UnknownStaff),
         };
     }
+    let names = &provider.settings().claims;
+    let municipality = provider_municipality(state, provider).await?;
+    let email = claim(login, &names.email).ok_or_else(|| LoginError::NoEmailClaim {
+        claim: names.email.clone(),
+    })?;
+    if !is_true(login, &names.email_verified) {
+        return Err(LoginError::EmailNotVerified {
+            claim: names.email_verified.clone(),
+            municipality,
+        });
+    }
+    let email = Email::parse(email).map_err(|_| LoginError::UnknownStaff)?;
+    let staff = match accounts::find_staff_by_email(&state.db, municipality, &email).await {
+        Ok(staff) => staff,
+        Err(StoreError::NotFound) => return Err(LoginError::UnknownStaff),
+        Err(other) => return Err(other.into()),
+    };
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    // Locks the account first, so two first logins with different subjects cannot both link.
+    let others = accounts::lock_subjects_at(&mut tx, staff.id, &login.issuer).await?;
+    if !others.is_empty() {
+        return Err(LoginError::SecondSubject {
+            municipality,
+            account: staff.id,
+        });
+    }
+    accounts::link_identity(&mut tx, staff.id, &login.issuer, &login.subject, now).await?;
+    let account = accounts::find_in(&mut tx, staff.id).await?;
+    audit::record(&mut tx, &linked(&account, now)).await?;
+    tx.commit().await?;
+    Ok(account)
+}
+
+async fn provider_municipality(
+    state: &App,
+    provider: &Provider,
+) -> Result<MunicipalityId, LoginError> {
     let code = provider
         .settings()
         .municipality
@@ -164,30 +212,25 @@ async fn staff(
                 provider.name()
             ))
         })?;
-    let municipality = municipalities::find_by_code(&state.db, code)
-        .await
-        .map_err(|e| match e {
-            StoreError::NotFound => {
-                LoginError::Configuration(format!("no municipality with code {code}"))
-            }
-            other => other.into(),
-        })?;
-    let email = claim(login, &provider.settings().claims.email).ok_or(LoginError::UnknownStaff)?;
-    let email = Email::parse(email).map_err(|_| LoginError::UnknownStaff)?;
-    let staff = match accounts::find_staff_by_email(&state.db, municipality.id, &email).await {
-        Ok(staff) => staff,
-        Err(StoreError::NotFound) => return Err(LoginError::UnknownStaff),
-        Err(other) => return Err(other.into()),
-    };
-    let mut tx = state.db.begin().await?;
-    accounts::link_identity(
-        &mut tx,
-        staff.id,
-        &login.issuer,
-        &login.subject,
-        state.clock.now(),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(accounts::find(&state.db, staff.id).await?)
+    match municipalities::find_by_code(&state.db, code).await {
+        Ok(municipality) => Ok(municipality.id),
+        Err(StoreError::NotFound) => Err(LoginError::Configuration(format!(
+            "no municipality with code {code}"
+        ))),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// A claim that is JSON `true` (some providers send the string "true").
+fn is_true(login: &VerifiedLogin, name: &str) -> bool {
+    match login.claims.get(name) {
+        Some(Value::Bool(value)) => *value,
+        Some(Value::String(value)) => value.eq_ignore_ascii_case("true"),
+        _ => false,
+    }
+}
+
+/// The access-log row of a new identity linked to `account`, by that account.
+fn linked(account: &Account, now: OffsetDateTime) -> Event {
+    Event::of_account(AuditAction::LinkIdentity, now, account).account(account.id)
 }

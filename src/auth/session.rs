@@ -7,9 +7,10 @@ use super::tokens::{random_token, token_hash};
 use crate::app::App;
 use crate::audit::{self, Event};
 use crate::domain::assurance_level::AssuranceLevel;
-use crate::domain::audit_action::{ActorRole, AuditAction};
+use crate::domain::audit_action::AuditAction;
+use crate::domain::ids::{AccountId, MunicipalityId};
 use crate::store::StoreError;
-use crate::store::accounts::{self, Account, AccountKind};
+use crate::store::accounts::{self, Account};
 use crate::store::sessions::{self, SessionRow};
 use time::{Duration, OffsetDateTime};
 
@@ -69,26 +70,25 @@ pub async fn start(
     Ok(token)
 }
 
-/// A login or logout of `account`, in its municipality's chain (staff) or the chain outside
-/// any municipality (citizens).
+/// A login or logout of `account`.
 fn account_event(action: AuditAction, account: &Account, now: OffsetDateTime) -> Event {
-    let role = match account.kind {
-        AccountKind::Staff if account.is_admin => ActorRole::Admin,
-        AccountKind::Staff => ActorRole::Staff,
-        AccountKind::Citizen => ActorRole::Citizen,
-    };
-    Event {
-        municipality: account.municipality_id,
-        actor: Some(account.id),
-        role: Some(role),
-        ..Event::new(action, now)
-    }
+    Event::of_account(action, now, account)
 }
 
-/// A refused login, with its reason code (never what the request carried). The refusal stands
-/// whatever happens here: a row that cannot be written is logged as an error.
-pub async fn record_refusal(app: &App, reason: &'static str) {
-    let event = Event::new(AuditAction::LoginRefused, app.clock.now()).denied(reason);
+/// A refused login, with its reason code (never what the request carried), in the chain of the
+/// municipality whose admins should see it when the refusal knows one (`placed`: a staff login
+/// the provider did not verify, a second subject for an account). The refusal stands whatever
+/// happens here: a row that cannot be written is logged as an error.
+pub async fn record_refusal(
+    app: &App,
+    reason: &'static str,
+    placed: Option<(MunicipalityId, Option<AccountId>)>,
+) {
+    let mut event = Event::new(AuditAction::LoginRefused, app.clock.now()).denied(reason);
+    if let Some((municipality, account)) = placed {
+        event.municipality = Some(municipality);
+        event.target.account = account;
+    }
     if let Err(e) = audit::record_alone(&app.db, &event).await {
         tracing::error!(error = %e, reason, "the refused login could not be recorded");
     }

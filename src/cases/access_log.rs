@@ -205,7 +205,9 @@ pub fn who(lang: Lang, name: Option<&str>, role: Option<&str>, department: Optio
     let part = match role {
         Some(ActorRole::Admin) => t.get("audit.who.admin").to_owned(),
         Some(ActorRole::Staff) => t.get("audit.who.staff").to_owned(),
-        Some(ActorRole::Citizen) | None => t.get("audit.who.citizen").to_owned(),
+        Some(ActorRole::Citizen) => t.get("audit.who.citizen").to_owned(),
+        Some(ActorRole::Operator) => t.get("audit.who.operator").to_owned(),
+        None => t.get("audit.who.unknown").to_owned(),
         Some(ActorRole::Coordinator) => t.get("audit.who.coordinator").to_owned(),
         Some(other) => t.get(&format!("role.{}", other.as_str())).to_lowercase(),
     };
@@ -235,13 +237,25 @@ fn what(
         Some((name, role, department)) => who(lang, Some(name), Some(role), department.as_deref()),
         None => t.get("audit.someone").to_owned(),
     };
+    sentence(lang, row, &document, &participant)
+}
+
+/// The sentence as an admin sees it: no document title, no participant's name ("downloadede et
+/// dokument version 2").
+pub fn what_admin(lang: Lang, row: &AuditRow) -> String {
+    let t = catalogue(lang);
+    sentence(lang, row, t.get("audit.a_document"), t.get("audit.someone"))
+}
+
+fn sentence(lang: Lang, row: &AuditRow, document: &str, participant: &str) -> String {
     let action = row
         .action
         .parse::<AuditAction>()
         .map_or("unknown", AuditAction::as_str);
-    t.get(&format!("audit.what.{action}"))
-        .replace("{document}", &document)
-        .replace("{participant}", &participant)
+    catalogue(lang)
+        .get(&format!("audit.what.{action}"))
+        .replace("{document}", document)
+        .replace("{participant}", participant)
         .replace(
             "{version}",
             &row.target_version
@@ -262,6 +276,11 @@ mod tests {
             for action in AuditAction::ALL {
                 assert!(
                     t.has(&format!("audit.what.{}", action.as_str())),
+                    "{action}"
+                );
+                // The admin's search page offers each action by this label.
+                assert!(
+                    t.has(&format!("audit.action.{}", action.as_str())),
                     "{action}"
                 );
             }

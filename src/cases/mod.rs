@@ -3,6 +3,7 @@
 
 pub mod access_log;
 pub mod audit_search;
+pub mod consent_expiry;
 pub mod consents;
 pub mod create;
 pub mod lifecycle;

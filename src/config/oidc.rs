@@ -27,6 +27,10 @@ pub struct ClaimNames {
     pub name: String,
     #[serde(default = "default_email_claim")]
     pub email: String,
+    /// Must be `true` for a staff login to be linked by its e-mail, and makes a citizen's
+    /// address count as confirmed.
+    #[serde(default = "default_email_verified_claim")]
+    pub email_verified: String,
     /// Where the assurance level arrives (`acr`, `loa`, `loA`, ...).
     #[serde(default = "default_assurance_claim")]
     pub assurance: String,
@@ -39,6 +43,7 @@ impl Default for ClaimNames {
             birth_date: default_birth_date_claim(),
             name: default_name_claim(),
             email: default_email_claim(),
+            email_verified: default_email_verified_claim(),
             assurance: default_assurance_claim(),
         }
     }
@@ -55,6 +60,9 @@ fn default_name_claim() -> String {
 }
 fn default_email_claim() -> String {
     "email".into()
+}
+fn default_email_verified_claim() -> String {
+    "email_verified".into()
 }
 fn default_assurance_claim() -> String {
     "acr".into()

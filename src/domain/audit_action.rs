@@ -35,6 +35,18 @@ pub enum AuditAction {
     Denied,
     /// An admin searched the municipality's log (the filters are not copied).
     SearchAuditLog,
+    /// An admin exported the municipality's log as CSV (the filters are not copied).
+    ExportAuditLog,
+    /// A login identity (issuer, subject) was linked to the account.
+    LinkIdentity,
+    /// A staff account was created (by an admin, or by the operator's command line).
+    CreateStaff,
+    /// A consent passed its end date (recorded by the sweeper, once).
+    ExpireConsent,
+    /// The case was crypto-shredded (`vejviser case erase`).
+    EraseCase,
+    /// The master keys were rotated (`vejviser keys rotate-master`).
+    RotateKeys,
 }
 
 words!(AuditAction, "audit action", {
@@ -63,6 +75,12 @@ words!(AuditAction, "audit action", {
     ChangeDepartment => "change_department",
     Denied => "denied",
     SearchAuditLog => "search_audit_log",
+    ExportAuditLog => "export_audit_log",
+    LinkIdentity => "link_identity",
+    CreateStaff => "create_staff",
+    ExpireConsent => "expire_consent",
+    EraseCase => "erase_case",
+    RotateKeys => "rotate_keys",
 });
 
 /// Who the actor was in the case when they acted (a participant's role, or their staff part).
@@ -79,6 +97,8 @@ pub enum ActorRole {
     TrustedAdult,
     /// A citizen with no part in the case (or a login, outside any case).
     Citizen,
+    /// The service's operator (a command-line action) or the service itself (a sweep).
+    Operator,
 }
 
 words!(ActorRole, "actor role", {
@@ -90,6 +110,7 @@ words!(ActorRole, "actor role", {
     Parent => "parent",
     TrustedAdult => "trusted_adult",
     Citizen => "citizen",
+    Operator => "operator",
 });
 
 impl From<super::role::Role> for ActorRole {

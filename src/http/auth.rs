@@ -81,7 +81,7 @@ pub async fn callback(
     match finish_login(&req, &state, &provider, &query).await {
         Ok(response) => response,
         Err(err) => {
-            crate::auth::session::record_refusal(&state, err.code()).await;
+            crate::auth::session::record_refusal(&state, err.code(), err.placed()).await;
             refused(&req, &provider, &err)
         }
     }
@@ -134,6 +134,11 @@ fn refused(req: &HttpRequest, provider: &str, err: &LoginError) -> HttpResponse 
         LoginError::AssuranceTooLow => notice(req, StatusCode::FORBIDDEN, "login.too_low"),
         LoginError::UnknownStaff | LoginError::Deactivated => {
             notice(req, StatusCode::FORBIDDEN, "login.unknown_staff")
+        }
+        LoginError::NoEmailClaim { .. }
+        | LoginError::EmailNotVerified { .. }
+        | LoginError::SecondSubject { .. } => {
+            notice(req, StatusCode::FORBIDDEN, "login.not_linked")
         }
         LoginError::Store(_) | LoginError::Configuration(_) | LoginError::Discovery(_) => {
             notice(req, StatusCode::BAD_GATEWAY, "login.failed")

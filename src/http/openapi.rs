@@ -34,6 +34,7 @@ use utoipa::OpenApi;
         super::api::consents::mine,
         super::api::staff::search,
         super::api::audit::search,
+        super::api::audit::csv,
         super::api::staff::set_flags,
         super::api::staff::failed_mail,
     ),

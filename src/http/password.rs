@@ -76,7 +76,7 @@ pub async fn submit(
     )
     .await;
     if let Err(PasswordLoginError::Refused) = &outcome {
-        crate::auth::session::record_refusal(&state, "refused").await;
+        crate::auth::session::record_refusal(&state, "refused", None).await;
     }
     let (account_id, provider, next) = match outcome {
         Ok(Outcome::LoggedIn(id)) => (id, PASSWORD_PROVIDER, "/"),

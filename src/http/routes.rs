@@ -4,8 +4,8 @@
 
 use super::dev_idp;
 use super::pages::{
-    access_log, admin, admin_mail, cases, consents, documents, front, language, notice,
-    notifications, participants,
+    access_log, admin, admin_access_log, admin_mail, cases, consents, documents, front, language,
+    notice, notifications, participants,
 };
 use super::problem::Problem;
 use super::{api, auth, health, openapi, password, static_files};
@@ -90,6 +90,8 @@ fn pages(cfg: &mut web::ServiceConfig) {
 
     cfg.service(web::resource("/admin").get(admin::show));
     cfg.service(web::resource("/admin/mail").get(admin_mail::show));
+    cfg.service(web::resource("/admin/access-log").get(admin_access_log::show));
+    cfg.service(web::resource("/admin/access-log.csv").get(admin_access_log::csv));
     cfg.service(web::resource("/admin/staff/{account_id}").post(admin::change_staff));
     cfg.service(
         web::resource("/admin/staff/{account_id}/department").post(admin::change_department),
@@ -179,6 +181,7 @@ fn api(cfg: &mut web::ServiceConfig) {
 
     cfg.service(web::resource("/api/v1/staff").get(api::staff::search));
     cfg.service(web::resource("/api/v1/audit").get(api::audit::search));
+    cfg.service(web::resource("/api/v1/audit.csv").get(api::audit::csv));
     cfg.service(web::resource("/api/v1/staff/{account_id}").patch(api::staff::set_flags));
     cfg.service(web::resource("/api/v1/admin/mail/failed").get(api::staff::failed_mail));
 }

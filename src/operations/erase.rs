@@ -4,11 +4,13 @@
 //! the retention period only when an admin of its municipality gives a reason, which is recorded.
 //! Never automatic: municipal records follow the National Archives' rules.
 
+use crate::audit::{self, Event};
 use crate::blobs::{BlobKey, BlobStore};
 use crate::config::Settings;
+use crate::domain::audit_action::{ActorRole, AuditAction};
 use crate::domain::email::Email;
-use crate::domain::ids::CaseId;
-use crate::store::accounts;
+use crate::domain::ids::{CaseId, MunicipalityId};
+use crate::store::accounts::{self, StaffAccount};
 use crate::store::{Db, StoreError, case_keys, cases, documents};
 use anyhow::{Context, anyhow, bail};
 use time::{Duration, OffsetDateTime};
@@ -52,40 +54,38 @@ pub async fn erase_case(
         .as_deref()
         .map(str::trim)
         .filter(|r| !r.is_empty());
-    let requested_by = match (now >= retention_ends, reason) {
-        (true, _) => request
-            .admin
-            .clone()
-            .unwrap_or_else(|| "operator".to_owned()),
-        (false, None) => bail!(
+    let admin = match request.admin.as_deref() {
+        Some(email) => Some(active_admin(db, case.municipality_id, email).await?),
+        None => None,
+    };
+    let requested_by = match (now >= retention_ends, reason, &admin) {
+        (true, _, Some(admin)) => admin.email.clone(),
+        (true, _, None) => "operator".to_owned(),
+        (false, None, _) => bail!(
             "the retention period ends {}; erasing earlier needs --admin <e-mail> and --reason",
             retention_ends.date()
         ),
-        (false, Some(_)) => {
-            let email = request.admin.as_deref().ok_or_else(|| {
-                anyhow!("--reason needs --admin <e-mail of an admin of the case's municipality>")
-            })?;
-            let email = Email::parse(email).context("--admin")?;
-            let admin = accounts::find_staff_by_email(db, case.municipality_id, &email)
-                .await
-                .map_err(|e| match e {
-                    StoreError::NotFound => anyhow!(
-                        "--admin: no staff member with that e-mail in the case's municipality"
-                    ),
-                    other => other.into(),
-                })?;
-            if !admin.is_admin || !admin.is_active {
-                bail!(
-                    "--admin: {} is not an active admin of the case's municipality",
-                    email.as_str()
-                );
-            }
-            email.as_str().to_owned()
+        (false, Some(_), None) => {
+            bail!("--reason needs --admin <e-mail of an admin of the case's municipality>")
         }
+        (false, Some(_), Some(admin)) => admin.email.clone(),
     };
     let keys = documents::blob_keys_of_case(db, case.id).await?;
+    // The erasure and its access-log row commit together.
+    let event = Event {
+        municipality: Some(case.municipality_id),
+        case: Some(case.id),
+        actor: admin.as_ref().map(|a| a.id),
+        role: Some(if admin.is_some() {
+            ActorRole::Admin
+        } else {
+            ActorRole::Operator
+        }),
+        ..Event::new(AuditAction::EraseCase, now)
+    };
+    let mut tx = db.begin().await?;
     case_keys::erase(
-        db,
+        &mut tx,
         case.id,
         &requested_by,
         reason,
@@ -93,6 +93,8 @@ pub async fn erase_case(
         now,
     )
     .await?;
+    audit::record(&mut tx, &event).await?;
+    tx.commit().await?;
     // The reason is free text and may name people: it is in `case_erasures`, not in the log.
     tracing::warn!(case = %case.id, with_reason = reason.is_some(), "case erased (crypto-shredded)");
     let mut erased = Erased {
@@ -106,4 +108,28 @@ pub async fn erase_case(
         }
     }
     Ok(erased)
+}
+
+/// The staff account behind `--admin`: an active admin of the case's municipality.
+async fn active_admin(
+    db: &Db,
+    municipality: MunicipalityId,
+    email: &str,
+) -> anyhow::Result<StaffAccount> {
+    let email = Email::parse(email).context("--admin")?;
+    let admin = accounts::find_staff_by_email(db, municipality, &email)
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound => {
+                anyhow!("--admin: no staff member with that e-mail in the case's municipality")
+            }
+            other => other.into(),
+        })?;
+    if !admin.is_admin || !admin.is_active {
+        bail!(
+            "--admin: {} is not an active admin of the case's municipality",
+            email.as_str()
+        );
+    }
+    Ok(admin)
 }

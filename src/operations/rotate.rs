@@ -2,11 +2,13 @@
 //! under the active one: case keys (so no blob is rewritten: the case key inside stays the same),
 //! sealed CPR numbers and TOTP secrets. Afterwards the old key can be retired from configuration.
 
+use crate::audit::{self, Event};
 use crate::crypto::keys;
 use crate::crypto::master_keys::MasterKeyRing;
 use crate::crypto::purpose::SealPurpose;
 use crate::crypto::seal;
-use crate::store::{Db, case_keys};
+use crate::domain::audit_action::{ActorRole, AuditAction};
+use crate::store::{Db, case_keys, municipalities};
 use sqlx::Row;
 use time::OffsetDateTime;
 
@@ -45,6 +47,7 @@ pub async fn rotate_master(
     keys: &MasterKeyRing,
     now: OffsetDateTime,
 ) -> anyhow::Result<Rotated> {
+    record_rotation(db, now).await?;
     let mut done = Rotated::default();
     for (case, sealed) in case_keys::all(db).await? {
         match keys::rewrap(keys, case.uuid(), &sealed)? {
@@ -82,4 +85,20 @@ pub async fn rotate_master(
         }
     }
     Ok(done)
+}
+
+/// One `rotate_keys` row in every municipality's chain (each admin sees it in their own log), all
+/// committed before anything is resealed: no rotation happens without its trace.
+async fn record_rotation(db: &Db, now: OffsetDateTime) -> anyhow::Result<()> {
+    let mut tx = db.begin().await?;
+    for municipality in municipalities::all_ids(db).await? {
+        let event = Event {
+            municipality: Some(municipality),
+            role: Some(ActorRole::Operator),
+            ..Event::new(AuditAction::RotateKeys, now)
+        };
+        audit::record(&mut tx, &event).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }

@@ -7,7 +7,7 @@ pub mod identities;
 use crate::domain::email::Email;
 use crate::domain::municipality_code::MunicipalityCode;
 use crate::domain::person_name::PersonName;
-use crate::store::accounts::{self, NewStaff};
+use crate::store::accounts::NewStaff;
 use crate::store::{Db, StoreError, municipalities};
 use identities::{DevIdentity, IdentityFile, Provider};
 use std::path::{Path, PathBuf};
@@ -72,7 +72,7 @@ pub async fn ensure_demo(db: &Db, now: OffsetDateTime) -> Result<(), SeedError> 
                 .ok_or_else(|| invalid("staff need a department".into()))?,
             is_admin: identity.admin,
         };
-        accounts::create_staff(db, &staff, now).await?;
+        crate::staff::create::by_operator(db, &staff, now).await?;
     }
     tracing::info!(municipality = %municipality.code, "seeded the demo municipality and its staff");
     Ok(())

@@ -31,8 +31,9 @@ pub struct StaffAccount {
     pub is_active: bool,
 }
 
-pub async fn create_staff(
-    db: &Db,
+/// Inserts a staff account inside the caller's transaction (`staff::create` records it).
+pub async fn insert_staff(
+    conn: &mut AnyConnection,
     staff: &NewStaff,
     now: OffsetDateTime,
 ) -> StoreResult<AccountId> {
@@ -49,7 +50,7 @@ pub async fn create_staff(
     .bind(i64::from(staff.is_admin))
     .bind(to_text(now))
     .bind(i64::from(staff.department.creates_cases()))
-    .execute(db.pool())
+    .execute(&mut *conn)
     .await
     .map_err(|e| StoreError::from_sqlx(e, "a staff member with this e-mail in the municipality"))?;
     // The municipality registered the address (`email_confirmed_at` above): it counts as confirmed.
@@ -143,6 +144,39 @@ pub async fn find(db: &Db, id: AccountId) -> StoreResult<Account> {
     .fetch_one(db.pool())
     .await?;
     account_from_row(&row)
+}
+
+/// `find` inside the caller's transaction.
+pub async fn find_in(conn: &mut AnyConnection, id: AccountId) -> StoreResult<Account> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = $1"
+    )))
+    .bind(id.to_string())
+    .fetch_one(&mut *conn)
+    .await?;
+    account_from_row(&row)
+}
+
+/// Locks the account for the rest of the transaction (a write first, so SQLite takes its write
+/// lock and PostgreSQL the row lock) and returns the subjects it already has at `issuer`.
+pub async fn lock_subjects_at(
+    conn: &mut AnyConnection,
+    account_id: AccountId,
+    issuer: &str,
+) -> StoreResult<Vec<String>> {
+    sqlx::query("UPDATE accounts SET name = name WHERE id = $1")
+        .bind(account_id.to_string())
+        .execute(&mut *conn)
+        .await?;
+    let rows =
+        sqlx::query("SELECT subject FROM account_identities WHERE account_id = $1 AND issuer = $2")
+            .bind(account_id.to_string())
+            .bind(issuer)
+            .fetch_all(&mut *conn)
+            .await?;
+    rows.iter()
+        .map(|r| r.try_get("subject").map_err(Into::into))
+        .collect()
 }
 
 /// The account linked to an (issuer, subject) identity.

@@ -47,6 +47,18 @@ const COLUMNS: &str = "id, chain, seq, at, municipality_id, case_id, actor_accou
 /// chain is new), which holds every other writer of the chain until this transaction ends.
 /// Returns the new row's seq and the previous row's hash.
 pub async fn advance_head(conn: &mut AnyConnection, chain: &str) -> StoreResult<(i64, String)> {
+    ensure_head(conn, chain).await?;
+    let row = sqlx::query(
+        "UPDATE audit_chain_heads SET seq = seq + 1 WHERE chain = $1 RETURNING seq, hash",
+    )
+    .bind(chain)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((row.try_get("seq")?, row.try_get("hash")?))
+}
+
+/// Creates the chain's head row at seq 0 when the chain is new.
+async fn ensure_head(conn: &mut AnyConnection, chain: &str) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO audit_chain_heads (chain, seq, hash) VALUES ($1, 0, $2) \
          ON CONFLICT (chain) DO NOTHING",
@@ -55,13 +67,37 @@ pub async fn advance_head(conn: &mut AnyConnection, chain: &str) -> StoreResult<
     .bind(GENESIS)
     .execute(&mut *conn)
     .await?;
+    Ok(())
+}
+
+/// Holds `chain` for the rest of the transaction without taking a place in it, so a writer can
+/// check the log and then append without a second writer doing the same in between.
+pub async fn hold_chain(conn: &mut AnyConnection, chain: &str) -> StoreResult<()> {
+    ensure_head(conn, chain).await?;
+    sqlx::query("UPDATE audit_chain_heads SET seq = seq WHERE chain = $1")
+        .bind(chain)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Whether the case's log has an `action` row about `consent`.
+pub async fn has_consent_row(
+    conn: &mut AnyConnection,
+    case: &str,
+    consent: &str,
+    action: &str,
+) -> StoreResult<bool> {
     let row = sqlx::query(
-        "UPDATE audit_chain_heads SET seq = seq + 1 WHERE chain = $1 RETURNING seq, hash",
+        "SELECT 1 AS found FROM audit_events WHERE case_id = $1 AND action = $2 \
+         AND target_consent = $3",
     )
-    .bind(chain)
-    .fetch_one(&mut *conn)
+    .bind(case)
+    .bind(action)
+    .bind(consent)
+    .fetch_optional(&mut *conn)
     .await?;
-    Ok((row.try_get("seq")?, row.try_get("hash")?))
+    Ok(row.is_some())
 }
 
 /// Writes the row and makes it the chain's head.

@@ -5,7 +5,7 @@ use super::columns::corrupt;
 use super::time_text::to_text;
 use super::{Db, StoreResult};
 use crate::domain::ids::CaseId;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
 /// The sealed case key, if the case has one.
@@ -73,22 +73,22 @@ pub async fn rewrap(
 
 /// Crypto-shredding: the case key is deleted, the case marked erased and the erasure recorded,
 /// in one transaction. The blobs are deleted afterwards; without the key they are noise already.
+/// Destroys the case key and marks the case erased, inside the caller's transaction.
 pub async fn erase(
-    db: &Db,
+    conn: &mut AnyConnection,
     case: CaseId,
     requested_by: &str,
     reason: Option<&str>,
     blob_count: i64,
     now: OffsetDateTime,
 ) -> StoreResult<()> {
-    let mut tx = db.pool().begin().await?;
     sqlx::query("DELETE FROM case_keys WHERE case_id = $1")
         .bind(case.to_string())
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     sqlx::query("UPDATE cases SET status = 'erased' WHERE id = $1")
         .bind(case.to_string())
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     sqlx::query(
         "INSERT INTO case_erasures (case_id, erased_at, requested_by, reason, blob_count) \
@@ -99,8 +99,7 @@ pub async fn erase(
     .bind(requested_by)
     .bind(reason)
     .bind(blob_count)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    tx.commit().await?;
     Ok(())
 }

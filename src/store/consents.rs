@@ -4,7 +4,7 @@ use super::columns::{corrupt, optional_date};
 use super::time_text::{from_text, to_text};
 use super::{Db, StoreResult};
 use crate::domain::department::Department;
-use crate::domain::ids::{AccountId, CaseId, ParticipantId};
+use crate::domain::ids::{AccountId, CaseId, MunicipalityId, ParticipantId};
 use crate::policy::{Consent, ConsentGiver};
 use sqlx::{AnyConnection, Row};
 use time::{Date, OffsetDateTime};
@@ -120,4 +120,35 @@ pub async fn withdraw(
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+/// A consent whose last day was before `today`, not withdrawn, on a case not erased, with no
+/// `expire_consent` row in the case's log yet.
+#[derive(Debug, Clone)]
+pub struct UnrecordedExpiry {
+    pub consent: Uuid,
+    pub case_id: CaseId,
+    pub municipality: MunicipalityId,
+}
+
+pub async fn expired_unrecorded(db: &Db, today: Date) -> StoreResult<Vec<UnrecordedExpiry>> {
+    let rows = sqlx::query(
+        "SELECT k.id, k.case_id, c.municipality_id FROM consents k JOIN cases c ON c.id = k.case_id \
+         WHERE c.status <> 'erased' AND k.withdrawn_at IS NULL AND k.valid_until IS NOT NULL \
+         AND k.valid_until < $1 AND NOT EXISTS (SELECT 1 FROM audit_events a \
+         WHERE a.case_id = k.case_id AND a.action = 'expire_consent' AND a.target_consent = k.id)",
+    )
+    .bind(today.to_string())
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(UnrecordedExpiry {
+                consent: Uuid::parse_str(row.try_get("id")?).map_err(corrupt)?,
+                case_id: CaseId::parse(row.try_get("case_id")?).map_err(corrupt)?,
+                municipality: MunicipalityId::parse(row.try_get("municipality_id")?)
+                    .map_err(corrupt)?,
+            })
+        })
+        .collect()
 }

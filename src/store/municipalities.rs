@@ -48,3 +48,13 @@ pub async fn find_by_code(db: &Db, code: MunicipalityCode) -> StoreResult<Munici
         name: row.try_get("name")?,
     })
 }
+
+/// Every municipality's id.
+pub async fn all_ids(db: &Db) -> StoreResult<Vec<MunicipalityId>> {
+    let rows = sqlx::query("SELECT id FROM municipalities ORDER BY code")
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter()
+        .map(|r| MunicipalityId::parse(r.try_get("id")?).map_err(corrupt))
+        .collect()
+}

@@ -66,6 +66,7 @@ fn pages(c: &Cases) -> Vec<Value> {
         json!({"name": "front page, admin", "as": "admin", "path": "/"}),
         json!({"name": "admin: staff", "as": "admin", "path": "/admin"}),
         json!({"name": "admin: e-mails not sent", "as": "admin", "path": "/admin/mail"}),
+        json!({"name": "admin: access-log search", "as": "admin", "path": "/admin/access-log?action=view_case"}),
     ]
 }
 

@@ -14,7 +14,7 @@ use vejviser::domain::department::Department;
 use vejviser::domain::email::Email;
 use vejviser::domain::municipality_code::MunicipalityCode;
 use vejviser::domain::person_name::PersonName;
-use vejviser::store::accounts::{self, NewStaff};
+use vejviser::store::accounts::NewStaff;
 use vejviser::store::municipalities;
 
 on_both_databases!(
@@ -170,7 +170,9 @@ pub(crate) async fn other_municipality_admin(app: &TestApp) -> reqwest::Client {
         department: Department::ChildrenYouth,
         is_admin: true,
     };
-    let id = accounts::create_staff(db, &staff, now).await.unwrap();
+    let id = vejviser::staff::create::by_operator(db, &staff, now)
+        .await
+        .unwrap();
     session_for(app, id, AssuranceLevel::Substantial).await
 }
 

@@ -114,6 +114,23 @@ async fn admin_commands_create_municipalities_and_staff(backend: Backend) {
     };
     let (ok, out, err) = staff("101", "ida@kk.dk");
     assert!(ok && out.contains("Created staff account"), "{out}{err}");
+    // The new account is in the municipality's access log, created by the operator (#11).
+    let db = vejviser::store::Db::connect(&url, 1, std::time::Duration::from_secs(5))
+        .await
+        .unwrap();
+    let created = vejviser::store::audit::Filter {
+        action: Some("create_staff".to_owned()),
+        ..Default::default()
+    };
+    let rows = vejviser::store::audit::search(&db, &created, 0, 10)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].actor_role.as_deref(), Some("operator"));
+    assert!(
+        out.contains(rows[0].target_account_id.as_deref().unwrap()),
+        "{out}"
+    );
     let (ok, _, err) = staff("101", "IDA@kk.dk");
     assert!(!ok && err.contains("already exists"), "{err}");
     let (ok, _, err) = staff("555", "ida@kk.dk");

@@ -12,8 +12,10 @@ use crate::team::{add_citizen, create_case, identity, logged_in, post};
 use serde_json::json;
 use std::collections::BTreeSet;
 use time::{Duration, OffsetDateTime};
+use vejviser::cases::consent_expiry;
 use vejviser::domain::notice_event::NoticeEvent;
 use vejviser::notify::{digest, reminders, transport::Mailer, worker};
+use vejviser::store::audit::{self, Filter};
 use vejviser::store::outbox;
 
 /// Delivers every due message now, batch after batch.
@@ -144,6 +146,24 @@ async fn reminders_are_written_once_each_when_due(backend: Backend) {
         0,
         "never twice"
     );
+    // The expiry is in the case's access log too, once, however many sweepers run (#11).
+    let clock = vejviser::clock::from_fixed_now(Some(later));
+    let db = &app.app.db;
+    let (a, b) = tokio::join!(
+        consent_expiry::record_expired(db, &clock),
+        consent_expiry::record_expired(db, &clock)
+    );
+    assert_eq!(a + b, 1);
+    assert_eq!(consent_expiry::record_expired(db, &clock).await, 0);
+    let expiry = Filter {
+        action: Some("expire_consent".to_owned()),
+        ..Filter::default()
+    };
+    let logged = audit::search(db, &expiry, 0, 10).await.unwrap();
+    assert_eq!(logged.len(), 1, "{logged:?}");
+    assert_eq!(logged[0].case_id.as_deref(), Some(case.as_str()));
+    assert_eq!(logged[0].actor_role.as_deref(), Some("operator"));
+    assert!(logged[0].actor_account_id.is_none() && logged[0].target_consent.is_some());
     let case_id = vejviser::domain::ids::CaseId::parse(&case).unwrap();
     let rows = outbox::for_case(&app.app.db, case_id).await.unwrap();
     let of = |event| rows.iter().filter(|r| r.event == event).collect::<Vec<_>>();

@@ -16,7 +16,7 @@ use vejviser::domain::email::Email;
 use vejviser::domain::ids::AccountId;
 use vejviser::domain::municipality_code::MunicipalityCode;
 use vejviser::domain::person_name::PersonName;
-use vejviser::store::accounts::{self, NewStaff};
+use vejviser::store::accounts::NewStaff;
 use vejviser::store::audit::{self as audit_store, AuditRow, Filter};
 use vejviser::store::{municipalities, staff_duties};
 
@@ -76,7 +76,7 @@ async fn second_caseworker(app: &TestApp) -> reqwest::Client {
         department: Department::ChildrenYouth,
         is_admin: false,
     };
-    let id = accounts::create_staff(db, &staff, time::OffsetDateTime::now_utc())
+    let id = vejviser::staff::create::by_operator(db, &staff, time::OffsetDateTime::now_utc())
         .await
         .unwrap();
     session_for(app, id, AssuranceLevel::Substantial).await

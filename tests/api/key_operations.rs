@@ -5,6 +5,7 @@ use crate::documents::{Store, form, raw_blobs, second_instance, team, upload, up
 use crate::helpers::Backend;
 use crate::team::{case_of, get, post};
 use std::process::Command;
+use vejviser::store::audit::{self as store, AuditRow, Filter};
 
 pub fn vejviser(app: &crate::helpers::TestApp, config: Option<&std::path::Path>) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_vejviser"));
@@ -57,6 +58,11 @@ async fn rotating_the_master_key_rewraps_case_keys_and_the_old_key_can_go() {
     let (ok, output) = run(vejviser(&team.app, Some(&both)).args(["keys", "rotate-master"]));
     assert!(ok, "{output}");
     assert!(output.contains("1 case keys"), "{output}");
+    // Each rotation is a row in every municipality's chain, by the operator (#11).
+    let rotations = audit_rows(&team.app.app.db, "rotate_keys").await;
+    assert_eq!(rotations.len(), 1, "{rotations:?}");
+    assert_eq!(rotations[0].actor_role.as_deref(), Some("operator"));
+    assert!(rotations[0].municipality_id.is_some());
     let (ok, output) = run(vejviser(&team.app, Some(&both)).args(["keys", "rotate-master"]));
     assert!(ok && output.contains("0 case keys"), "idempotent: {output}");
     assert!(
@@ -215,6 +221,20 @@ async fn erasing_a_case_shreds_its_key_and_blobs_and_keeps_the_trail() {
     );
     let (ok, output) = erase(&[]);
     assert!(!ok, "only once: {output}");
+    // The erasure is in the case's access log, by the admin who asked (#11).
+    let rows = audit_rows(db, "erase_case").await;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].case_id.as_deref(), Some(team.case.as_str()));
+    assert_eq!(rows[0].actor_role.as_deref(), Some("admin"));
+    assert!(rows[0].actor_account_id.is_some());
+}
+
+async fn audit_rows(db: &vejviser::store::Db, action: &str) -> Vec<AuditRow> {
+    let filter = Filter {
+        action: Some(action.to_owned()),
+        ..Filter::default()
+    };
+    store::search(db, &filter, 0, 100).await.unwrap()
 }
 
 #[tokio::test]

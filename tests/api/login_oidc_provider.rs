@@ -9,12 +9,14 @@ use vejviser::domain::department::Department;
 use vejviser::domain::email::Email;
 use vejviser::domain::municipality_code::MunicipalityCode;
 use vejviser::domain::person_name::PersonName;
-use vejviser::store::accounts::{self, NewStaff};
+use vejviser::store::accounts::NewStaff;
+use vejviser::store::audit::{self as store, AuditRow, Filter};
 use vejviser::store::municipalities;
 
 on_both_databases!(
     a_citizen_logs_in_end_to_end_at_substantial,
     staff_are_matched_by_email_in_the_providers_municipality,
+    staff_linking_needs_a_verified_address_and_one_subject,
 );
 
 fn issuer() -> String {
@@ -143,20 +145,7 @@ async fn staff_are_matched_by_email_in_the_providers_municipality(backend: Backe
     );
     assert_eq!(me(&app).await.0, 401);
 
-    let db = &app.app.db;
-    let demo = municipalities::find_by_code(db, MunicipalityCode::parse("999").unwrap())
-        .await
-        .unwrap();
-    let staff = NewStaff {
-        municipality_id: demo.id,
-        name: PersonName::parse("Sara Sagsbehandler").unwrap(),
-        email: Email::parse("SARA@kommune.example").unwrap(),
-        department: Department::Adult,
-        is_admin: false,
-    };
-    let id = accounts::create_staff(db, &staff, time::OffsetDateTime::now_utc())
-        .await
-        .unwrap();
+    let id = create_staff(&app, "SARA@kommune.example").await;
     log_in(&app, "kommune", "staff").await;
     let (status, me) = me(&app).await;
     assert_eq!(status, 200, "{me}");
@@ -166,8 +155,93 @@ async fn staff_are_matched_by_email_in_the_providers_municipality(backend: Backe
     let linked: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM account_identities WHERE account_id = $1")
             .bind(id.to_string())
-            .fetch_one(db.pool())
+            .fetch_one(app.app.db.pool())
             .await
             .unwrap();
     assert_eq!(linked, 1);
+    let link = audit_rows(&app, "link_identity").await;
+    assert_eq!(link.len(), 1, "{link:?}");
+    assert_eq!(link[0].actor_account_id.as_deref(), Some(&*id.to_string()));
+    assert_eq!(link[0].target_account_id.as_deref(), Some(&*id.to_string()));
+    assert!(
+        link[0].municipality_id.is_some(),
+        "in the municipality's chain"
+    );
+    assert_eq!(link[0].actor_role.as_deref(), Some("staff"));
+}
+
+async fn audit_rows(app: &TestApp, action: &str) -> Vec<AuditRow> {
+    let filter = Filter {
+        action: Some(action.to_owned()),
+        ..Filter::default()
+    };
+    store::search(&app.app.db, &filter, 0, 1000).await.unwrap()
+}
+
+async fn create_staff(app: &TestApp, email: &str) -> vejviser::domain::ids::AccountId {
+    let db = &app.app.db;
+    let demo = municipalities::find_by_code(db, MunicipalityCode::parse("999").unwrap())
+        .await
+        .unwrap();
+    let staff = NewStaff {
+        municipality_id: demo.id,
+        name: PersonName::parse("Kollega").unwrap(),
+        email: Email::parse(email).unwrap(),
+        department: Department::Adult,
+        is_admin: false,
+    };
+    vejviser::staff::create::by_operator(db, &staff, time::OffsetDateTime::now_utc())
+        .await
+        .unwrap()
+}
+
+/// Linking by e-mail (issue #10): only an address the provider verified, only one subject of
+/// a provider an account, and each refusal a `login_refused` row an admin of the municipality
+/// finds (the first subject's account named as the target of a second one). Fails on the code
+/// before: the unverified and the second subject were linked.
+async fn staff_linking_needs_a_verified_address_and_one_subject(backend: Backend) {
+    let app = spawn(backend).await;
+    let sara = create_staff(&app, "sara@kommune.example").await;
+    create_staff(&app, "ulla@kommune.example").await;
+    log_in(&app, "kommune", "staff").await;
+    assert_eq!(me(&app).await.1["id"], sara.to_string());
+
+    for (hint, code) in [
+        ("staff_twin", "second_subject"),
+        ("staff_unverified", "email_not_verified"),
+        ("staff_noemail", "no_email_claim"),
+    ] {
+        let refused = log_in(&app, "kommune", hint).await;
+        assert_eq!(refused.status(), 403, "{hint}");
+        let text = refused.text().await.unwrap();
+        assert!(
+            text.contains("Dit login kunne ikke knyttes til din bruger"),
+            "{hint}: {text}"
+        );
+        let rows = audit_rows(&app, "login_refused").await;
+        assert!(
+            rows.iter().any(|r| r.reason.as_deref() == Some(code)),
+            "{hint}: {rows:?}"
+        );
+    }
+    let linked: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM account_identities")
+        .fetch_one(app.app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(linked, 1, "only Sara's first subject is linked");
+    let refusals = audit_rows(&app, "login_refused").await;
+    let twin = refusals
+        .iter()
+        .find(|r| r.reason.as_deref() == Some("second_subject"))
+        .unwrap();
+    assert_eq!(twin.target_account_id.as_deref(), Some(&*sara.to_string()));
+    assert!(
+        twin.municipality_id.is_some(),
+        "in the municipality's chain"
+    );
+    let unverified = refusals
+        .iter()
+        .find(|r| r.reason.as_deref() == Some("email_not_verified"))
+        .unwrap();
+    assert!(unverified.municipality_id.is_some());
 }

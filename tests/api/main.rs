@@ -11,6 +11,7 @@ mod team;
 mod access_log;
 mod accessibility;
 mod admin_pages;
+mod audit_actions;
 mod audit_retention;
 mod audit_search;
 mod browser_documents;

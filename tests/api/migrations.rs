@@ -75,7 +75,7 @@ async fn staff(
         department: Department::JobCentre,
         is_admin: false,
     };
-    accounts::create_staff(db, &new, OffsetDateTime::now_utc())
+    vejviser::staff::create::by_operator(db, &new, OffsetDateTime::now_utc())
         .await
         .map(|_| ())
 }

@@ -90,6 +90,34 @@ const ACCOUNTS = {
       email_verified: true,
     },
   },
+  // A second account at the provider with Sara's address: must not reach her vejviser account.
+  staff_twin: {
+    acr: ACR_SUBSTANTIAL,
+    claims: {
+      sub: '7c1e2f4a-0b3d-4e5f-8a9b-000000000006',
+      name: 'Sara Tvilling',
+      email: 'sara@kommune.example',
+      email_verified: true,
+    },
+  },
+  // An address the provider does not vouch for.
+  staff_unverified: {
+    acr: ACR_SUBSTANTIAL,
+    claims: {
+      sub: '7c1e2f4a-0b3d-4e5f-8a9b-000000000007',
+      name: 'Ulla Ubekræftet',
+      email: 'ulla@kommune.example',
+      email_verified: false,
+    },
+  },
+  // No address at all.
+  staff_noemail: {
+    acr: ACR_SUBSTANTIAL,
+    claims: {
+      sub: '7c1e2f4a-0b3d-4e5f-8a9b-000000000008',
+      name: 'Niels Utenmail',
+    },
+  },
 };
 const ACCOUNTS_BY_SUB = new Map(Object.values(ACCOUNTS).map((a) => [a.claims.sub, a]));
 const accountNamed = (login) => (Object.hasOwn(ACCOUNTS, login) ? ACCOUNTS[login] : undefined);

@@ -1,6 +1,8 @@
 //! Why a login failed. Each variant is logged (without tokens, codes or CPR) and shown to the
 //! person as a page; none creates a session.
 
+use crate::domain::ids::{AccountId, MunicipalityId};
+
 #[derive(Debug, thiserror::Error)]
 pub enum LoginError {
     #[error("no such login provider")]
@@ -25,14 +27,32 @@ pub enum LoginError {
     InvalidIdToken(String),
     #[error("userinfo failed: {0}")]
     Userinfo(String),
+    /// The configured claim name (not a generic one), so the operator knows what to release.
     #[error("a required claim is missing: {0}")]
-    MissingClaim(&'static str),
+    MissingClaim(String),
     #[error("a claim is malformed: {0}")]
-    MalformedClaim(&'static str),
+    MalformedClaim(String),
     #[error("the assurance level is too low or unknown")]
     AssuranceTooLow,
     #[error("no staff account matches this login")]
     UnknownStaff,
+    /// A staff login without the configured e-mail claim: nothing to find the staff member by.
+    #[error("the staff login carries no e-mail claim ({claim})")]
+    NoEmailClaim { claim: String },
+    /// The provider did not vouch for the e-mail (the configured `email_verified` claim is not
+    /// `true`): an address alone must not open a staff account.
+    #[error("the e-mail is not verified by the provider (claim {claim})")]
+    EmailNotVerified {
+        claim: String,
+        municipality: MunicipalityId,
+    },
+    /// The staff account is already linked to another subject of this provider: a reused login
+    /// name or a second account at the provider must not reach it.
+    #[error("the staff account is already linked to another subject of this provider")]
+    SecondSubject {
+        municipality: MunicipalityId,
+        account: AccountId,
+    },
     #[error("the account is deactivated")]
     Deactivated,
     #[error("storage failed: {0}")]
@@ -40,6 +60,19 @@ pub enum LoginError {
 }
 
 impl LoginError {
+    /// Where the refusal belongs in the access log: the municipality whose admins should see it,
+    /// and the account it was aimed at. `None` for refusals outside any municipality.
+    pub fn placed(&self) -> Option<(MunicipalityId, Option<AccountId>)> {
+        match self {
+            Self::EmailNotVerified { municipality, .. } => Some((*municipality, None)),
+            Self::SecondSubject {
+                municipality,
+                account,
+            } => Some((*municipality, Some(*account))),
+            _ => None,
+        }
+    }
+
     /// A short code for logs and for choosing the page shown.
     pub fn code(&self) -> &'static str {
         match self {
@@ -58,6 +91,9 @@ impl LoginError {
             Self::MalformedClaim(_) => "malformed_claim",
             Self::AssuranceTooLow => "assurance_too_low",
             Self::UnknownStaff => "unknown_staff",
+            Self::NoEmailClaim { .. } => "no_email_claim",
+            Self::EmailNotVerified { .. } => "email_not_verified",
+            Self::SecondSubject { .. } => "second_subject",
             Self::Deactivated => "deactivated",
             Self::Store(_) => "store",
         }

@@ -2,6 +2,7 @@
 
 pub mod access_log;
 pub mod admin;
+pub mod admin_access_log;
 pub mod admin_mail;
 pub mod cases;
 pub mod consents;

@@ -1,6 +1,7 @@
 //! The application: everything a request or a background job can reach, built once at start-up
 //! (`startup`) and shared by every worker. Services take `&App`; nothing here knows about HTTP.
 
+use crate::audit::batch::Batcher;
 use crate::auth::dev_idp::DevIdp;
 use crate::auth::oidc::RelyingParty;
 use crate::blobs::BlobStore;
@@ -19,6 +20,8 @@ pub struct App {
     pub settings: Arc<Settings>,
     /// The database pool (SQLite or PostgreSQL, one code path).
     pub db: Db,
+    /// The writer that commits reads' access-log rows together.
+    pub audit: Batcher,
     /// Where encrypted document blobs live (a local folder or S3).
     pub blobs: BlobStore,
     /// The time every decision uses; tests move it.

@@ -89,6 +89,7 @@ impl Application {
         } else {
             (None, None)
         };
+        check_staff_municipalities(&db, &settings).await?;
         let rp = match settings.oidc.providers.is_empty() {
             true => None,
             false => Some(RelyingParty::new(
@@ -98,6 +99,7 @@ impl Application {
         };
         let state = App {
             settings: Arc::new(settings),
+            audit: crate::audit::batch::Batcher::start(db.clone()),
             db,
             blobs,
             clock,
@@ -202,6 +204,26 @@ impl Sweeps {
         crate::auth::expiry::sweep(&self.db, &self.clock, self.idle_minutes).await;
         crate::cases::consent_expiry::record_expired(&self.db, &self.clock).await;
     }
+}
+
+/// Every staff provider's municipality must exist before anyone can log in through it.
+async fn check_staff_municipalities(db: &Db, settings: &Settings) -> anyhow::Result<()> {
+    for (name, provider) in &settings.oidc.providers {
+        let Some(code) = provider.municipality.as_deref() else {
+            continue;
+        };
+        let code = crate::domain::municipality_code::MunicipalityCode::parse(code)
+            .map_err(|e| anyhow::anyhow!("oidc.providers.{name}.municipality: {e}"))?;
+        match crate::store::municipalities::find_by_code(db, code).await {
+            Ok(_) => {}
+            Err(crate::store::StoreError::NotFound) => anyhow::bail!(
+                "oidc.providers.{name}.municipality: no municipality with code {code}; create it \
+                 first (vejviser municipality create --code {code} --name ...)"
+            ),
+            Err(other) => return Err(other.into()),
+        }
+    }
+    Ok(())
 }
 
 /// The data folder holds the database and keys: readable by the service's user only.

@@ -9,11 +9,13 @@
 //! head row, which `record` updates first (`store::audit::advance_head`). `verify` walks a chain.
 //! What a row says about the request (its id and the client's address) comes from `context`.
 
+pub mod batch;
 pub mod context;
 pub mod encoding;
 pub mod retention;
 pub mod verify;
 
+use crate::app::App;
 use crate::domain::audit_action::{ActorRole, AuditAction};
 use crate::domain::department::Department;
 use crate::domain::ids::{AccountId, CaseId, DocumentId, MunicipalityId, ParticipantId};
@@ -187,9 +189,55 @@ pub fn part_in_case(actor: &Actor, facts: &CaseFacts) -> (ActorRole, Option<Depa
 /// Appends `event` to its chain inside the caller's transaction (write before read: the chain's
 /// head is updated first). The row commits with the transaction or not at all.
 pub async fn record(conn: &mut AnyConnection, event: &Event) -> StoreResult<()> {
+    record_in(conn, event, &context::current()).await
+}
+
+/// `record` for a row made in another task than its request's (`batch`).
+async fn record_in(
+    conn: &mut AnyConnection,
+    event: &Event,
+    request: &context::RequestContext,
+) -> StoreResult<()> {
     let chain = event.chain();
     let (seq, prev_hash) = store::advance_head(conn, &chain).await?;
-    let request = context::current();
+    let row = chained(event, request, chain, seq, prev_hash);
+    store::insert(conn, &row).await?;
+    crate::metrics::audit_rows_written().inc();
+    Ok(())
+}
+
+/// Appends `events` (each with its request) inside the caller's transaction: each chain's head is
+/// moved once for all its rows, which are then chained in the order given.
+async fn record_many(
+    conn: &mut AnyConnection,
+    events: &[(&Event, &context::RequestContext)],
+) -> StoreResult<()> {
+    let mut chains: Vec<String> = events.iter().map(|(e, _)| e.chain()).collect();
+    chains.sort();
+    chains.dedup();
+    for chain in chains {
+        let mine: Vec<_> = events.iter().filter(|(e, _)| e.chain() == chain).collect();
+        let places = i64::try_from(mine.len()).unwrap_or(i64::MAX);
+        let (mut seq, mut prev_hash) = store::advance_head_by(conn, &chain, places).await?;
+        for (event, request) in mine {
+            let row = chained(event, request, chain.clone(), seq, prev_hash);
+            store::insert_row(conn, &row).await?;
+            (seq, prev_hash) = (seq + 1, row.hash);
+        }
+        store::set_head_hash(conn, &chain, &prev_hash).await?;
+    }
+    crate::metrics::audit_rows_written().inc_by(events.len() as u64);
+    Ok(())
+}
+
+/// The stored row of `event` at place `seq` of `chain`, after the row hashed `prev_hash`.
+fn chained(
+    event: &Event,
+    request: &context::RequestContext,
+    chain: String,
+    seq: i64,
+    prev_hash: String,
+) -> AuditRow {
     let (outcome, reason) = match event.outcome {
         Outcome::Allowed => ("allowed", None),
         Outcome::Denied(reason) => ("denied", Some(reason.to_owned())),
@@ -212,15 +260,23 @@ pub async fn record(conn: &mut AnyConnection, event: &Event) -> StoreResult<()> 
         target_account_id: event.target.account.map(|a| a.to_string()),
         outcome: outcome.to_owned(),
         reason,
-        request_id: request.request_id,
-        client_address: request.client_address,
+        request_id: request.request_id.clone(),
+        client_address: request.client_address.clone(),
         prev_hash,
         hash: String::new(),
     };
     row.hash = encoding::hash(&row);
-    store::insert(conn, &row).await?;
-    crate::metrics::audit_rows_written().inc();
-    Ok(())
+    row
+}
+
+/// A read's row (case view, document list, view, download), committed before anything is
+/// sent, together with the other reads' rows waiting at the same moment (`batch`). Only a
+/// benchmark's `dev.skip_read_audit` (refused in production) leaves it out.
+pub async fn record_read(app: &App, event: &Event) -> StoreResult<()> {
+    if app.settings.dev.skip_read_audit {
+        return Ok(());
+    }
+    app.audit.record(event).await
 }
 
 /// Records `event` in a transaction of its own and commits it: for reads, before anything is

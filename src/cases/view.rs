@@ -270,7 +270,7 @@ fn permissions(state: &App, actor: &Actor, case: &LoadedCase) -> PermissionsView
 pub async fn show(state: &App, actor: &Actor, id: CaseId) -> CaseResult<CaseView> {
     let case = authorize(state, actor, Action::ViewCase, id).await?;
     let event = super::event(state, actor, AuditAction::ViewCase, &case);
-    crate::audit::record_alone(&state.db, &event).await?;
+    crate::audit::record_read(state, &event).await?;
     let mut view = case_view(state, actor, &case);
     if actor.account == case.row.coordinator_id {
         view.unusual_access = super::access_log::has_unusual_access(state, &case).await?;

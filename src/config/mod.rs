@@ -9,6 +9,8 @@ pub mod oidc;
 mod production;
 mod sections;
 
+use crate::domain::municipality_code::MunicipalityCode;
+
 pub use sections::{
     AuditSettings, BlobBackend, BlobSettings, ConsentSettings, CryptoSettings, DatabaseSettings,
     DevSettings, DocumentSettings, LogFormat, LogSettings, S3BlobSettings, ServerSettings,
@@ -63,7 +65,8 @@ pub enum ConfigError {
 /// One setting that cannot be accepted, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
-    pub setting: &'static str,
+    /// The setting's path, e.g. `oidc.providers.staff.issuer`.
+    pub setting: String,
     pub reason: String,
 }
 
@@ -128,7 +131,7 @@ impl Settings {
         let mut found = Vec::new();
         if let Err(reason) = self.server.public_url() {
             found.push(Violation {
-                setting: "server.public_url",
+                setting: "server.public_url".into(),
                 reason,
             });
         }
@@ -137,40 +140,40 @@ impl Settings {
             && !self.crypto.master_keys.contains_key(active)
         {
             found.push(Violation {
-                setting: "crypto.active_master_key",
+                setting: "crypto.active_master_key".into(),
                 reason: format!("no master key with id '{active}' in crypto.master_keys"),
             });
         }
         if self.documents.max_upload_bytes == 0 {
             found.push(Violation {
-                setting: "documents.max_upload_bytes",
+                setting: "documents.max_upload_bytes".into(),
                 reason: "must be more than 0".into(),
             });
         }
         // 0 would end every upload at once; the HTTP time-outs take 0 as "no limit" instead.
         if self.documents.body_idle_timeout_secs == 0 {
             found.push(Violation {
-                setting: "documents.body_idle_timeout_secs",
+                setting: "documents.body_idle_timeout_secs".into(),
                 reason: "must be more than 0: an upload that sends nothing for this long ends"
                     .into(),
             });
         }
         if self.blobs.backend == BlobBackend::S3 && self.blobs.s3.is_none() {
             found.push(Violation {
-                setting: "blobs.s3",
+                setting: "blobs.s3".into(),
                 reason: "backend = \"s3\" needs a [blobs.s3] section with at least bucket".into(),
             });
         }
         if self.mail.backend == mail::MailBackend::Smtp && self.mail.smtp.is_none() {
             found.push(Violation {
-                setting: "mail.smtp",
+                setting: "mail.smtp".into(),
                 reason: "backend = \"smtp\" needs a [mail.smtp] section with host, port and tls"
                     .into(),
             });
         }
         if self.mail.from.parse::<lettre::message::Mailbox>().is_err() {
             found.push(Violation {
-                setting: "mail.from",
+                setting: "mail.from".into(),
                 reason: format!("'{}' is not an e-mail address", self.mail.from),
             });
         }
@@ -181,9 +184,22 @@ impl Settings {
             .is_some_and(|r| r.parse::<lettre::message::Mailbox>().is_err())
         {
             found.push(Violation {
-                setting: "mail.reply_to",
+                setting: "mail.reply_to".into(),
                 reason: "not an e-mail address".into(),
             });
+        }
+        for (name, provider) in &self.oidc.providers {
+            if provider.kind == oidc::ProviderKind::Staff
+                && provider
+                    .municipality
+                    .as_deref()
+                    .is_none_or(|code| MunicipalityCode::parse(code).is_err())
+            {
+                found.push(Violation {
+                    setting: format!("oidc.providers.{name}.municipality"),
+                    reason: "a staff provider needs the code of its municipality (3 digits)".into(),
+                });
+            }
         }
         found
     }

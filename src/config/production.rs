@@ -5,12 +5,20 @@ use super::{Settings, Violation};
 
 pub(super) fn insecure_settings(settings: &Settings) -> Vec<Violation> {
     let mut found = Vec::new();
-    let mut refuse = |setting: &'static str, reason: &str| {
+    let mut refuse = |setting: &str, reason: &str| {
         found.push(Violation {
-            setting,
+            setting: setting.to_owned(),
             reason: reason.to_owned(),
         });
     };
+    for (name, provider) in &settings.oidc.providers {
+        if !provider.issuer.starts_with("https://") {
+            refuse(
+                &format!("oidc.providers.{name}.issuer"),
+                "must be an https URL in production (tokens and keys come from it)",
+            );
+        }
+    }
     if settings.dev.identity_provider {
         refuse(
             "dev.identity_provider",
@@ -27,6 +35,12 @@ pub(super) fn insecure_settings(settings: &Settings) -> Vec<Violation> {
         refuse(
             "dev.fixed_now",
             "a fixed test clock must not be used in production",
+        );
+    }
+    if settings.dev.skip_read_audit {
+        refuse(
+            "dev.skip_read_audit",
+            "every read must leave its access-log row in production",
         );
     }
     if settings.crypto.master_keys.is_empty() && settings.crypto.master_keys_file.is_none() {

@@ -134,6 +134,10 @@ pub struct DevSettings {
     /// Pin "now" (RFC 3339) for demonstrations and tests.
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub fixed_now: Option<OffsetDateTime>,
+    /// Benchmarks only (`scripts/bench-audit.sh` measures the access log's cost by comparing):
+    /// reads (case view, document list, view and download) write no access-log row.
+    #[serde(default)]
+    pub skip_read_audit: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

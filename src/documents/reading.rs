@@ -94,7 +94,7 @@ pub async fn list(
 ) -> DocumentResult<Vec<DocumentListItem>> {
     let loaded = authorize(state, actor, Action::ReadDocuments, case).await?;
     let event = crate::cases::event(state, actor, AuditAction::ListDocuments, &loaded);
-    audit::record_alone(&state.db, &event).await?;
+    audit::record_read(state, &event).await?;
     let rows = store::for_case(&state.db, case).await?;
     if rows.is_empty() {
         return Ok(Vec::new());
@@ -117,7 +117,7 @@ pub async fn list(
 pub async fn show(state: &App, actor: &Actor, id: DocumentId) -> DocumentResult<DocumentDetail> {
     let (row, case) = document_for(state, actor, id, Action::ReadDocuments).await?;
     let event = crate::cases::event(state, actor, AuditAction::ViewDocument, &case);
-    audit::record_alone(&state.db, &event.document(id, None)).await?;
+    audit::record_read(state, &event.document(id, None)).await?;
     let versions = store::versions(&state.db, id).await?;
     let key = case_key::for_download(state, row.case_id).await?;
     Ok(DocumentDetail {
@@ -164,7 +164,7 @@ pub async fn open(
     let reader = state.blobs.reader(&blob_key).await?;
     // Committed before the first byte goes out: no row, no download.
     let event = crate::cases::event(state, actor, AuditAction::DownloadDocument, &case);
-    audit::record_alone(&state.db, &event.document(id, Some(version.version))).await?;
+    audit::record_read(state, &event.document(id, Some(version.version))).await?;
     let expected = Expected {
         version_id: version.id,
         size: u64::try_from(version.size).unwrap_or_default(),

@@ -47,14 +47,26 @@ const COLUMNS: &str = "id, chain, seq, at, municipality_id, case_id, actor_accou
 /// chain is new), which holds every other writer of the chain until this transaction ends.
 /// Returns the new row's seq and the previous row's hash.
 pub async fn advance_head(conn: &mut AnyConnection, chain: &str) -> StoreResult<(i64, String)> {
+    advance_head_by(conn, chain, 1).await
+}
+
+/// `advance_head` for `places` rows at once: returns the first new row's seq and the hash of
+/// the row before it. The caller writes the rows and then `set_head_hash`.
+pub async fn advance_head_by(
+    conn: &mut AnyConnection,
+    chain: &str,
+    places: i64,
+) -> StoreResult<(i64, String)> {
     ensure_head(conn, chain).await?;
     let row = sqlx::query(
-        "UPDATE audit_chain_heads SET seq = seq + 1 WHERE chain = $1 RETURNING seq, hash",
+        "UPDATE audit_chain_heads SET seq = seq + $2 WHERE chain = $1 RETURNING seq, hash",
     )
     .bind(chain)
+    .bind(places)
     .fetch_one(&mut *conn)
     .await?;
-    Ok((row.try_get("seq")?, row.try_get("hash")?))
+    let last: i64 = row.try_get("seq")?;
+    Ok((last - places + 1, row.try_get("hash")?))
 }
 
 /// Creates the chain's head row at seq 0 when the chain is new.
@@ -102,6 +114,12 @@ pub async fn has_consent_row(
 
 /// Writes the row and makes it the chain's head.
 pub async fn insert(conn: &mut AnyConnection, row: &AuditRow) -> StoreResult<()> {
+    insert_row(conn, row).await?;
+    set_head_hash(conn, &row.chain, &row.hash).await
+}
+
+/// Writes the row only (the head is the caller's: `set_head_hash` after the last row).
+pub async fn insert_row(conn: &mut AnyConnection, row: &AuditRow) -> StoreResult<()> {
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "INSERT INTO audit_events ({COLUMNS}) VALUES \
          ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
@@ -129,9 +147,14 @@ pub async fn insert(conn: &mut AnyConnection, row: &AuditRow) -> StoreResult<()>
     .bind(&row.hash)
     .execute(&mut *conn)
     .await?;
+    Ok(())
+}
+
+/// Makes `hash` (its newest row's) the chain's head.
+pub async fn set_head_hash(conn: &mut AnyConnection, chain: &str, hash: &str) -> StoreResult<()> {
     sqlx::query("UPDATE audit_chain_heads SET hash = $2 WHERE chain = $1")
-        .bind(&row.chain)
-        .bind(&row.hash)
+        .bind(chain)
+        .bind(hash)
         .execute(&mut *conn)
         .await?;
     Ok(())

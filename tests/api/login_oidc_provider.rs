@@ -4,7 +4,9 @@
 //! `acr` = `urn:grn:authn:dk:mitid:*`) and serves them from userinfo only.
 
 use crate::browser::{follow, log_in, me};
-use crate::helpers::{Backend, TestApp, on_both_databases, spawn_app_with};
+use crate::helpers::{
+    Backend, TestApp, fresh_database, on_both_databases, spawn_app_with, test_settings,
+};
 use vejviser::domain::department::Department;
 use vejviser::domain::email::Email;
 use vejviser::domain::municipality_code::MunicipalityCode;
@@ -168,6 +170,28 @@ async fn staff_are_matched_by_email_in_the_providers_municipality(backend: Backe
         "in the municipality's chain"
     );
     assert_eq!(link[0].actor_role.as_deref(), Some("staff"));
+}
+
+/// Start-up check (issue #10): a staff provider whose municipality does not exist stops the
+/// service at start, naming the setting, instead of refusing every login later.
+#[tokio::test]
+async fn a_staff_provider_of_an_unknown_municipality_stops_the_start() {
+    let data = tempfile::tempdir().unwrap();
+    let database = fresh_database(Backend::Sqlite, data.path()).await;
+    let provider = format!(
+        "[oidc.providers.kommune]\nkind = \"staff\"\nissuer = \"{}\"\n\
+         client_id = \"vejviser-staff\"\nmunicipality = \"555\"",
+        issuer()
+    );
+    let settings = test_settings(&database.url, data.path(), &provider);
+    let Err(err) = vejviser::startup::Application::build(settings).await else {
+        panic!("the service started with a staff provider of no municipality");
+    };
+    assert!(
+        format!("{err:#}")
+            .contains("oidc.providers.kommune.municipality: no municipality with code 555"),
+        "{err:#}"
+    );
 }
 
 async fn audit_rows(app: &TestApp, action: &str) -> Vec<AuditRow> {

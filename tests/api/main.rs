@@ -12,6 +12,7 @@ mod access_log;
 mod accessibility;
 mod admin_pages;
 mod audit_actions;
+mod audit_bench;
 mod audit_retention;
 mod audit_search;
 mod browser_documents;

@@ -3,6 +3,7 @@
 
 use crate::audit::batch::Batcher;
 use crate::auth::dev_idp::DevIdp;
+use crate::auth::login_rate::LoginRate;
 use crate::auth::oidc::RelyingParty;
 use crate::blobs::BlobStore;
 use crate::clock::SharedClock;
@@ -30,6 +31,8 @@ pub struct App {
     pub keys: Arc<MasterKeyRing>,
     /// The key of the keyed lookups (a CPR number is found by its HMAC, never stored in clear).
     pub lookup: Arc<LookupKey>,
+    /// How often one client address may start a login.
+    pub login_rate: Arc<LoginRate>,
     /// The OIDC providers; None when none is configured.
     pub rp: Option<RelyingParty>,
     /// The built-in development identity provider, when switched on.

@@ -97,6 +97,10 @@ impl Application {
                 public_url.clone(),
             )?),
         };
+        let login_rate = Arc::new(crate::auth::login_rate::LoginRate::new(
+            settings.session.login_starts_per_minute,
+            settings.session.login_starts_burst,
+        ));
         let state = App {
             settings: Arc::new(settings),
             audit: crate::audit::batch::Batcher::start(db.clone()),
@@ -105,6 +109,7 @@ impl Application {
             clock,
             keys: Arc::new(keys),
             lookup: Arc::new(lookup),
+            login_rate,
             rp,
             dev_idp,
             metrics: Arc::new(Metrics::default()),

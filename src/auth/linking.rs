@@ -37,7 +37,18 @@ pub async fn account_for_login(
         (Some(level), required) if level >= required => level,
         // A staff IdP that sends no level at all is accepted where no level is required.
         (None, AssuranceLevel::Low) => AssuranceLevel::Low,
-        _ => return Err(LoginError::AssuranceTooLow),
+        _ => {
+            let claim = &settings.claims.assurance;
+            // Only a short text is shown: a level, not whatever else a broker might put there.
+            let value = login.claims.get(claim).map(|v| match v {
+                Value::String(text) => text.chars().take(120).collect(),
+                other => other.to_string().chars().take(120).collect(),
+            });
+            return Err(LoginError::AssuranceTooLow {
+                claim: claim.clone(),
+                value,
+            });
+        }
     };
     let account = match settings.kind {
         ProviderKind::Citizen => citizen(state, provider, login).await?,

@@ -8,6 +8,7 @@ pub mod expiry;
 pub mod linking;
 pub mod lockout;
 pub mod login;
+pub mod login_rate;
 pub mod oidc;
 pub mod password;
 pub mod password_login;

@@ -1,7 +1,8 @@
 //! The staff fallback login: e-mail + password (argon2id) + a TOTP code (or a recovery code).
 //!
-//! Every refusal is the same `Refused`, whatever the cause (unknown e-mail, wrong password, wrong
-//! code, locked out), so messages do not reveal whether an account exists; an unknown e-mail still
+//! Every refusal answers the same, whatever the cause (unknown e-mail, wrong password, wrong
+//! code, locked out; `Refusal` tells the access log which), so messages do not reveal whether an
+//! account exists; an unknown e-mail still
 //! costs one argon2 verification, so timing does not either. Repeated failures lock the account
 //! with a doubling back-off (`lockout`). A correct password without an enrolled authenticator
 //! gives a session that can only enrol one.
@@ -13,8 +14,8 @@ use crate::crypto::purpose::SealPurpose;
 use crate::crypto::seal;
 use crate::domain::email::Email;
 use crate::domain::ids::AccountId;
-use crate::store::StoreError;
 use crate::store::credentials::{self, Credentials};
+use crate::store::{StoreError, accounts};
 
 /// The session provider names of the two kinds of password session.
 pub const PASSWORD_PROVIDER: &str = "password";
@@ -28,10 +29,40 @@ pub enum Outcome {
     MustEnrolTotp(AccountId),
 }
 
+/// Why a password login was refused: for the access log and the operator's log only, never
+/// for the answer, which is the same for all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// No account (or not exactly one) has a password for that e-mail; the e-mail is not kept.
+    UnknownAccount,
+    Locked(AccountId),
+    WrongPassword(AccountId),
+    WrongCode(AccountId),
+}
+
+impl Refusal {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::UnknownAccount => "unknown_account",
+            Self::Locked(_) => "locked",
+            Self::WrongPassword(_) => "wrong_password",
+            Self::WrongCode(_) => "wrong_code",
+        }
+    }
+
+    /// The account the attempt was aimed at, when there is one.
+    pub fn account(self) -> Option<AccountId> {
+        match self {
+            Self::UnknownAccount => None,
+            Self::Locked(id) | Self::WrongPassword(id) | Self::WrongCode(id) => Some(id),
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum PasswordLoginError {
     #[error("wrong e-mail, password or code")]
-    Refused,
+    Refused(Refusal),
     #[error(transparent)]
     Store(#[from] StoreError),
     /// Sealing, the TOTP secret, the random generator or the hashing thread failed (the cause).
@@ -75,13 +106,18 @@ pub async fn log_in(
         stored.password_hash.clone()
     };
     let password_ok = verify_off_thread(given_password, hash).await?;
-    let Some(account) = account.filter(|_| !locked) else {
-        return Err(PasswordLoginError::Refused);
+    let Some(account) = account else {
+        tracing::warn!("password login refused: no account with a password for that e-mail");
+        return Err(PasswordLoginError::Refused(Refusal::UnknownAccount));
     };
+    if locked {
+        tracing::warn!(account = %account, "password login refused: locked");
+        return Err(PasswordLoginError::Refused(Refusal::Locked(account)));
+    }
     if !password_ok {
         credentials::record_failure(&state.db, account, now).await?;
         tracing::warn!(account = %account, "password login refused: wrong password");
-        return Err(PasswordLoginError::Refused);
+        return Err(PasswordLoginError::Refused(Refusal::WrongPassword(account)));
     }
     let Some(sealed) = &stored.totp_sealed else {
         credentials::record_success(&state.db, account, None).await?;
@@ -105,7 +141,20 @@ pub async fn log_in(
     }
     credentials::record_failure(&state.db, account, now).await?;
     tracing::warn!(account = %account, "password login refused: wrong code");
-    Err(PasswordLoginError::Refused)
+    Err(PasswordLoginError::Refused(Refusal::WrongCode(account)))
+}
+
+/// The refusal's access-log row: an attempt on a known account in its municipality's chain with
+/// the account as target (its admins see it), an unknown one outside any municipality.
+pub async fn record_refusal(state: &App, why: Refusal) {
+    let placed = match why.account() {
+        Some(id) => match accounts::find(&state.db, id).await {
+            Ok(account) => account.municipality_id.map(|m| (m, Some(id))),
+            Err(_) => None,
+        },
+        None => None,
+    };
+    super::session::record_refusal(state, why.code(), placed).await;
 }
 
 /// argon2 takes tens of milliseconds of CPU: never on the async workers.
@@ -147,10 +196,11 @@ pub async fn confirm_enrolment(
     let pending = stored
         .totp_pending_sealed
         .as_deref()
-        .ok_or(PasswordLoginError::Refused)?;
+        .ok_or(PasswordLoginError::Refused(Refusal::WrongCode(account)))?;
     let secret = open_secret(state, pending)?;
     let unix_now = u64::try_from(state.clock.now().unix_timestamp()).unwrap_or(0);
-    let step = totp::verify(&secret, code, unix_now, None).ok_or(PasswordLoginError::Refused)?;
+    let step = totp::verify(&secret, code, unix_now, None)
+        .ok_or(PasswordLoginError::Refused(Refusal::WrongCode(account)))?;
     let codes = recovery_codes::generate(RECOVERY_CODE_COUNT)
         .map_err(|e| PasswordLoginError::Internal(e.into()))?;
     let hashes: Vec<String> = codes

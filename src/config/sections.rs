@@ -23,6 +23,9 @@ pub struct ServerSettings {
     pub client_disconnect_timeout_secs: u64,
     /// How long an idle keep-alive connection stays open; 0 turns keep-alive off.
     pub keep_alive_secs: u64,
+    /// The load balancers' addresses: only from these is `X-Forwarded-For` believed (the
+    /// client is then its right-most address that is not one of them).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl ServerSettings {
@@ -105,6 +108,10 @@ pub struct SessionSettings {
     pub secure_cookies: bool,
     pub idle_timeout_minutes: u32,
     pub absolute_timeout_hours: u32,
+    /// Logins a client address may start a minute (`GET /auth/login/*`, each a stored flow),
+    /// and how many at once: generous, since a municipality's staff share one address.
+    pub login_starts_per_minute: u32,
+    pub login_starts_burst: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -14,7 +14,7 @@ use crate::auth::session::Authenticated;
 use crate::auth::tokens::same_secret;
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
+use actix_web::http::header::{LOCATION, RETRY_AFTER};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
@@ -27,13 +27,26 @@ pub struct LoginQuery {
 }
 
 /// Starts the flow (`auth::login::begin`) and sends the browser to the provider, with the flow
-/// id in a cookie bound to this browser.
+/// id in a cookie bound to this browser. Too many starts from one address get a 429 page with
+/// `Retry-After` (`auth::login_rate`).
 pub async fn login(
     req: HttpRequest,
     state: web::Data<App>,
     provider: web::Path<String>,
     query: web::Query<LoginQuery>,
 ) -> HttpResponse {
+    let client = crate::audit::context::current().client_address;
+    if let Some(client) = client.and_then(|c| c.parse().ok())
+        && let Err(wait) = state.login_rate.check(client)
+    {
+        tracing::warn!(%client, "login start refused: too many from this address");
+        let mut page = notice(&req, StatusCode::TOO_MANY_REQUESTS, "login.too_many");
+        let seconds = wait.as_secs().max(1).to_string();
+        if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&seconds) {
+            page.headers_mut().insert(RETRY_AFTER, value);
+        }
+        return page;
+    }
     let return_to = query
         .return_to
         .clone()
@@ -131,7 +144,7 @@ fn refused(req: &HttpRequest, provider: &str, err: &LoginError) -> HttpResponse 
     }
     match err {
         LoginError::UnknownProvider => notice(req, StatusCode::NOT_FOUND, "notfound_provider"),
-        LoginError::AssuranceTooLow => notice(req, StatusCode::FORBIDDEN, "login.too_low"),
+        LoginError::AssuranceTooLow { .. } => notice(req, StatusCode::FORBIDDEN, "login.too_low"),
         LoginError::UnknownStaff | LoginError::Deactivated => {
             notice(req, StatusCode::FORBIDDEN, "login.unknown_staff")
         }

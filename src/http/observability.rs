@@ -78,15 +78,21 @@ fn route_of(request: &ServiceRequest) -> String {
 }
 
 /// Sends the request id back as `X-Request-Id`, and makes it and the client's address (the
-/// peer's: no forwarding header is trusted) the request the access log records.
+/// peer's, or behind a trusted load balancer the one it forwarded: `client_address`) the
+/// request the access log records.
 pub async fn request_id_header(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let request_id = req.extensions().get::<RequestId>().map(ToString::to_string);
+    let trusted = req
+        .app_data::<actix_web::web::Data<crate::app::App>>()
+        .map(|app| app.settings.server.trusted_proxies.clone())
+        .unwrap_or_default();
+    let client = super::client_address::client_address(req.peer_addr(), req.headers(), &trusted);
     let context = crate::audit::context::RequestContext {
         request_id: request_id.clone(),
-        client_address: req.peer_addr().map(|peer| peer.ip().to_string()),
+        client_address: client.map(|ip| ip.to_string()),
     };
     let mut response = crate::audit::context::scope(context, next.call(req)).await?;
     if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {

@@ -75,13 +75,13 @@ pub async fn submit(
         form.municipality.as_deref().filter(|m| !m.is_empty()),
     )
     .await;
-    if let Err(PasswordLoginError::Refused) = &outcome {
-        crate::auth::session::record_refusal(&state, "refused", None).await;
+    if let Err(PasswordLoginError::Refused(why)) = &outcome {
+        password_login::record_refusal(&state, *why).await;
     }
     let (account_id, provider, next) = match outcome {
         Ok(Outcome::LoggedIn(id)) => (id, PASSWORD_PROVIDER, "/"),
         Ok(Outcome::MustEnrolTotp(id)) => (id, ENROLMENT_PROVIDER, "/auth/totp"),
-        Err(PasswordLoginError::Refused) if is_browser => {
+        Err(PasswordLoginError::Refused(_)) if is_browser => {
             let chrome = Chrome::for_request(&req);
             return Ok(render(
                 StatusCode::UNAUTHORIZED,
@@ -91,7 +91,7 @@ pub async fn submit(
                 },
             ));
         }
-        Err(PasswordLoginError::Refused) => return Err(refused_problem()),
+        Err(PasswordLoginError::Refused(_)) => return Err(refused_problem()),
         Err(PasswordLoginError::Store(e)) => return Err(e.into()),
         Err(err @ PasswordLoginError::Internal(_)) => {
             tracing::error!(error = %chain(&err), "password login failed");
@@ -228,7 +228,7 @@ pub async fn confirm(
     }
     let codes = match password_login::confirm_enrolment(&state, who.account.id, &form.code).await {
         Ok(codes) => codes,
-        Err(PasswordLoginError::Refused) => return refuse(EnrolmentRefusal::WrongCode),
+        Err(PasswordLoginError::Refused(_)) => return refuse(EnrolmentRefusal::WrongCode),
         Err(other) => return Err(internal(other)),
     };
     let cookie = start_session(

@@ -399,3 +399,47 @@ async fn the_me_route_without_a_session_is_a_401_problem() {
     let app = spawn_app(Backend::Sqlite).await;
     assert_problem(app.get("/api/v1/me").await, 401).await;
 }
+
+/// `GET /auth/login/*` per client address (issue #10): a burst is allowed, then a 429 page with
+/// `Retry-After`; another address (named by a trusted load balancer's X-Forwarded-For) has its
+/// own allowance. Fails on the code before: every start was accepted.
+#[tokio::test]
+async fn login_starts_are_limited_per_client_address() {
+    let app = spawn_app_with(
+        Backend::Sqlite,
+        "[server]\ntrusted_proxies = [\"127.0.0.1\"]\n\
+         [session]\nlogin_starts_per_minute = 1\nlogin_starts_burst = 3",
+    )
+    .await;
+    let start = |forwarded: Option<&'static str>| {
+        let mut request = app.client.get(app.url("/auth/login/citizen"));
+        if let Some(address) = forwarded {
+            request = request.header("x-forwarded-for", address);
+        }
+        request.send()
+    };
+    for _ in 0..3 {
+        assert!(start(None).await.unwrap().status().is_redirection());
+    }
+    let refused = start(None).await.unwrap();
+    assert_eq!(refused.status(), 429);
+    let wait: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("For mange forsøg på at logge på")
+    );
+    // Another client behind the load balancer is not held up by the first.
+    for _ in 0..3 {
+        let other = start(Some("203.0.113.9")).await.unwrap();
+        assert!(other.status().is_redirection(), "{}", other.status());
+    }
+    assert_eq!(start(Some("203.0.113.9")).await.unwrap().status(), 429);
+}

@@ -645,6 +645,32 @@ async fn rp_userinfo_bad_sub_claim() {
     assert_refused(&rig.login().await, 400, FAILED);
 }
 
+/// Userinfo as a signed JWT without `iss` and `aud` (allowed by OpenID Connect Core 5.3.2):
+/// accepted on its signature and `sub` (issue #10; refused before: the issuer check failed).
+#[tokio::test]
+async fn signed_userinfo_without_iss_and_aud_is_accepted() {
+    let rig = rig().await;
+    rig.op.configure(|b| b.signed_userinfo = true);
+    assert_logged_in(&rig.login().await);
+}
+
+/// A signed userinfo for another subject, or with a broken signature, is still refused.
+#[tokio::test]
+async fn signed_userinfo_for_another_subject_or_badly_signed_is_refused() {
+    let other = rig().await;
+    other.op.configure(|b| {
+        b.signed_userinfo = true;
+        b.userinfo_sub = Some("someone-else".into());
+    });
+    assert_refused(&other.login().await, 400, FAILED);
+    let broken = rig().await;
+    broken.op.configure(|b| {
+        b.signed_userinfo = true;
+        b.corrupt_userinfo_signature = true;
+    });
+    assert_refused(&broken.login().await, 400, FAILED);
+}
+
 /// Discovery names another issuer than the configured one: refused before the browser leaves.
 #[tokio::test]
 async fn rp_discovery_issuer_not_matching_config() {

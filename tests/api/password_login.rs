@@ -180,6 +180,29 @@ async fn refusals_look_the_same_whether_or_not_the_account_exists() {
         .unwrap();
     let unknown = assert_problem(unknown, 401).await;
     assert_eq!(wrong_password, unknown);
+    // The access log tells them apart (issue #10): the wrong password in the municipality's
+    // chain aimed at the account, the unknown address outside it, and no e-mail in either row.
+    let rows = refusals(&app).await;
+    let reasons: Vec<_> = rows.iter().map(|r| r.reason.as_deref().unwrap()).collect();
+    assert_eq!(reasons, ["unknown_account", "wrong_password"], "{rows:?}");
+    assert!(rows[0].municipality_id.is_none() && rows[0].target_account_id.is_none());
+    assert!(rows[1].municipality_id.is_some() && rows[1].target_account_id.is_some());
+    let text = format!("{rows:?}");
+    assert!(
+        !text.contains("nobody@") && !text.contains("karen.holm"),
+        "{text}"
+    );
+}
+
+/// The refused logins in the access log, newest first.
+async fn refusals(app: &TestApp) -> Vec<vejviser::store::audit::AuditRow> {
+    let filter = vejviser::store::audit::Filter {
+        action: Some("login_refused".to_owned()),
+        ..Default::default()
+    };
+    vejviser::store::audit::search(&app.app.db, &filter, 0, 100)
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -197,6 +220,9 @@ async fn repeated_failures_lock_the_account_even_for_the_right_password() {
         .await
         .unwrap();
     assert_eq!(failures, 5, "attempts while locked do not extend the lock");
+    let newest = &refusals(&app).await[0];
+    assert_eq!(newest.reason.as_deref(), Some("locked"), "{newest:?}");
+    assert!(newest.target_account_id.is_some());
     // When the back-off has passed, the right password works again.
     let long_ago = vejviser::store::time_text::to_text(
         time::OffsetDateTime::now_utc() - time::Duration::minutes(2),

@@ -32,8 +32,12 @@ pub enum LoginError {
     MissingClaim(String),
     #[error("a claim is malformed: {0}")]
     MalformedClaim(String),
-    #[error("the assurance level is too low or unknown")]
-    AssuranceTooLow,
+    /// The configured claim and the value that arrived (a level, never a person's data).
+    #[error("the assurance level is too low or unknown: {claim} = {}", .value.as_deref().unwrap_or("(none)"))]
+    AssuranceTooLow {
+        claim: String,
+        value: Option<String>,
+    },
     #[error("no staff account matches this login")]
     UnknownStaff,
     /// A staff login without the configured e-mail claim: nothing to find the staff member by.
@@ -89,7 +93,7 @@ impl LoginError {
             Self::Userinfo(_) => "userinfo",
             Self::MissingClaim(_) => "missing_claim",
             Self::MalformedClaim(_) => "malformed_claim",
-            Self::AssuranceTooLow => "assurance_too_low",
+            Self::AssuranceTooLow { .. } => "assurance_too_low",
             Self::UnknownStaff => "unknown_staff",
             Self::NoEmailClaim { .. } => "no_email_claim",
             Self::EmailNotVerified { .. } => "email_not_verified",
@@ -97,5 +101,35 @@ impl LoginError {
             Self::Deactivated => "deactivated",
             Self::Store(_) => "store",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the operator reads in the log names the configured claim and what arrived.
+    #[test]
+    fn refusals_name_the_claim_and_the_value() {
+        let too_low = LoginError::AssuranceTooLow {
+            claim: "loa".into(),
+            value: Some("https://data.gov.dk/concept/core/nsis/loa/Low".into()),
+        };
+        assert_eq!(
+            too_low.to_string(),
+            "the assurance level is too low or unknown: loa = https://data.gov.dk/concept/core/nsis/loa/Low"
+        );
+        let none = LoginError::AssuranceTooLow {
+            claim: "acr".into(),
+            value: None,
+        };
+        assert!(none.to_string().ends_with("acr = (none)"));
+        let missing = LoginError::MissingClaim("cprNumberIdentifier".into());
+        assert!(missing.to_string().contains("cprNumberIdentifier"));
+        let no_email = LoginError::NoEmailClaim {
+            claim: "upn".into(),
+        };
+        assert!(no_email.to_string().contains("(upn)"));
+        assert_ne!(no_email.code(), LoginError::UnknownStaff.code());
     }
 }

@@ -1,6 +1,6 @@
 //! The OpenID Connect relying party, on the `openidconnect` crate: discovery, authorization code
 //! flow with PKCE S256, `state` and `nonce` (kept server-side, see `store::login_flows`), ID-token
-//! validation with an allow-list of algorithms, userinfo with a `sub` check, and JWKS re-fetch on
+//! validation with an allow-list of algorithms, userinfo (JSON or signed) with a `sub` check, and JWKS re-fetch on
 //! an unknown `kid` (signing-key rotation), at most once per interval.
 //!
 //! Mix-up defence: each provider has its own redirect URI (`/auth/callback/<name>`), the
@@ -9,6 +9,7 @@
 
 mod error;
 mod provider;
+mod userinfo;
 
 pub use error::LoginError;
 pub use provider::{AuthorizationRequest, Provider, VerifiedLogin};

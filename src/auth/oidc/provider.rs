@@ -9,15 +9,14 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use openidconnect::core::{
     CoreAuthDisplay, CoreAuthenticationFlow, CoreClaimName, CoreClaimType, CoreClient,
-    CoreClientAuthMethod, CoreGenderClaim, CoreGrantType, CoreJsonWebKey, CoreJsonWebKeySet,
+    CoreClientAuthMethod, CoreGrantType, CoreJsonWebKey, CoreJsonWebKeySet,
     CoreJweContentEncryptionAlgorithm, CoreJweKeyManagementAlgorithm, CoreJwsSigningAlgorithm,
     CoreResponseMode, CoreResponseType, CoreSubjectIdentifierType,
 };
 use openidconnect::{
-    AdditionalClaims, AdditionalProviderMetadata, AuthorizationCode, ClaimsVerificationError,
-    ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge,
-    PkceCodeVerifier, RedirectUrl, Scope, SignatureVerificationError, TokenResponse,
-    UserInfoClaims,
+    AdditionalProviderMetadata, AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret,
+    CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier,
+    RedirectUrl, Scope, SignatureVerificationError, TokenResponse,
 };
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
@@ -81,14 +80,6 @@ type ProviderMetadata = openidconnect::ProviderMetadata<
     CoreResponseType,
     CoreSubjectIdentifierType,
 >;
-
-/// Userinfo claims beyond the standard ones (a broker's CPR claim, `loa`, ...).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct OtherClaims {
-    #[serde(flatten)]
-    rest: Map<String, Value>,
-}
-impl AdditionalClaims for OtherClaims {}
 
 impl Provider {
     pub(super) fn new(name: &str, settings: ProviderSettings) -> Result<Self, LoginError> {
@@ -287,7 +278,15 @@ impl Provider {
             Ok(verified) => verified,
             Err(ClaimsVerificationError::SignatureVerification(
                 SignatureVerificationError::NoMatchingKey,
-            )) if self.refresh_keys(http).await? => {
+            )) => {
+                if !self.refresh_keys(http).await? {
+                    // Said apart, so the operator knows a rotation may be waiting on the interval.
+                    return Err(LoginError::InvalidIdToken(format!(
+                        "no matching signing key; the keys were re-fetched less than \
+                         jwks_min_refresh_secs ({} s) ago, so the re-fetch was skipped",
+                        self.settings.jwks_min_refresh_secs
+                    )));
+                }
                 let client = self.client(self.metadata(http).await?, redirect_uri)?;
                 verify(&client).map_err(|e| LoginError::InvalidIdToken(error_chain(&e)))?
             }
@@ -299,20 +298,21 @@ impl Provider {
             return Err(LoginError::InvalidIdToken("azp is another client".into()));
         }
 
-        if self.settings.use_userinfo && client.user_info_url().is_some() {
-            let userinfo: UserInfoClaims<OtherClaims, CoreGenderClaim> = client
-                .user_info(
-                    tokens.access_token().clone(),
-                    Some(openidconnect::SubjectIdentifier::new(subject.clone())),
-                )
-                .map_err(|e| LoginError::Userinfo(e.to_string()))?
-                .request_async(http)
-                .await
-                .map_err(|e| LoginError::Userinfo(error_chain(&e)))?;
-            if let Ok(Value::Object(extra)) = serde_json::to_value(&userinfo) {
-                for (key, value) in extra {
-                    claims.entry(key).or_insert(value);
-                }
+        if self.settings.use_userinfo
+            && let Some(url) = client.user_info_url()
+        {
+            let metadata = self.metadata(http).await?;
+            let extra = super::userinfo::fetch(
+                http,
+                url.as_str(),
+                tokens.access_token().secret(),
+                &subject,
+                metadata.jwks(),
+                &self.algs,
+            )
+            .await?;
+            for (key, value) in extra {
+                claims.entry(key).or_insert(value);
             }
         }
 

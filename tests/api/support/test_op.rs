@@ -111,6 +111,11 @@ pub struct Behaviour {
     pub nonce_of_previous_authorization: bool,
     /// Userinfo answers with this `sub` instead of the ID token's.
     pub userinfo_sub: Option<String>,
+    /// Userinfo answers as a signed JWT (`application/jwt`) without `iss` and `aud`, as the
+    /// OpenID Connect spec allows.
+    pub signed_userinfo: bool,
+    /// Break the signed userinfo's signature (the ID token's stays good).
+    pub corrupt_userinfo_signature: bool,
 }
 
 impl Default for Behaviour {
@@ -134,6 +139,8 @@ impl Default for Behaviour {
             answer_with_previous_code: false,
             nonce_of_previous_authorization: false,
             userinfo_sub: None,
+            signed_userinfo: false,
+            corrupt_userinfo_signature: false,
         }
     }
 }
@@ -681,9 +688,18 @@ async fn userinfo(op: web::Data<Inner>, req: HttpRequest) -> HttpResponse {
     let Some(subject) = lock(&op.records).access_tokens.get(token).cloned() else {
         return oauth_error(401, "invalid_token");
     };
-    let sub = lock(&op.behaviour).userinfo_sub.clone().unwrap_or(subject);
-    json_response(
-        actix_web::http::StatusCode::OK,
-        &json!({ "sub": sub, "name": NAME, "birthdate": "2008-03-14" }),
-    )
+    let behaviour = lock(&op.behaviour).clone();
+    let sub = behaviour.userinfo_sub.clone().unwrap_or(subject);
+    let claims = json!({ "sub": sub, "name": NAME, "birthdate": "2008-03-14" });
+    if behaviour.signed_userinfo {
+        let signing = Behaviour {
+            corrupt_signature: behaviour.corrupt_userinfo_signature,
+            ..behaviour
+        };
+        return HttpResponse::Ok()
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .content_type("application/jwt")
+            .body(op.sign(&signing, &claims));
+    }
+    json_response(actix_web::http::StatusCode::OK, &claims)
 }

@@ -215,17 +215,19 @@ async fn record_many(
     let mut chains: Vec<String> = events.iter().map(|(e, _)| e.chain()).collect();
     chains.sort();
     chains.dedup();
+    let mut rows = Vec::with_capacity(events.len());
     for chain in chains {
         let mine: Vec<_> = events.iter().filter(|(e, _)| e.chain() == chain).collect();
         let places = i64::try_from(mine.len()).unwrap_or(i64::MAX);
         let (mut seq, mut prev_hash) = store::advance_head_by(conn, &chain, places).await?;
         for (event, request) in mine {
             let row = chained(event, request, chain.clone(), seq, prev_hash);
-            store::insert_row(conn, &row).await?;
-            (seq, prev_hash) = (seq + 1, row.hash);
+            (seq, prev_hash) = (seq + 1, row.hash.clone());
+            rows.push(row);
         }
         store::set_head_hash(conn, &chain, &prev_hash).await?;
     }
+    store::insert_rows(conn, &rows).await?;
     crate::metrics::audit_rows_written().inc_by(events.len() as u64);
     Ok(())
 }

@@ -7,9 +7,12 @@ use super::linking::account_for_login;
 use super::oidc::LoginError;
 use super::tokens::{random_token, same_secret, token_hash};
 use crate::app::App;
+use crate::crypto::purpose::SealPurpose;
+use crate::crypto::seal;
 use crate::domain::assurance_level::AssuranceLevel;
 use crate::store::accounts::Account;
 use crate::store::login_flows::{self, LoginFlow};
+use crate::store::sessions::SessionRow;
 use time::Duration;
 
 /// How long a browser may take at the provider.
@@ -69,6 +72,8 @@ pub struct Completed {
     pub level: AssuranceLevel,
     pub provider: String,
     pub return_to: String,
+    /// The login's ID token, kept only when the provider can end its own session with it.
+    pub id_token: Option<String>,
 }
 
 /// Finishes the flow `flow_id` of this browser with the provider's answer.
@@ -121,10 +126,34 @@ pub async fn complete(
         )
         .await?;
     let (account, level) = account_for_login(app, provider, &login).await?;
+    let id_token = match provider.end_session_endpoint(rp.http()).await {
+        Some(_) => Some(login.id_token),
+        None => None,
+    };
     Ok(Completed {
         account,
         level,
         provider: provider.name().to_owned(),
         return_to: flow.return_to,
+        id_token,
     })
+}
+
+/// Where to send the browser so the provider ends its own session too (RP-Initiated Logout 1.0):
+/// its `end_session_endpoint` with the login's ID token as `id_token_hint`, our `client_id`, and
+/// `/auth/logged-out` to come back to. So the next login on a shared PC asks again. None for
+/// password sessions, providers without the endpoint, or a hint that cannot be opened.
+pub async fn end_session_url(app: &App, session: &SessionRow) -> Option<url::Url> {
+    let sealed = session.id_token_sealed.as_deref()?;
+    let rp = app.rp.as_ref()?;
+    let provider = rp.provider(&session.provider)?;
+    let endpoint = provider.end_session_endpoint(rp.http()).await?;
+    let hint = seal::open(&app.keys, SealPurpose::SessionIdToken, sealed).ok()?;
+    let hint = String::from_utf8(hint.to_vec()).ok()?;
+    let mut url = url::Url::parse(&endpoint).ok()?;
+    url.query_pairs_mut()
+        .append_pair("id_token_hint", &hint)
+        .append_pair("client_id", &provider.settings().client_id)
+        .append_pair("post_logout_redirect_uri", &rp.logged_out_uri());
+    Some(url)
 }

@@ -6,6 +6,8 @@ use super::password_login::{ENROLMENT_PROVIDER, PASSWORD_PROVIDER};
 use super::tokens::{random_token, token_hash};
 use crate::app::App;
 use crate::audit::{self, Event};
+use crate::crypto::purpose::SealPurpose;
+use crate::crypto::seal;
 use crate::domain::assurance_level::AssuranceLevel;
 use crate::domain::audit_action::AuditAction;
 use crate::domain::ids::{AccountId, MunicipalityId};
@@ -46,6 +48,7 @@ pub async fn start(
     account: &Account,
     provider: &str,
     level: AssuranceLevel,
+    id_token: Option<&str>,
 ) -> Result<String, StoreError> {
     let settings = &app.settings.session;
     if let Some(old) = previous {
@@ -61,6 +64,7 @@ pub async fn start(
         created_at: now,
         last_seen_at: now,
         absolute_expires_at: now + Duration::hours(i64::from(settings.absolute_timeout_hours)),
+        id_token_sealed: id_token.and_then(|token| seal_hint(app, token)),
     };
     // The session and its access-log row commit together.
     let mut tx = app.db.begin().await?;
@@ -68,6 +72,17 @@ pub async fn start(
     audit::record(&mut tx, &account_event(AuditAction::Login, account, now)).await?;
     tx.commit().await?;
     Ok(token)
+}
+
+/// The ID token sealed for the logout's hint; without it the logout only ends vejviser's session.
+fn seal_hint(app: &App, token: &str) -> Option<Vec<u8>> {
+    match seal::seal(&app.keys, SealPurpose::SessionIdToken, token.as_bytes()) {
+        Ok(sealed) => Some(sealed),
+        Err(e) => {
+            tracing::warn!(error = %e, "the ID token could not be sealed; logout stays local");
+            None
+        }
+    }
 }
 
 /// A login or logout of `account`.

@@ -24,6 +24,8 @@ pub enum SealPurpose {
     VersionFileName(Uuid),
     /// `document_versions.note_sealed`: the uploader's note on a version, bound to it.
     VersionNote(Uuid),
+    /// `sessions.id_token_sealed`: the ID token a login was made with (the logout's hint).
+    SessionIdToken,
 }
 
 impl SealPurpose {
@@ -37,6 +39,7 @@ impl SealPurpose {
             Self::DocumentTitle(document) => format!("document-title:{document}").into(),
             Self::VersionFileName(version) => format!("version-file-name:{version}").into(),
             Self::VersionNote(version) => format!("version-note:{version}").into(),
+            Self::SessionIdToken => "session.id-token".into(),
         }
     }
 }

@@ -120,7 +120,15 @@ async fn finish_login(
         answer,
     )
     .await?;
-    let cookie = start_session(state, req, &done.account, &done.provider, done.level).await?;
+    let cookie = start_session(
+        state,
+        req,
+        &done.account,
+        &done.provider,
+        done.level,
+        done.id_token.as_deref(),
+    )
+    .await?;
     tracing::info!(provider = done.provider, account = %done.account.id, level = done.level.as_str(), "login");
     let mut gone = Cookie::build(FLOW_COOKIE, "")
         .path("/auth/callback")
@@ -174,7 +182,15 @@ pub async fn logout(
 ) -> Result<HttpResponse, Problem> {
     if let Some(who) = &who {
         check_form_token(who, form.as_deref())?;
+        let at_provider = login::end_session_url(&state, &who.session).await;
         who.end(&state).await?;
+        if let Some(url) = at_provider {
+            // On to the provider, which ends its session and sends the browser to /auth/logged-out.
+            return Ok(HttpResponse::SeeOther()
+                .cookie(removal_cookie(state.settings.session.secure_cookies))
+                .insert_header((LOCATION, url.to_string()))
+                .finish());
+        }
     }
     Ok(logged_out(&state))
 }

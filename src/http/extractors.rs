@@ -29,6 +29,7 @@ pub async fn start_session(
     account: &Account,
     provider: &str,
     level: AssuranceLevel,
+    id_token: Option<&str>,
 ) -> Result<Cookie<'static>, StoreError> {
     let secure = app.settings.session.secure_cookies;
     let previous = req.cookie(cookie_name(secure));
@@ -38,6 +39,7 @@ pub async fn start_session(
         account,
         provider,
         level,
+        id_token,
     )
     .await?;
     Ok(session_cookie(secure, token))

@@ -99,7 +99,7 @@ pub async fn submit(
         }
     };
     let account = accounts::find(&state.db, account_id).await?;
-    let cookie = start_session(&state, &req, &account, provider, AssuranceLevel::Low).await?;
+    let cookie = start_session(&state, &req, &account, provider, AssuranceLevel::Low, None).await?;
     tracing::info!(account = %account.id, provider, "password login");
     if is_browser {
         return Ok(HttpResponse::SeeOther()
@@ -237,6 +237,7 @@ pub async fn confirm(
         &who.account,
         PASSWORD_PROVIDER,
         AssuranceLevel::Low,
+        None,
     )
     .await?;
     tracing::info!(account = %who.account.id, "authenticator app enrolled");

@@ -20,7 +20,7 @@ pub struct Rotated {
 }
 
 /// The other sealed columns: (table, id column, sealed column, purpose).
-const SEALED_COLUMNS: [(&str, &str, &str, SealPurpose); 4] = [
+const SEALED_COLUMNS: [(&str, &str, &str, SealPurpose); 5] = [
     ("accounts", "id", "cpr_sealed", SealPurpose::AccountCpr),
     (
         "cases",
@@ -39,6 +39,12 @@ const SEALED_COLUMNS: [(&str, &str, &str, SealPurpose); 4] = [
         "account_id",
         "totp_pending_sealed",
         SealPurpose::StaffTotp,
+    ),
+    (
+        "sessions",
+        "id_hash",
+        "id_token_sealed",
+        SealPurpose::SessionIdToken,
     ),
 ];
 

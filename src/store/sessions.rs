@@ -17,6 +17,9 @@ pub struct SessionRow {
     pub created_at: OffsetDateTime,
     pub last_seen_at: OffsetDateTime,
     pub absolute_expires_at: OffsetDateTime,
+    /// The login's ID token, sealed (`SealPurpose::SessionIdToken`): the hint for logging out
+    /// at the provider. None for password logins and providers without a logout endpoint.
+    pub id_token_sealed: Option<Vec<u8>>,
 }
 
 pub async fn insert(
@@ -25,8 +28,8 @@ pub async fn insert(
     session: &SessionRow,
 ) -> StoreResult<()> {
     sqlx::query(
-        "INSERT INTO sessions (id_hash, account_id, provider, assurance_level, csrf_token, created_at, last_seen_at, absolute_expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO sessions (id_hash, account_id, provider, assurance_level, csrf_token, created_at, \
+         last_seen_at, absolute_expires_at, id_token_sealed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(id_hash)
     .bind(session.account_id.to_string())
@@ -36,6 +39,7 @@ pub async fn insert(
     .bind(to_text(session.created_at))
     .bind(to_text(session.last_seen_at))
     .bind(to_text(session.absolute_expires_at))
+    .bind(session.id_token_sealed.as_deref())
     .execute(conn)
     .await?;
     Ok(())
@@ -43,8 +47,8 @@ pub async fn insert(
 
 pub async fn find(db: &Db, id_hash: &str) -> StoreResult<Option<SessionRow>> {
     let row = sqlx::query(
-        "SELECT account_id, provider, assurance_level, csrf_token, created_at, last_seen_at, absolute_expires_at \
-         FROM sessions WHERE id_hash = $1",
+        "SELECT account_id, provider, assurance_level, csrf_token, created_at, last_seen_at, \
+         absolute_expires_at, id_token_sealed FROM sessions WHERE id_hash = $1",
     )
     .bind(id_hash)
     .fetch_optional(db.pool())
@@ -59,6 +63,7 @@ pub async fn find(db: &Db, id_hash: &str) -> StoreResult<Option<SessionRow>> {
         created_at: from_text(row.try_get("created_at")?)?,
         last_seen_at: from_text(row.try_get("last_seen_at")?)?,
         absolute_expires_at: from_text(row.try_get("absolute_expires_at")?)?,
+        id_token_sealed: row.try_get("id_token_sealed")?,
     }))
 }
 

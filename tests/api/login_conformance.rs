@@ -11,6 +11,8 @@ use crate::support::test_op::{
     ACR_SUBSTANTIAL, Alg, CLIENT_ID, CLIENT_SECRET, CPR, CPR_CLAIM, IssParam, Kid, StateParam,
     TestOp,
 };
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -669,6 +671,51 @@ async fn signed_userinfo_for_another_subject_or_badly_signed_is_refused() {
         b.corrupt_userinfo_signature = true;
     });
     assert_refused(&broken.login().await, 400, FAILED);
+}
+
+/// RP-Initiated Logout (issue #10): logging out ends vejviser's session and sends the browser on
+/// to the provider's `end_session_endpoint` with the login's ID token as `id_token_hint`, our
+/// `client_id`, and `/auth/logged-out` to come back to. Fails on the code before: the logout
+/// went straight to `/auth/logged-out` and the provider's session lived on.
+#[tokio::test]
+async fn logout_ends_the_session_at_the_provider_too() {
+    let rig = rig().await;
+    assert_logged_in(&rig.login().await);
+    let out = rig
+        .app
+        .client
+        .post(rig.app.url("/auth/logout"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 303);
+    let location = out.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        location.starts_with(&format!("{}/session/end?", rig.op.issuer)),
+        "{location}"
+    );
+    let hint = query_param(&location, "id_token_hint").unwrap();
+    let payload: Value = serde_json::from_slice(
+        &URL_SAFE_NO_PAD
+            .decode(hint.split('.').nth(1).unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        payload["aud"], CLIENT_ID,
+        "the login's own ID token: {payload}"
+    );
+    assert_eq!(payload["iss"], rig.op.issuer.as_str());
+    assert_eq!(
+        query_param(&location, "client_id").as_deref(),
+        Some(CLIENT_ID)
+    );
+    assert_eq!(
+        query_param(&location, "post_logout_redirect_uri"),
+        Some(format!("{}/auth/logged-out", rig.app.address))
+    );
+    let me = rig.app.get("/api/v1/me").await;
+    assert_eq!(me.status(), 401, "vejviser's session is gone");
 }
 
 /// Discovery names another issuer than the configured one: refused before the browser leaves.

@@ -59,6 +59,14 @@ impl RelyingParty {
         &self.http
     }
 
+    /// Where a provider's logout sends the browser back to.
+    pub fn logged_out_uri(&self) -> String {
+        format!(
+            "{}/auth/logged-out",
+            self.public_url.as_str().trim_end_matches('/')
+        )
+    }
+
     /// The redirect URI of one provider: its own, so a response cannot be replayed at another.
     pub fn redirect_uri(&self, provider: &str) -> String {
         format!(

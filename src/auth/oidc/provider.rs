@@ -55,14 +55,18 @@ pub struct VerifiedLogin {
     pub subject: String,
     pub assurance: Option<AssuranceLevel>,
     pub claims: Map<String, Value>,
+    /// The ID token as received (compact), for the logout's `id_token_hint`.
+    pub id_token: String,
 }
 
 /// The discovery fields beyond OpenID Connect Discovery that vejviser reads: RFC 9207's promise
-/// to send `iss` with every authorization response.
+/// to send `iss` with every authorization response, and RP-Initiated Logout 1.0's endpoint.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Rfc9207Metadata {
     #[serde(default)]
     authorization_response_iss_parameter_supported: bool,
+    #[serde(default)]
+    end_session_endpoint: Option<String>,
 }
 impl AdditionalProviderMetadata for Rfc9207Metadata {}
 
@@ -132,6 +136,16 @@ impl Provider {
             .await?
             .additional_metadata()
             .authorization_response_iss_parameter_supported)
+    }
+
+    /// The provider's `end_session_endpoint` (RP-Initiated Logout), when it advertises one.
+    pub async fn end_session_endpoint(&self, http: &reqwest::Client) -> Option<String> {
+        let metadata = self.metadata(http).await.ok()?;
+        metadata
+            .additional_metadata()
+            .end_session_endpoint
+            .clone()
+            .filter(|e| e.starts_with("https://") || e.starts_with("http://"))
     }
 
     async fn metadata(&self, http: &reqwest::Client) -> Result<ProviderMetadata, LoginError> {
@@ -325,6 +339,7 @@ impl Provider {
             subject,
             assurance,
             claims,
+            id_token: id_token.to_string(),
         })
     }
 }

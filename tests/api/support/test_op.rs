@@ -488,6 +488,8 @@ async fn discovery(op: web::Data<Inner>) -> HttpResponse {
             "authorization_endpoint": format!("{issuer}/authorize"),
             "token_endpoint": format!("{issuer}/token"),
             "userinfo_endpoint": format!("{issuer}/userinfo"),
+            // RP-Initiated Logout 1.0: where the relying party sends the browser at its logout.
+            "end_session_endpoint": format!("{issuer}/session/end"),
             "jwks_uri": format!("{issuer}/jwks"),
             "response_types_supported": ["code"],
             "subject_types_supported": ["public"],

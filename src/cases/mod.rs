@@ -7,6 +7,7 @@ pub mod consent_expiry;
 pub mod consents;
 pub mod create;
 pub mod lifecycle;
+pub mod list;
 pub mod own_consents;
 pub mod participants;
 pub mod view;

@@ -3,7 +3,8 @@
 use crate::app::App;
 use crate::auth::session::Authenticated;
 use crate::cases::create::{self, CaseInput};
-use crate::cases::view::{self, CaseListItem, CaseView};
+use crate::cases::list::{self, CaseListItem};
+use crate::cases::view::{self, CaseView};
 use crate::cases::{actor_of, lifecycle};
 use crate::domain::case_status::CaseStatus;
 use crate::domain::ids::CaseId;
@@ -62,8 +63,8 @@ pub async fn list(
 ) -> Result<HttpResponse, Problem> {
     let actor = actor_of(&who);
     let items = match query.q.as_deref() {
-        Some(q) => view::search(&state, &actor, q).await?,
-        None => view::mine(&state, &actor).await?,
+        Some(q) => list::search(&state, &actor, q).await?,
+        None => list::mine(&state, &actor).await?,
     };
     Ok(HttpResponse::Ok().json(items))
 }

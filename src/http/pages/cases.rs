@@ -11,7 +11,8 @@ use super::layout::{Chrome, render};
 use crate::app::App;
 use crate::auth::session::Authenticated;
 use crate::cases::create::CaseInput;
-use crate::cases::view::{CaseListItem, CaseView};
+use crate::cases::list::{self, CaseListItem};
+use crate::cases::view::CaseView;
 use crate::cases::{actor_of, create, lifecycle, view};
 use crate::documents::DocumentError;
 use crate::documents::reading::{self as documents, DocumentListItem};
@@ -75,11 +76,11 @@ pub async fn list(
     };
     let actor = actor_of(&who);
     let result = async {
-        let cases = view::mine(&state, &actor).await?;
+        let cases = list::mine(&state, &actor).await?;
         let is_staff = matches!(actor.kind, ActorKind::Staff { .. });
         let query = query.q.clone().unwrap_or_default();
         let results = match (is_staff, query.trim().is_empty()) {
-            (true, false) => Some(view::search(&state, &actor, &query).await?),
+            (true, false) => Some(list::search(&state, &actor, &query).await?),
             _ => None,
         };
         let approaching = cases

@@ -1,9 +1,10 @@
 //! Expired login state goes (issue #10): the periodic sweeper deletes abandoned login flows and
 //! sessions past their idle or absolute time-out, so neither lingers in the database after it can
-//! no longer be used. `session::load` refuses them anyway; this only removes the rows.
+//! no longer be used, and forgets used back-channel logout tokens once they could no longer be
+//! fresh. `session::load` refuses expired sessions anyway; this only removes the rows.
 
 use crate::clock::SharedClock;
-use crate::store::{Db, login_flows, sessions};
+use crate::store::{Db, login_flows, logout_tokens, sessions};
 use time::Duration;
 
 /// How many rows one sweep removed.
@@ -11,6 +12,7 @@ use time::Duration;
 pub struct Swept {
     pub login_flows: u64,
     pub sessions: u64,
+    pub logout_tokens: u64,
 }
 
 /// Deletes expired flows and sessions; a database error is logged and the next sweep tries again.
@@ -30,10 +32,17 @@ pub async fn sweep(db: &Db, clock: &SharedClock, idle_minutes: u32) -> Swept {
             tracing::warn!(error = %e, "expired sessions not deleted; tried again next sweep")
         }
     }
+    match logout_tokens::delete_expired(db, now).await {
+        Ok(n) => swept.logout_tokens = n,
+        Err(e) => {
+            tracing::warn!(error = %e, "used logout tokens not forgotten; tried again next sweep")
+        }
+    }
     if swept != Swept::default() {
         tracing::info!(
             flows = swept.login_flows,
             sessions = swept.sessions,
+            logout_tokens = swept.logout_tokens,
             "expired login state deleted"
         );
     }

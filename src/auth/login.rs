@@ -5,6 +5,7 @@
 
 use super::linking::account_for_login;
 use super::oidc::LoginError;
+use super::session::ProviderSession;
 use super::tokens::{random_token, same_secret, token_hash};
 use crate::app::App;
 use crate::crypto::purpose::SealPurpose;
@@ -72,8 +73,9 @@ pub struct Completed {
     pub level: AssuranceLevel,
     pub provider: String,
     pub return_to: String,
-    /// The login's ID token, kept only when the provider can end its own session with it.
-    pub id_token: Option<String>,
+    /// The login's ID token (kept only when the provider can end its own session with it) and
+    /// the provider's session id.
+    pub at_provider: ProviderSession,
 }
 
 /// Finishes the flow `flow_id` of this browser with the provider's answer.
@@ -135,7 +137,10 @@ pub async fn complete(
         level,
         provider: provider.name().to_owned(),
         return_to: flow.return_to,
-        id_token,
+        at_provider: ProviderSession {
+            id_token,
+            sid: login.sid,
+        },
     })
 }
 

@@ -3,6 +3,7 @@
 //! cross-site protection.
 
 pub mod assurance;
+pub mod backchannel;
 pub mod dev_idp;
 pub mod expiry;
 pub mod linking;

@@ -40,6 +40,15 @@ impl SessionRow {
     }
 }
 
+/// What the provider told about the login that the session must remember: the ID token for the
+/// logout's hint (only when the provider can end its session) and its session id (`sid`), which
+/// a back-channel logout token may name. Both empty for password logins.
+#[derive(Debug, Clone, Default)]
+pub struct ProviderSession {
+    pub id_token: Option<String>,
+    pub sid: Option<String>,
+}
+
 /// Starts a session for `account`, ending the one the browser had (`previous`: a new id at every
 /// login, so a planted id is worthless). Returns the new session's id for the cookie.
 pub async fn start(
@@ -48,7 +57,7 @@ pub async fn start(
     account: &Account,
     provider: &str,
     level: AssuranceLevel,
-    id_token: Option<&str>,
+    at_provider: &ProviderSession,
 ) -> Result<String, StoreError> {
     let settings = &app.settings.session;
     if let Some(old) = previous {
@@ -64,7 +73,12 @@ pub async fn start(
         created_at: now,
         last_seen_at: now,
         absolute_expires_at: now + Duration::hours(i64::from(settings.absolute_timeout_hours)),
-        id_token_sealed: id_token.and_then(|token| seal_hint(app, token)),
+        id_token_sealed: at_provider
+            .id_token
+            .as_deref()
+            .and_then(|token| seal_hint(app, token)),
+        // Hashed like the session id: the provider's session handle is a bearer-ish secret.
+        provider_sid_hash: at_provider.sid.as_deref().map(token_hash),
     };
     // The session and its access-log row commit together.
     let mut tx = app.db.begin().await?;

@@ -126,7 +126,7 @@ async fn finish_login(
         &done.account,
         &done.provider,
         done.level,
-        done.id_token.as_deref(),
+        &done.at_provider,
     )
     .await?;
     tracing::info!(provider = done.provider, account = %done.account.id, level = done.level.as_str(), "login");

@@ -4,7 +4,7 @@
 
 use super::problem::Problem;
 use crate::app::App;
-use crate::auth::session::{self, Authenticated, SessionKind};
+use crate::auth::session::{self, Authenticated, ProviderSession, SessionKind};
 use crate::domain::assurance_level::AssuranceLevel;
 use crate::store::StoreError;
 use crate::store::accounts::Account;
@@ -29,7 +29,7 @@ pub async fn start_session(
     account: &Account,
     provider: &str,
     level: AssuranceLevel,
-    id_token: Option<&str>,
+    at_provider: &ProviderSession,
 ) -> Result<Cookie<'static>, StoreError> {
     let secure = app.settings.session.secure_cookies;
     let previous = req.cookie(cookie_name(secure));
@@ -39,7 +39,7 @@ pub async fn start_session(
         account,
         provider,
         level,
-        id_token,
+        at_provider,
     )
     .await?;
     Ok(session_cookie(secure, token))

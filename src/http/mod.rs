@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod backchannel;
 pub mod client_address;
 pub mod csrf;
 pub mod dev_idp;

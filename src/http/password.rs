@@ -10,6 +10,7 @@ use crate::app::App;
 use crate::auth::password_login::{
     self, ENROLMENT_PROVIDER, Outcome, PASSWORD_PROVIDER, PasswordLoginError,
 };
+use crate::auth::session::ProviderSession;
 use crate::auth::tokens::same_secret;
 use crate::auth::totp;
 use crate::domain::assurance_level::AssuranceLevel;
@@ -99,7 +100,15 @@ pub async fn submit(
         }
     };
     let account = accounts::find(&state.db, account_id).await?;
-    let cookie = start_session(&state, &req, &account, provider, AssuranceLevel::Low, None).await?;
+    let cookie = start_session(
+        &state,
+        &req,
+        &account,
+        provider,
+        AssuranceLevel::Low,
+        &ProviderSession::default(),
+    )
+    .await?;
     tracing::info!(account = %account.id, provider, "password login");
     if is_browser {
         return Ok(HttpResponse::SeeOther()
@@ -237,7 +246,7 @@ pub async fn confirm(
         &who.account,
         PASSWORD_PROVIDER,
         AssuranceLevel::Low,
-        None,
+        &ProviderSession::default(),
     )
     .await?;
     tracing::info!(account = %who.account.id, "authenticator app enrolled");

@@ -8,7 +8,7 @@ use super::pages::{
     notice, notifications, participants,
 };
 use super::problem::Problem;
-use super::{api, auth, health, openapi, password, static_files};
+use super::{api, auth, backchannel, health, openapi, password, static_files};
 use actix_web::body::EitherBody;
 use actix_web::dev::ServiceResponse;
 use actix_web::http::StatusCode;
@@ -115,6 +115,11 @@ fn auth(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/auth/logout").post(auth::logout));
     cfg.service(web::resource("/auth/logout-everywhere").post(auth::logout_everywhere));
     cfg.service(web::resource("/auth/logged-out").get(auth::logged_out_page));
+    cfg.service(
+        web::resource("/auth/backchannel-logout/{provider}")
+            .app_data(web::PayloadConfig::new(backchannel::MAX_BODY))
+            .post(backchannel::logout),
+    );
 }
 
 /// The JSON API under /api/v1 (API.md), and its OpenAPI document.

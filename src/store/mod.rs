@@ -24,6 +24,7 @@ pub mod credentials;
 pub mod document_sealing;
 pub mod documents;
 pub mod login_flows;
+pub mod logout_tokens;
 pub mod mail_sweeps;
 pub mod municipalities;
 pub mod notification_settings;

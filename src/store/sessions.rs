@@ -20,6 +20,8 @@ pub struct SessionRow {
     /// The login's ID token, sealed (`SealPurpose::SessionIdToken`): the hint for logging out
     /// at the provider. None for password logins and providers without a logout endpoint.
     pub id_token_sealed: Option<Vec<u8>>,
+    /// SHA-256 of the provider's session id (`sid`), which a back-channel logout token may name.
+    pub provider_sid_hash: Option<String>,
 }
 
 pub async fn insert(
@@ -29,7 +31,8 @@ pub async fn insert(
 ) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO sessions (id_hash, account_id, provider, assurance_level, csrf_token, created_at, \
-         last_seen_at, absolute_expires_at, id_token_sealed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         last_seen_at, absolute_expires_at, id_token_sealed, provider_sid_hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(id_hash)
     .bind(session.account_id.to_string())
@@ -40,6 +43,7 @@ pub async fn insert(
     .bind(to_text(session.last_seen_at))
     .bind(to_text(session.absolute_expires_at))
     .bind(session.id_token_sealed.as_deref())
+    .bind(session.provider_sid_hash.as_deref())
     .execute(conn)
     .await?;
     Ok(())
@@ -48,7 +52,7 @@ pub async fn insert(
 pub async fn find(db: &Db, id_hash: &str) -> StoreResult<Option<SessionRow>> {
     let row = sqlx::query(
         "SELECT account_id, provider, assurance_level, csrf_token, created_at, last_seen_at, \
-         absolute_expires_at, id_token_sealed FROM sessions WHERE id_hash = $1",
+         absolute_expires_at, id_token_sealed, provider_sid_hash FROM sessions WHERE id_hash = $1",
     )
     .bind(id_hash)
     .fetch_optional(db.pool())
@@ -64,6 +68,7 @@ pub async fn find(db: &Db, id_hash: &str) -> StoreResult<Option<SessionRow>> {
         last_seen_at: from_text(row.try_get("last_seen_at")?)?,
         absolute_expires_at: from_text(row.try_get("absolute_expires_at")?)?,
         id_token_sealed: row.try_get("id_token_sealed")?,
+        provider_sid_hash: row.try_get("provider_sid_hash")?,
     }))
 }
 
@@ -96,6 +101,48 @@ pub async fn delete_for_account(db: &Db, account_id: AccountId) -> StoreResult<u
         .execute(db.pool())
         .await?;
     Ok(done.rows_affected())
+}
+
+/// Back-channel logout by session: deletes the sessions started from the provider session
+/// `sid_hash` (of `only_account`, when the token also named a subject); returns whose they were.
+pub async fn delete_for_provider_session(
+    conn: &mut AnyConnection,
+    provider: &str,
+    sid_hash: &str,
+    only_account: Option<AccountId>,
+) -> StoreResult<Vec<AccountId>> {
+    let rows = sqlx::query(
+        "DELETE FROM sessions WHERE provider = $1 AND provider_sid_hash = $2 \
+         AND (CAST($3 AS TEXT) IS NULL OR account_id = $3) RETURNING account_id",
+    )
+    .bind(provider)
+    .bind(sid_hash)
+    .bind(only_account.map(|a| a.to_string()))
+    .fetch_all(conn)
+    .await?;
+    account_ids(&rows)
+}
+
+/// Back-channel logout by subject: deletes every session of the account opened at `provider`.
+pub async fn delete_for_provider_account(
+    conn: &mut AnyConnection,
+    provider: &str,
+    account_id: AccountId,
+) -> StoreResult<Vec<AccountId>> {
+    let rows = sqlx::query(
+        "DELETE FROM sessions WHERE provider = $1 AND account_id = $2 RETURNING account_id",
+    )
+    .bind(provider)
+    .bind(account_id.to_string())
+    .fetch_all(conn)
+    .await?;
+    account_ids(&rows)
+}
+
+fn account_ids(rows: &[sqlx::any::AnyRow]) -> StoreResult<Vec<AccountId>> {
+    rows.iter()
+        .map(|row| AccountId::parse(row.try_get("account_id")?).map_err(corrupt))
+        .collect()
 }
 
 pub async fn count_for_account(db: &Db, account_id: AccountId) -> StoreResult<i64> {

@@ -16,21 +16,21 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-const PROVIDER: &str = "testop";
+pub(crate) const PROVIDER: &str = "testop";
 const FLOW_COOKIE: &str = "vejviser_login";
 /// The heading of the "login failed" page (Danish, the default language).
 const FAILED: &str = "Log-in mislykkedes";
 /// The heading of the "assurance too low" page.
 const TOO_LOW: &str = "Dit log-in er ikke sikkert nok";
 
-struct Rig {
-    app: TestApp,
-    op: TestOp,
+pub(crate) struct Rig {
+    pub(crate) app: TestApp,
+    pub(crate) op: TestOp,
 }
 
 /// What the browser saw at the step that ended the login, and whether it is logged in after.
 #[derive(Debug)]
-struct Outcome {
+pub(crate) struct Outcome {
     status: u16,
     content_type: String,
     location: Option<String>,
@@ -61,7 +61,7 @@ pub(crate) fn browser() -> reqwest::Client {
         .unwrap()
 }
 
-fn unix_now() -> i64 {
+pub(crate) fn unix_now() -> i64 {
     i64::try_from(
         SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -93,6 +93,11 @@ fn contains_a_jwt(text: &str) -> bool {
 
 /// A fresh app whose provider `testop` is a fresh test OP.
 async fn rig() -> Rig {
+    rig_on(Backend::Sqlite).await
+}
+
+/// `rig` on the database `backend`.
+pub(crate) async fn rig_on(backend: Backend) -> Rig {
     let op = TestOp::start().await;
     let config = format!(
         r#"
@@ -107,13 +112,13 @@ async fn rig() -> Rig {
         "#,
         issuer = op.issuer,
     );
-    let app = spawn_app_with(Backend::Sqlite, &config).await;
+    let app = spawn_app_with(backend, &config).await;
     op.register_redirect_uri(&app.url(&format!("/auth/callback/{PROVIDER}")));
     Rig { app, op }
 }
 
 impl Rig {
-    async fn sessions(&self) -> i64 {
+    pub(crate) async fn sessions(&self) -> i64 {
         sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
             .fetch_one(self.app.app.db.pool())
             .await
@@ -222,7 +227,7 @@ impl Rig {
     }
 
     /// One whole login in `browser`, ending where the app answers.
-    async fn login_in(&self, browser: &reqwest::Client) -> Outcome {
+    pub(crate) async fn login_in(&self, browser: &reqwest::Client) -> Outcome {
         match self.start(browser).await {
             Ok(started) => {
                 let callback = self.authorize(&started).await;
@@ -239,7 +244,7 @@ impl Rig {
 }
 
 #[track_caller]
-fn assert_logged_in(outcome: &Outcome) {
+pub(crate) fn assert_logged_in(outcome: &Outcome) {
     assert_eq!(outcome.status, 303, "{outcome:#?}");
     assert_eq!(outcome.location.as_deref(), Some("/"), "{outcome:#?}");
     assert_eq!(outcome.me, 200, "{outcome:#?}");

@@ -21,12 +21,12 @@ on_both_databases!(
     staff_linking_needs_a_verified_address_and_one_subject,
 );
 
-fn issuer() -> String {
+pub(crate) fn issuer() -> String {
     std::env::var("VEJVISER_TEST_OIDC_ISSUER")
         .expect("VEJVISER_TEST_OIDC_ISSUER is not set: run the suite with scripts/test, which starts oidc-provider")
 }
 
-async fn spawn(backend: Backend) -> TestApp {
+pub(crate) async fn spawn(backend: Backend) -> TestApp {
     let issuer = issuer();
     let config = format!(
         r#"

@@ -15,6 +15,7 @@ mod audit_actions;
 mod audit_bench;
 mod audit_retention;
 mod audit_search;
+mod backchannel_logout;
 mod browser_documents;
 mod case_pages;
 mod cases;

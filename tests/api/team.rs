@@ -62,6 +62,7 @@ pub async fn session_token_for(app: &TestApp, account: AccountId, level: Assuran
         last_seen_at: now,
         absolute_expires_at: now + time::Duration::hours(1),
         id_token_sealed: None,
+        provider_sid_hash: None,
     };
     let mut conn = app.app.db.pool().acquire().await.unwrap();
     sessions::insert(&mut conn, &token_hash(&token), &row)

@@ -9,6 +9,12 @@
 // Without a usable login_hint, GET /interaction/<uid> answers a minimal HTML form; POST
 // /interaction/<uid>/login with `login=<account>` logs in the same way (unknown account: 400).
 //
+// Logout: RP-initiated logout (GET /session/end answers a form "Log ud af Test-OP?" whose POST to
+// /session/end/confirm with `logout=yes` ends the OP session) and back-channel logout: the OP then
+// posts a logout token to each client's backchannel_logout_uri, here a relay on the OP itself
+// (/test/backchannel-relay) that forwards it unchanged to the relying party the session logged in to,
+// which listens on a random port per test (see the relay below).
+//
 // Nothing is persisted: keys, sessions, grants and codes live in memory for the life of the process.
 
 import * as crypto from 'node:crypto';
@@ -130,12 +136,23 @@ const callbackAllowed = (uri) => {
   const m = typeof uri === 'string' && CALLBACK.exec(uri);
   return Boolean(m) && Number(m[1]) <= 65535;
 };
+// The same for the page a logout returns to.
+const LOGGED_OUT = /^http:\/\/127\.0\.0\.1:([1-9][0-9]{0,4})\/auth\/logged-out$/;
+const loggedOutAllowed = (uri) => {
+  const m = typeof uri === 'string' && LOGGED_OUT.exec(uri);
+  return Boolean(m) && Number(m[1]) <= 65535;
+};
+const RELAY_PATH = '/test/backchannel-relay';
 
 const client = (clientId, clientSecret) => ({
   client_id: clientId,
   client_secret: clientSecret,
   // Only an example: the override below replaces exact matching with the CALLBACK pattern.
   redirect_uris: ['http://127.0.0.1:8080/auth/callback/mitid'],
+  // Examples too: postLogoutRedirectUriAllowed accepts the LOGGED_OUT pattern.
+  post_logout_redirect_uris: ['http://127.0.0.1:8080/auth/logged-out'],
+  backchannel_logout_uri: `${issuer}${RELAY_PATH}`,
+  backchannel_logout_session_required: true,
   response_types: ['code'],
   grant_types: ['authorization_code'],
   token_endpoint_auth_method: 'client_secret_basic',
@@ -194,9 +211,33 @@ const provider = new Provider(issuer, {
   conformIdTokenClaims: true,
   allowOmittingSingleRegisteredRedirectUri: false,
   pkce: { required: () => true },
+  // Outgoing requests (the back-channel logout POST) go through oidc-provider's SSRF guard, which
+  // refuses loopback addresses; the only one this OP makes is to its own relay on 127.0.0.1, so
+  // that one goes without the guard's dispatcher.
+  fetch(url, options) {
+    const target = new URL(url);
+    if (target.origin === issuer && target.pathname === RELAY_PATH) {
+      const { dispatcher, ...unguarded } = options;
+      return fetch(url, unguarded);
+    }
+    return fetch(url, options);
+  },
   features: {
     devInteractions: { enabled: false },
-    rpInitiatedLogout: { enabled: false },
+    backchannelLogout: { enabled: true },
+    rpInitiatedLogout: {
+      enabled: true,
+      async logoutSource(ctx, form) {
+        ctx.body = `<!DOCTYPE html>
+<html lang="da"><head><meta charset="utf-8"><title>Test-OP log ud</title></head>
+<body>
+<h1>Log ud af Test-OP?</h1>
+${form}
+<button type="submit" form="op.logoutForm" name="logout" value="yes">Ja, log mig ud</button>
+</body></html>
+`;
+      },
+    },
   },
   interactions: {
     policy,
@@ -230,6 +271,47 @@ const provider = new Provider(issuer, {
 provider.Client.prototype.redirectUriAllowed = function redirectUriAllowed(uri) {
   return callbackAllowed(uri);
 };
+provider.Client.prototype.postLogoutRedirectUriAllowed = function postLogoutRedirectUriAllowed(uri) {
+  return loggedOutAllowed(uri);
+};
+
+// ---- back-channel relay -------------------------------------------------------------------------
+
+// Which relying party each OP session (`sid`) logged in to: its back-channel logout URI, made from
+// the redirect_uri of the authorization (http://127.0.0.1:<port>/auth/callback/<provider name>).
+const relayTargets = new Map();
+provider.on('authorization.success', (ctx) => {
+  const { client, params, session } = ctx.oidc;
+  const sid = client && session?.sidFor(client.clientId);
+  if (!sid || !callbackAllowed(params.redirect_uri)) return;
+  relayTargets.set(sid, params.redirect_uri.replace('/auth/callback/', '/auth/backchannel-logout/'));
+});
+provider.on('backchannel.error', (ctx, err, client) => {
+  console.error(`op.mjs: back-channel logout to ${client.clientId} failed: ${err.message}`);
+});
+
+// Forwards a logout token, unchanged, to the relying party its `sid` logged in to; answers what
+// the relying party answered (oidc-provider logs anything but 200 as a back-channel error).
+async function relayLogout(req, res) {
+  const form = await readForm(req);
+  const token = form.get('logout_token') ?? '';
+  let sid;
+  try {
+    sid = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')).sid;
+  } catch {
+    return plain(res, 400, 'not a logout token');
+  }
+  const target = relayTargets.get(sid);
+  if (!target) return plain(res, 200, 'no relying party for that session');
+  relayTargets.delete(sid);
+  const answer = await fetch(target, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ logout_token: token }),
+    redirect: 'manual',
+  });
+  return plain(res, answer.status, await answer.text());
+}
 
 // ---- interactions -------------------------------------------------------------------------------
 
@@ -346,6 +428,13 @@ const server = http.createServer((req, res) => {
       console.error('op.mjs: interaction failed:', err);
       if (!res.headersSent) plain(res, err.status ?? 500, err.message);
       else res.destroy();
+    });
+    return;
+  }
+  if (url.pathname === RELAY_PATH && req.method === 'POST') {
+    relayLogout(req, res).catch((err) => {
+      console.error('op.mjs: back-channel relay failed:', err);
+      if (!res.headersSent) plain(res, 502, err.message);
     });
     return;
   }

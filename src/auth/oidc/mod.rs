@@ -6,8 +6,13 @@
 //! Mix-up defence: each provider has its own redirect URI (`/auth/callback/<name>`), the
 //! discovery document must name exactly the configured issuer (checked by `openidconnect`), the
 //! RFC 9207 `iss` response parameter is checked when sent, and the ID token's `iss` must match.
+//!
+//! Logout: RP-initiated at the provider's `end_session_endpoint`, and back-channel logout tokens
+//! from the provider (`logout_token`, checked with the same keys and algorithms).
 
 mod error;
+mod jws;
+pub mod logout_token;
 mod provider;
 mod userinfo;
 

@@ -2,6 +2,8 @@
 //! the verification of what comes back.
 
 use super::LoginError;
+use super::jws::{self, JwsError};
+use super::logout_token::{self, LogoutClaims, LogoutTokenError};
 use crate::auth::assurance;
 use crate::config::oidc::ProviderSettings;
 use crate::domain::assurance_level::AssuranceLevel;
@@ -57,6 +59,8 @@ pub struct VerifiedLogin {
     pub claims: Map<String, Value>,
     /// The ID token as received (compact), for the logout's `id_token_hint`.
     pub id_token: String,
+    /// The provider's session (`sid`), which a back-channel logout token may name.
+    pub sid: Option<String>,
 }
 
 /// The discovery fields beyond OpenID Connect Discovery that vejviser reads: RFC 9207's promise
@@ -334,13 +338,41 @@ impl Provider {
             .get(&self.settings.claims.assurance)
             .and_then(Value::as_str)
             .and_then(|value| assurance::normalise(value, &self.settings.assurance_values));
+        // The ID token's own `sid` (userinfo could not vouch for the session).
+        let sid = verified_payload(&id_token.to_string())
+            .get("sid")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         Ok(VerifiedLogin {
             issuer: self.issuer.as_str().to_owned(),
             subject,
             assurance,
             claims,
             id_token: id_token.to_string(),
+            sid,
         })
+    }
+
+    /// Checks a back-channel logout token: its signature with the published keys (re-fetched once
+    /// when none matches, as for ID tokens), then the rules of `logout_token::check`.
+    pub async fn verify_logout_token(
+        &self,
+        http: &reqwest::Client,
+        token: &str,
+        now: OffsetDateTime,
+    ) -> Result<LogoutClaims, LogoutTokenError> {
+        let unreachable = |e: LoginError| LogoutTokenError::Provider(e.to_string());
+        let metadata = self.metadata(http).await.map_err(unreachable)?;
+        let claims = match jws::verified_claims(token, metadata.jwks(), &self.algs) {
+            Err(JwsError::NoMatchingKey)
+                if self.refresh_keys(http).await.map_err(unreachable)? =>
+            {
+                let metadata = self.metadata(http).await.map_err(unreachable)?;
+                jws::verified_claims(token, metadata.jwks(), &self.algs)?
+            }
+            verified => verified?,
+        };
+        logout_token::check(&claims, self.issuer.as_str(), &self.settings.client_id, now)
     }
 }
 

@@ -382,6 +382,12 @@ impl TestOp {
     pub fn jwks_fetches(&self) -> u32 {
         lock(&self.inner.records).jwks_fetches
     }
+
+    /// `claims` signed as the provider signs its ID tokens now (the back-channel logout token).
+    pub fn sign_claims(&self, claims: &Value) -> String {
+        let behaviour = lock(&self.inner.behaviour).clone();
+        self.inner.sign(&behaviour, claims)
+    }
 }
 
 impl Inner {

@@ -1,7 +1,7 @@
 //! A case's life after creation: handing the coordinator role to another staff member, closing
 //! the case (it becomes read-only) and reopening it. Each asks the policy through `authorize`.
 
-use super::{CaseError, CaseResult, authorize, check_grant};
+use super::{CaseError, CaseResult, LoadedCase, authorize, check_grant};
 use crate::app::App;
 use crate::audit;
 use crate::domain::audit_action::AuditAction;
@@ -11,10 +11,27 @@ use crate::policy::grants::{Grant, Grantee};
 use crate::policy::{Action, Actor};
 use crate::store::accounts::{self, AccountKind};
 use crate::store::cases;
+use sqlx::AnyConnection;
 
 /// Hands the coordinator role to another active staff member of the same municipality: never to
 /// the actor (an admin's hand-over names someone else; the policy's `SelfHandOver`).
 pub async fn hand_over(state: &App, actor: &Actor, id: CaseId, to: AccountId) -> CaseResult<()> {
+    let case = checked_hand_over(state, actor, id, to).await?;
+    let mut tx = state.db.begin().await?;
+    record_hand_over(state, &mut tx, actor, &case, to).await?;
+    tx.commit().await?;
+    tracing::info!(case = %id, "coordinator handed over");
+    Ok(())
+}
+
+/// Everything a hand-over of case `id` to `to` must pass before it is written: the policy for
+/// the actor and the grant, and `to` an active staff member of the case's municipality.
+pub async fn checked_hand_over(
+    state: &App,
+    actor: &Actor,
+    id: CaseId,
+    to: AccountId,
+) -> CaseResult<LoadedCase> {
     let case = authorize(state, actor, Action::HandOverCoordinator, id).await?;
     let grantee = Grantee {
         account: Some(to),
@@ -36,12 +53,20 @@ pub async fn hand_over(state: &App, actor: &Actor, id: CaseId, to: AccountId) ->
             "invalid.account.not_active_staff",
         ));
     }
-    let mut tx = state.db.begin().await?;
-    cases::set_coordinator(&mut tx, id, to).await?;
-    let event = super::event(state, actor, AuditAction::HandOver, &case).account(to);
-    audit::record(&mut tx, &event).await?;
-    tx.commit().await?;
-    tracing::info!(case = %id, "coordinator handed over");
+    Ok(case)
+}
+
+/// Writes a checked hand-over and its access-log row in the caller's transaction.
+pub async fn record_hand_over(
+    state: &App,
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    case: &LoadedCase,
+    to: AccountId,
+) -> CaseResult<()> {
+    cases::set_coordinator(&mut *conn, case.row.id, to).await?;
+    let event = super::event(state, actor, AuditAction::HandOver, case).account(to);
+    audit::record(conn, &event).await?;
     Ok(())
 }
 

@@ -37,6 +37,8 @@ use utoipa::OpenApi;
         super::api::audit::csv,
         super::api::staff::set_flags,
         super::api::staff::failed_mail,
+        super::api::staff::grants,
+        super::api::staff::offboard,
     ),
     components(schemas(super::problem::ProblemBody)),
     tags(

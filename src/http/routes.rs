@@ -4,8 +4,8 @@
 
 use super::dev_idp;
 use super::pages::{
-    access_log, admin, admin_access_log, admin_mail, cases, consents, documents, front, language,
-    notice, notifications, participants,
+    access_log, admin, admin_access_log, admin_mail, admin_staff, cases, consents, documents,
+    front, language, notice, notifications, participants,
 };
 use super::problem::Problem;
 use super::{api, auth, backchannel, health, openapi, password, static_files};
@@ -92,7 +92,12 @@ fn pages(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/admin/mail").get(admin_mail::show));
     cfg.service(web::resource("/admin/access-log").get(admin_access_log::show));
     cfg.service(web::resource("/admin/access-log.csv").get(admin_access_log::csv));
-    cfg.service(web::resource("/admin/staff/{account_id}").post(admin::change_staff));
+    cfg.service(
+        web::resource("/admin/staff/{account_id}")
+            .get(admin_staff::show)
+            .post(admin::change_staff),
+    );
+    cfg.service(web::resource("/admin/staff/{account_id}/offboard").post(admin_staff::offboard));
     cfg.service(
         web::resource("/admin/staff/{account_id}/department").post(admin::change_department),
     );
@@ -189,6 +194,10 @@ fn api(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/api/v1/audit.csv").get(api::audit::csv));
     cfg.service(web::resource("/api/v1/staff/{account_id}").patch(api::staff::set_flags));
     cfg.service(web::resource("/api/v1/admin/mail/failed").get(api::staff::failed_mail));
+    cfg.service(web::resource("/api/v1/admin/staff/{account_id}/cases").get(api::staff::grants));
+    cfg.service(
+        web::resource("/api/v1/admin/staff/{account_id}/offboard").post(api::staff::offboard),
+    );
 }
 
 /// The built-in development identity provider and its list of test identities.

@@ -31,6 +31,9 @@ pub enum StaffAction {
     SetMayCreateCases(bool),
     /// Move the target to another department.
     SetDepartment,
+    /// See which cases the target takes part in, and whether they can read there (no document
+    /// titles or content); one's own too, as it changes nothing.
+    ViewGrants,
 }
 
 /// The staff member an action is about, as far as the rules need to know.
@@ -57,6 +60,12 @@ pub fn decide_staff(actor: &Actor, action: StaffAction, target: Option<&StaffTar
         StaffAction::Search => return Allow,
         _ if !is_admin => return Deny(Reason::AdminOnly),
         StaffAction::Administer => return Allow,
+        StaffAction::ViewGrants => {
+            return match target {
+                Some(target) if target.municipality == Some(municipality) => Allow,
+                _ => Deny(Reason::NotFound),
+            };
+        }
         StaffAction::SetActive(_)
         | StaffAction::SetAdmin(_)
         | StaffAction::SetMayCreateCases(_)

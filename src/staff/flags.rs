@@ -63,35 +63,14 @@ pub async fn set_flags(
     target: AccountId,
     change: StaffChange,
 ) -> CaseResult<()> {
-    let account = match accounts::find(&state.db, target).await {
-        Ok(account) => Some(account),
-        Err(StoreError::NotFound) => None,
-        Err(e) => return Err(e.into()),
-    };
-    let facts = account.as_ref().map(|a| StaffTarget {
-        account: a.id,
-        municipality: a
-            .municipality_id
-            .filter(|_| a.kind == accounts::AccountKind::Staff),
-    });
     let actions = [
         change.is_active.map(StaffAction::SetActive),
         change.is_admin.map(StaffAction::SetAdmin),
         change.may_create_cases.map(StaffAction::SetMayCreateCases),
         change.department.map(|_| StaffAction::SetDepartment),
     ];
-    for action in actions.into_iter().flatten() {
-        if let Decision::Deny(reason) = decide_staff(actor, action, facts.as_ref()) {
-            if reason.refuses_self_granting() {
-                let event = DutyEvent::SelfGrantRefused(reason.clone());
-                duty_log::record(state, actor, None, &event).await?;
-            }
-            return Err(CaseError::Denied(reason));
-        }
-    }
-    let Some(account) = account else {
-        return Err(CaseError::Denied(crate::policy::Reason::NotFound));
-    };
+    let actions: Vec<_> = actions.into_iter().flatten().collect();
+    let account = decided_target(state, actor, target, &actions).await?;
     // A case is never left without a coordinator: a coordinator's cases are handed over first.
     if change.is_active == Some(false)
         && cases::count_coordinated_by(&state.db, account.id).await? > 0
@@ -126,6 +105,38 @@ pub async fn set_flags(
     tracing::info!(admin = %actor.account, staff = %account.id, change = %describe(change),
         "staff account changed by an admin");
     Ok(())
+}
+
+/// The staff account `target` once the policy allows every one of `actions` on it (for an
+/// account that does not exist, or is not staff of the actor's municipality: NotFound). A
+/// refusal of self-granting is recorded for the audit trail.
+pub(super) async fn decided_target(
+    state: &App,
+    actor: &Actor,
+    target: AccountId,
+    actions: &[StaffAction],
+) -> CaseResult<accounts::Account> {
+    let account = match accounts::find(&state.db, target).await {
+        Ok(account) => Some(account),
+        Err(StoreError::NotFound) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let facts = account.as_ref().map(|a| StaffTarget {
+        account: a.id,
+        municipality: a
+            .municipality_id
+            .filter(|_| a.kind == accounts::AccountKind::Staff),
+    });
+    for action in actions {
+        if let Decision::Deny(reason) = decide_staff(actor, *action, facts.as_ref()) {
+            if reason.refuses_self_granting() {
+                let event = DutyEvent::SelfGrantRefused(reason.clone());
+                duty_log::record(state, actor, None, &event).await?;
+            }
+            return Err(CaseError::Denied(reason));
+        }
+    }
+    account.ok_or(CaseError::Denied(crate::policy::Reason::NotFound))
 }
 
 /// `is_active=false department=adult`: what changed, for the record.

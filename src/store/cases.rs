@@ -129,20 +129,37 @@ pub async fn ids_for_account(db: &Db, account: AccountId) -> StoreResult<Vec<Cas
     .bind(account.to_string())
     .fetch_all(db.pool())
     .await?;
-    rows.iter()
-        .map(|r| CaseId::parse(r.try_get("id")?).map_err(corrupt))
-        .collect()
+    case_ids(&rows)
 }
 
 /// How many cases (not erased) an account coordinates.
 pub async fn count_coordinated_by(db: &Db, account: AccountId) -> StoreResult<i64> {
+    count_coordinated_by_in(&mut *db.pool().acquire().await?, account).await
+}
+
+/// `count_coordinated_by` inside the caller's transaction (the offboarding's last check).
+pub async fn count_coordinated_by_in(
+    conn: &mut AnyConnection,
+    account: AccountId,
+) -> StoreResult<i64> {
     let row = sqlx::query(
         "SELECT COUNT(*) AS n FROM cases WHERE coordinator_id = $1 AND status <> 'erased'",
     )
     .bind(account.to_string())
-    .fetch_one(db.pool())
+    .fetch_one(conn)
     .await?;
     Ok(row.try_get("n")?)
+}
+
+/// The cases (not erased) an account coordinates, oldest first.
+pub async fn ids_coordinated_by(db: &Db, account: AccountId) -> StoreResult<Vec<CaseId>> {
+    let rows = sqlx::query(
+        "SELECT id FROM cases WHERE coordinator_id = $1 AND status <> 'erased' ORDER BY created_at",
+    )
+    .bind(account.to_string())
+    .fetch_all(db.pool())
+    .await?;
+    case_ids(&rows)
 }
 
 /// Cases of a municipality whose young person is named like `name` or has this CPR hash; with
@@ -169,9 +186,7 @@ pub async fn search(
     .bind(taking_part.map(|a| a.to_string()))
     .fetch_all(db.pool())
     .await?;
-    rows.iter()
-        .map(|r| CaseId::parse(r.try_get("id")?).map_err(corrupt))
-        .collect()
+    case_ids(&rows)
 }
 
 /// Active cases of a municipality whose young person turns 18 between the two dates.
@@ -190,9 +205,7 @@ pub async fn turning_18_between(
     .bind(born_until.to_string())
     .fetch_all(db.pool())
     .await?;
-    rows.iter()
-        .map(|r| CaseId::parse(r.try_get("id")?).map_err(corrupt))
-        .collect()
+    case_ids(&rows)
 }
 
 pub async fn set_status(
@@ -236,4 +249,11 @@ pub async fn closed_at(db: &Db, id: CaseId) -> StoreResult<Option<OffsetDateTime
         .flatten()
         .map(|text| from_text(&text).map_err(corrupt))
         .transpose()
+}
+
+/// The `id` column of each row, as case ids.
+fn case_ids(rows: &[sqlx::any::AnyRow]) -> StoreResult<Vec<CaseId>> {
+    rows.iter()
+        .map(|r| CaseId::parse(r.try_get("id")?).map_err(corrupt))
+        .collect()
 }

@@ -128,6 +128,28 @@ pub async fn set_access(
     Ok(())
 }
 
+/// An account's current participations (cases not erased): case and participant.
+pub async fn active_for_account(
+    db: &Db,
+    account: AccountId,
+) -> StoreResult<Vec<(CaseId, ParticipantId)>> {
+    let rows = sqlx::query(
+        "SELECT p.case_id, p.id FROM participants p JOIN cases c ON c.id = p.case_id \
+         WHERE p.account_id = $1 AND p.removed_at IS NULL AND c.status <> 'erased' \
+         ORDER BY p.added_at",
+    )
+    .bind(account.to_string())
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let case = CaseId::parse(r.try_get("case_id")?).map_err(corrupt)?;
+            let id = ParticipantId::parse(r.try_get("id")?).map_err(corrupt)?;
+            Ok((case, id))
+        })
+        .collect()
+}
+
 pub async fn remove(
     conn: &mut AnyConnection,
     id: ParticipantId,

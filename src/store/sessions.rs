@@ -96,9 +96,17 @@ pub async fn delete_in(conn: &mut AnyConnection, id_hash: &str) -> StoreResult<(
 
 /// "Log out everywhere": every session of the account ends.
 pub async fn delete_for_account(db: &Db, account_id: AccountId) -> StoreResult<u64> {
+    delete_for_account_in(&mut *db.pool().acquire().await?, account_id).await
+}
+
+/// `delete_for_account` inside the caller's transaction (an offboarding).
+pub async fn delete_for_account_in(
+    conn: &mut AnyConnection,
+    account_id: AccountId,
+) -> StoreResult<u64> {
     let done = sqlx::query("DELETE FROM sessions WHERE account_id = $1")
         .bind(account_id.to_string())
-        .execute(db.pool())
+        .execute(conn)
         .await?;
     Ok(done.rows_affected())
 }

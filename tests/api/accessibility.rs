@@ -8,7 +8,7 @@
 
 use crate::browser::run_script;
 use crate::helpers::{Backend, TestApp, spawn_app};
-use crate::team::{add_citizen, add_professional, consent, create_case, logged_in};
+use crate::team::{add_citizen, add_professional, consent, create_case, logged_in, staff_id};
 use serde_json::{Value, json};
 use vejviser::auth::password::hash_password;
 use vejviser::domain::email::Email;
@@ -28,6 +28,8 @@ struct Cases {
     adult: String,
     /// A document with two versions on young19's case.
     document: String,
+    /// Karen Holm's staff account (the coordinator of both cases).
+    coordinator: String,
 }
 
 /// Every page checked, one a line: what to call it, who looks (a development identity; `null`:
@@ -65,6 +67,7 @@ fn pages(c: &Cases) -> Vec<Value> {
         json!({"name": "e-mail settings, staff", "as": "coordinator", "path": "/me/notifications"}),
         json!({"name": "front page, admin", "as": "admin", "path": "/"}),
         json!({"name": "admin: staff", "as": "admin", "path": "/admin"}),
+        json!({"name": "admin: a staff member's cases and offboarding", "as": "admin", "path": format!("/admin/staff/{}", c.coordinator)}),
         json!({"name": "admin: e-mails not sent", "as": "admin", "path": "/admin/mail"}),
         json!({"name": "admin: access-log search", "as": "admin", "path": "/admin/access-log?action=view_case"}),
     ]
@@ -116,11 +119,13 @@ async fn fill(app: &TestApp) -> Cases {
     credentials::set_password(db, karen.id, &hash, time::OffsetDateTime::now_utc())
         .await
         .unwrap();
+    let coordinator_account = staff_id(app, &coordinator, "Karen").await;
     Cases {
         minor,
         professional,
         adult,
         document,
+        coordinator: coordinator_account,
     }
 }
 

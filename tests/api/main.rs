@@ -40,6 +40,7 @@ mod metrics;
 mod migrations;
 mod notification_settings;
 mod notifications;
+mod offboarding;
 mod openapi;
 mod outsider_alert;
 mod pages;

@@ -1,17 +1,23 @@
-//! `/api/v1/staff`: search the municipality's staff; admins change flags and departments and
-//! see the e-mails that could not be sent (`/api/v1/admin/mail/failed`).
+//! `/api/v1/staff`: search the municipality's staff; admins change flags and departments, see
+//! a staff member's cases (`/api/v1/admin/staff/{id}/cases`), offboard a leaver
+//! (`/api/v1/admin/staff/{id}/offboard`) and see the e-mails that could not be sent
+//! (`/api/v1/admin/mail/failed`).
 
 use crate::app::App;
 use crate::auth::session::Authenticated;
+use crate::cases::CaseError;
 use crate::cases::actor_of;
 use crate::domain::department::Department;
-use crate::domain::ids::AccountId;
+use crate::domain::ids::{AccountId, CaseId};
 use crate::http::problem::{Problem, ProblemBody};
 use crate::staff;
 use crate::staff::flags::StaffChange;
+use crate::staff::grants::StaffGrants;
+use crate::staff::offboard::{Offboarded, Successors};
 use crate::store::accounts::StaffListing;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct StaffQuery {
@@ -72,4 +78,53 @@ pub async fn failed_mail(
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(failed))
+}
+
+#[utoipa::path(get, path = "/api/v1/admin/staff/{account_id}/cases", tag = "staff",
+    params(("account_id" = AccountId, Path, description = "The staff member")),
+    responses((status = 200, body = StaffGrants), (status = 403, body = ProblemBody),
+        (status = 404, body = ProblemBody)))]
+pub async fn grants(
+    state: web::Data<App>,
+    who: Authenticated,
+    path: web::Path<AccountId>,
+) -> Result<HttpResponse, Problem> {
+    let grants = staff::grants::for_staff(&state, &actor_of(&who), path.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(grants))
+}
+
+/// Who takes over a leaver's cases: one staff member for all (`hand_over_to`), or one per case
+/// (`hand_over`, case id to account id). Neither when they coordinate no case.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OffboardRequest {
+    hand_over_to: Option<AccountId>,
+    #[schema(value_type = Option<BTreeMap<String, AccountId>>)]
+    hand_over: Option<BTreeMap<CaseId, AccountId>>,
+}
+
+#[utoipa::path(post, path = "/api/v1/admin/staff/{account_id}/offboard", tag = "staff",
+    params(("account_id" = AccountId, Path, description = "The leaver")),
+    request_body = OffboardRequest,
+    responses((status = 200, body = Offboarded), (status = 403, body = ProblemBody),
+        (status = 404, body = ProblemBody), (status = 409, body = ProblemBody),
+        (status = 422, body = ProblemBody)))]
+pub async fn offboard(
+    state: web::Data<App>,
+    who: Authenticated,
+    path: web::Path<AccountId>,
+    body: web::Json<OffboardRequest>,
+) -> Result<HttpResponse, Problem> {
+    let body = body.into_inner();
+    let successors = match (body.hand_over_to, body.hand_over) {
+        (Some(_), Some(_)) => {
+            return Err(CaseError::invalid("hand_over_to", "invalid.offboard.one_way").into());
+        }
+        (Some(one), None) => Some(Successors::One(one)),
+        (None, Some(per_case)) => Some(Successors::PerCase(per_case)),
+        (None, None) => None,
+    };
+    let done =
+        staff::offboard::offboard(&state, &actor_of(&who), path.into_inner(), successors).await?;
+    Ok(HttpResponse::Ok().json(done))
 }

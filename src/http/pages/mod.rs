@@ -4,6 +4,7 @@ pub mod access_log;
 pub mod admin;
 pub mod admin_access_log;
 pub mod admin_mail;
+pub mod admin_staff;
 pub mod cases;
 pub mod consents;
 mod display;

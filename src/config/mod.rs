@@ -12,9 +12,9 @@ mod sections;
 use crate::domain::municipality_code::MunicipalityCode;
 
 pub use sections::{
-    AuditSettings, BlobBackend, BlobSettings, ConsentSettings, CryptoSettings, DatabaseSettings,
-    DevSettings, DocumentSettings, LogFormat, LogSettings, S3BlobSettings, ServerSettings,
-    SessionSettings,
+    AdminSettings, AuditSettings, BlobBackend, BlobSettings, ConsentSettings, CryptoSettings,
+    DatabaseSettings, DevSettings, DocumentSettings, LogFormat, LogSettings, S3BlobSettings,
+    ServerSettings, SessionSettings,
 };
 
 use figment::Figment;
@@ -49,6 +49,8 @@ pub struct Settings {
     pub consent: ConsentSettings,
     #[serde(default)]
     pub audit: AuditSettings,
+    #[serde(default)]
+    pub admin: AdminSettings,
     pub mail: mail::MailSettings,
     pub dev: DevSettings,
     pub log: LogSettings,

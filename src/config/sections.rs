@@ -173,6 +173,27 @@ pub struct ConsentSettings {
 
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct AdminSettings {
+    /// The admin overview lists staff who can reach more cases than this (a sign that access
+    /// was never taken back).
+    #[serde(default = "default_many_cases")]
+    pub many_cases: u32,
+}
+
+fn default_many_cases() -> u32 {
+    40
+}
+
+impl Default for AdminSettings {
+    fn default() -> Self {
+        Self {
+            many_cases: default_many_cases(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AuditSettings {
     /// Days an access-log row keeps the client's address; the sweeper blanks it after that. The
     /// rows themselves are never deleted, so there is deliberately no setting that would.

@@ -39,6 +39,7 @@ use utoipa::OpenApi;
         super::api::staff::failed_mail,
         super::api::staff::grants,
         super::api::staff::offboard,
+        super::api::staff::overview,
     ),
     components(schemas(super::problem::ProblemBody)),
     tags(

@@ -194,6 +194,7 @@ fn api(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/api/v1/audit.csv").get(api::audit::csv));
     cfg.service(web::resource("/api/v1/staff/{account_id}").patch(api::staff::set_flags));
     cfg.service(web::resource("/api/v1/admin/mail/failed").get(api::staff::failed_mail));
+    cfg.service(web::resource("/api/v1/admin/overview").get(api::staff::overview));
     cfg.service(web::resource("/api/v1/admin/staff/{account_id}/cases").get(api::staff::grants));
     cfg.service(
         web::resource("/api/v1/admin/staff/{account_id}/offboard").post(api::staff::offboard),

@@ -10,4 +10,5 @@ pub mod create;
 pub mod flags;
 pub mod grants;
 pub mod offboard;
+pub mod overview;
 pub mod search;

@@ -29,6 +29,7 @@ pub mod mail_sweeps;
 pub mod municipalities;
 pub mod notification_settings;
 pub mod outbox;
+pub mod overview;
 pub mod participants;
 pub mod sessions;
 pub mod staff_duties;

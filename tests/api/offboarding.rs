@@ -14,6 +14,7 @@ on_both_databases!(
     the_grants_overview_shows_each_case_and_whether_they_may_read,
     a_leaver_hands_every_case_on_and_keeps_no_way_in,
     the_admin_offboards_the_coordinator_through_the_pages,
+    the_overview_counts_what_needs_attention,
 );
 
 async fn name_of(app: &TestApp, hint: &str) -> String {
@@ -283,4 +284,57 @@ async fn the_admin_offboards_the_coordinator_through_the_pages(backend: Backend)
     let (status, case) = case_of(app, &team.professional, &team.case).await;
     assert_eq!(status, 200);
     assert_eq!(case["coordinator"]["id"], jonas.as_str());
+}
+
+/// The municipality overview (#16): counts that need attention, and staff who reach many cases.
+async fn the_overview_counts_what_needs_attention(backend: Backend) {
+    let team = team(backend, Store::Local, "[admin]\nmany_cases = 1").await;
+    let app = &team.app;
+    let waiting = create_case(app, &team.coordinator, "young17").await;
+    let closing = &team.case;
+    let closed = post(
+        app,
+        &team.coordinator,
+        &format!("/api/v1/cases/{closing}/close"),
+        json!({}),
+    )
+    .await;
+    assert!(closed.status().is_success(), "{}", closed.status());
+    let admin = logged_in(app, "admin").await;
+    let overview: Value = get(app, &admin, "/api/v1/admin/overview")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(overview["active_cases"], 1, "{overview}");
+    assert_eq!(overview["closed_cases"], 1);
+    assert_eq!(
+        overview["cases_without_consent"], 1,
+        "young17's case has none: {overview}"
+    );
+    assert_eq!(overview["cases_without_active_coordinator"], 0);
+    // The 18th-birthday count agrees with what the one active case's view says.
+    let near = case_of(app, &team.coordinator, &waiting).await.1["approaching_18"] == true;
+    assert_eq!(overview["cases_near_18"], i64::from(near));
+    let many = overview["staff_with_many_cases"].as_array().unwrap();
+    let karen = name_of(app, "coordinator").await;
+    assert_eq!(
+        many.len(),
+        1,
+        "only Karen reaches more than one: {overview}"
+    );
+    assert_eq!(many[0]["name"], karen.as_str());
+    assert_eq!(many[0]["cases"], 2);
+
+    let (status, html) = page(app, &admin, "/admin").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Aktive sager uden den unges samtykke"),
+        "{html}"
+    );
+    assert_problem(
+        get(app, &team.professional, "/api/v1/admin/overview").await,
+        403,
+    )
+    .await;
 }

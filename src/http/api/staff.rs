@@ -14,6 +14,7 @@ use crate::staff;
 use crate::staff::flags::StaffChange;
 use crate::staff::grants::StaffGrants;
 use crate::staff::offboard::{Offboarded, Successors};
+use crate::staff::overview::Overview;
 use crate::store::accounts::StaffListing;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
@@ -127,4 +128,11 @@ pub async fn offboard(
     let done =
         staff::offboard::offboard(&state, &actor_of(&who), path.into_inner(), successors).await?;
     Ok(HttpResponse::Ok().json(done))
+}
+
+#[utoipa::path(get, path = "/api/v1/admin/overview", tag = "staff",
+    responses((status = 200, body = Overview), (status = 403, body = ProblemBody)))]
+pub async fn overview(state: web::Data<App>, who: Authenticated) -> Result<HttpResponse, Problem> {
+    let overview = staff::overview::for_admin(&state, &actor_of(&who)).await?;
+    Ok(HttpResponse::Ok().json(overview))
 }

@@ -10,6 +10,7 @@ use crate::cases::{CaseError, actor_of};
 use crate::domain::department::Department;
 use crate::domain::ids::AccountId;
 use crate::http::input::FormFields;
+use crate::staff::overview::Overview;
 use crate::staff::{self, flags::FlagChange};
 use crate::store::accounts::StaffListing;
 use actix_web::http::StatusCode;
@@ -23,6 +24,7 @@ use serde::Deserialize;
 struct AdminPage {
     chrome: Chrome,
     staff: Vec<StaffListing>,
+    overview: Overview,
     query: String,
     me: String,
     csrf_token: String,
@@ -55,13 +57,16 @@ pub async fn show(
 ) -> HttpResponse {
     let result = async {
         let query = query.q.clone().unwrap_or_default();
-        let staff = staff::search::for_admin(&state, &actor_of(&who), &query).await?;
+        let actor = actor_of(&who);
+        let staff = staff::search::for_admin(&state, &actor, &query).await?;
+        let overview = staff::overview::for_admin(&state, &actor).await?;
         let chrome = Chrome::for_request(&req);
         Ok(render(
             StatusCode::OK,
             &AdminPage {
                 chrome,
                 staff,
+                overview,
                 query,
                 me: who.account.id.to_string(),
                 csrf_token: who.session.csrf_token.clone(),

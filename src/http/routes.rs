@@ -197,6 +197,10 @@ fn api(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/api/v1/admin/overview").get(api::staff::overview));
     cfg.service(web::resource("/api/v1/admin/staff/{account_id}/cases").get(api::staff::grants));
     cfg.service(
+        web::resource("/api/v1/admin/staff/{account_id}/department-preview")
+            .get(api::staff::department_preview),
+    );
+    cfg.service(
         web::resource("/api/v1/admin/staff/{account_id}/offboard").post(api::staff::offboard),
     );
 }

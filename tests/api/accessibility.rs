@@ -68,6 +68,7 @@ fn pages(c: &Cases) -> Vec<Value> {
         json!({"name": "front page, admin", "as": "admin", "path": "/"}),
         json!({"name": "admin: staff", "as": "admin", "path": "/admin"}),
         json!({"name": "admin: a staff member's cases and offboarding", "as": "admin", "path": format!("/admin/staff/{}", c.coordinator)}),
+        json!({"name": "admin: a department move previewed", "as": "admin", "path": format!("/admin/staff/{}?move_to=adult", c.coordinator)}),
         json!({"name": "admin: e-mails not sent", "as": "admin", "path": "/admin/mail"}),
         json!({"name": "admin: access-log search", "as": "admin", "path": "/admin/access-log?action=view_case"}),
     ]

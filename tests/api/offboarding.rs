@@ -15,6 +15,7 @@ on_both_databases!(
     a_leaver_hands_every_case_on_and_keeps_no_way_in,
     the_admin_offboards_the_coordinator_through_the_pages,
     the_overview_counts_what_needs_attention,
+    a_move_is_previewed_then_takes_effect_at_once,
 );
 
 async fn name_of(app: &TestApp, hint: &str) -> String {
@@ -337,4 +338,65 @@ async fn the_overview_counts_what_needs_attention(backend: Backend) {
         403,
     )
     .await;
+}
+
+/// Movers (#16): the preview shows which cases a move stops or starts letting the staff member
+/// read, saves nothing, and the move takes effect on the next request.
+async fn a_move_is_previewed_then_takes_effect_at_once(backend: Backend) {
+    let team = team(backend, Store::Local, "").await;
+    let app = &team.app;
+    let admin = logged_in(app, "admin").await;
+    let jonas = staff_id(app, &admin, &name_of(app, "jobcentre").await).await;
+    let documents = format!("/api/v1/cases/{}/documents", team.case);
+    assert_eq!(get(app, &team.professional, &documents).await.status(), 200);
+    let preview = |to: &'static str| {
+        let path = format!("/api/v1/admin/staff/{jonas}/department-preview?department={to}");
+        let admin = admin.clone();
+        async move { get(app, &admin, &path).await.json::<Value>().await.unwrap() }
+    };
+    let to_adult = preview("adult").await;
+    assert_eq!(to_adult["department_now"], "job_centre", "{to_adult}");
+    let effect = &to_adult["cases"][0];
+    assert_eq!(effect["case_id"], team.case.as_str());
+    assert_eq!(effect["may_read_now"], true);
+    assert_eq!(
+        effect["may_read_after"], false,
+        "the consent covers the job centre only"
+    );
+    assert_eq!(
+        get(app, &team.professional, &documents).await.status(),
+        200,
+        "nothing saved"
+    );
+    let (status, html) = page(app, &admin, &format!("/admin/staff/{jonas}?move_to=adult")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Kan læse efter flytningen"), "{html}");
+
+    let me: Value = get(app, &admin, "/api/v1/me").await.json().await.unwrap();
+    let own = format!(
+        "/api/v1/admin/staff/{}/department-preview?department=adult",
+        me["id"].as_str().unwrap()
+    );
+    assert_problem(get(app, &admin, &own).await, 403).await;
+    let by_staff = format!("/api/v1/admin/staff/{jonas}/department-preview?department=adult");
+    assert_problem(get(app, &team.professional, &by_staff).await, 403).await;
+
+    let moved = admin
+        .patch(app.url(&format!("/api/v1/staff/{jonas}")))
+        .json(&json!({ "department": "adult" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(moved.status(), 204);
+    assert_eq!(
+        get(app, &team.professional, &documents).await.status(),
+        403,
+        "on the next request"
+    );
+    let back = preview("job_centre").await;
+    assert_eq!(back["cases"][0]["may_read_now"], false);
+    assert_eq!(
+        back["cases"][0]["may_read_after"], true,
+        "moving back lets him read again"
+    );
 }

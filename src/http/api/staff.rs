@@ -12,7 +12,7 @@ use crate::domain::ids::{AccountId, CaseId};
 use crate::http::problem::{Problem, ProblemBody};
 use crate::staff;
 use crate::staff::flags::StaffChange;
-use crate::staff::grants::StaffGrants;
+use crate::staff::grants::{MovePreview, StaffGrants};
 use crate::staff::offboard::{Offboarded, Successors};
 use crate::staff::overview::Overview;
 use crate::store::accounts::StaffListing;
@@ -135,4 +135,26 @@ pub async fn offboard(
 pub async fn overview(state: web::Data<App>, who: Authenticated) -> Result<HttpResponse, Problem> {
     let overview = staff::overview::for_admin(&state, &actor_of(&who)).await?;
     Ok(HttpResponse::Ok().json(overview))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct MoveQuery {
+    /// The department the staff member would move to.
+    department: Department,
+}
+
+#[utoipa::path(get, path = "/api/v1/admin/staff/{account_id}/department-preview", tag = "staff",
+    params(("account_id" = AccountId, Path, description = "The staff member"), MoveQuery),
+    responses((status = 200, body = MovePreview), (status = 403, body = ProblemBody),
+        (status = 404, body = ProblemBody)))]
+pub async fn department_preview(
+    state: web::Data<App>,
+    who: Authenticated,
+    path: web::Path<AccountId>,
+    query: web::Query<MoveQuery>,
+) -> Result<HttpResponse, Problem> {
+    let preview =
+        staff::grants::preview_move(&state, &actor_of(&who), path.into_inner(), query.department)
+            .await?;
+    Ok(HttpResponse::Ok().json(preview))
 }

@@ -7,9 +7,10 @@ use super::layout::{Chrome, render};
 use crate::app::App;
 use crate::auth::session::Authenticated;
 use crate::cases::{CaseError, actor_of};
+use crate::domain::department::Department;
 use crate::domain::ids::AccountId;
 use crate::http::input::FormFields;
-use crate::staff::grants::{CaseGrant, StaffGrants};
+use crate::staff::grants::{CaseGrant, MovePreview, StaffGrants};
 use crate::staff::offboard::Successors;
 use crate::store::accounts::StaffListing;
 use actix_web::http::StatusCode;
@@ -28,6 +29,9 @@ struct StaffPage {
     is_me: bool,
     offboarded: bool,
     csrf_token: String,
+    departments: Vec<&'static str>,
+    /// What a move to the chosen department would change, before it is saved.
+    preview: Option<MovePreview>,
 }
 super::layout::with_chrome!(StaffPage);
 
@@ -50,6 +54,19 @@ impl StaffPage {
             .to_owned()
     }
 
+    fn dept_label(&self, code: &str) -> String {
+        self.t.get(&format!("dept.{code}")).to_owned()
+    }
+
+    fn reads(&self, yes: &bool) -> String {
+        let key = if *yes {
+            "admin_staff.reads_yes"
+        } else {
+            "admin_staff.reads_no"
+        };
+        self.t.get(key).to_owned()
+    }
+
     fn status_label(&self, grant: &CaseGrant) -> String {
         self.t
             .get(&format!("case_status.{}", grant.status.as_str()))
@@ -60,6 +77,8 @@ impl StaffPage {
 #[derive(Deserialize)]
 pub struct ShowQuery {
     done: Option<String>,
+    /// Preview a move to this department (`?move_to=adult`).
+    move_to: Option<Department>,
 }
 
 pub async fn show(
@@ -78,6 +97,12 @@ pub async fn show(
             .filter(|s| s.is_active && s.id != member.account_id.to_string())
             .filter(|s| s.id != who.account.id.to_string())
             .collect();
+        let preview = match query.move_to {
+            Some(to) if to != member.department && member.account_id != who.account.id => {
+                Some(crate::staff::grants::preview_move(&state, &actor, *path, to).await?)
+            }
+            _ => None,
+        };
         let coordinated = member
             .cases
             .iter()
@@ -93,6 +118,8 @@ pub async fn show(
                 coordinated,
                 offboarded: query.done.as_deref() == Some("offboarded"),
                 csrf_token: who.session.csrf_token.clone(),
+                departments: Department::ALL.iter().map(|d| d.as_str()).collect(),
+                preview,
             },
         ))
     }

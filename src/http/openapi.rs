@@ -40,6 +40,7 @@ use utoipa::OpenApi;
         super::api::staff::grants,
         super::api::staff::offboard,
         super::api::staff::overview,
+        super::api::staff::create,
         super::api::staff::department_preview,
     ),
     components(schemas(super::problem::ProblemBody)),

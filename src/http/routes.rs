@@ -92,6 +92,7 @@ fn pages(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/admin/mail").get(admin_mail::show));
     cfg.service(web::resource("/admin/access-log").get(admin_access_log::show));
     cfg.service(web::resource("/admin/access-log.csv").get(admin_access_log::csv));
+    cfg.service(web::resource("/admin/staff").post(admin::create_staff));
     cfg.service(
         web::resource("/admin/staff/{account_id}")
             .get(admin_staff::show)
@@ -189,7 +190,11 @@ fn api(cfg: &mut web::ServiceConfig) {
             .get(api::documents::version_content),
     );
 
-    cfg.service(web::resource("/api/v1/staff").get(api::staff::search));
+    cfg.service(
+        web::resource("/api/v1/staff")
+            .get(api::staff::search)
+            .post(api::staff::create),
+    );
     cfg.service(web::resource("/api/v1/audit").get(api::audit::search));
     cfg.service(web::resource("/api/v1/audit.csv").get(api::audit::csv));
     cfg.service(web::resource("/api/v1/staff/{account_id}").patch(api::staff::set_flags));

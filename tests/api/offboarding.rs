@@ -16,6 +16,7 @@ on_both_databases!(
     the_admin_offboards_the_coordinator_through_the_pages,
     the_overview_counts_what_needs_attention,
     a_move_is_previewed_then_takes_effect_at_once,
+    an_admin_creates_a_joiner,
 );
 
 async fn name_of(app: &TestApp, hint: &str) -> String {
@@ -398,5 +399,71 @@ async fn a_move_is_previewed_then_takes_effect_at_once(backend: Backend) {
     assert_eq!(
         back["cases"][0]["may_read_after"], true,
         "moving back lets him read again"
+    );
+}
+
+/// Joiners (#16): an admin creates staff on the page or the API, in their own municipality, with
+/// a row naming the admin; the new account reaches no case.
+async fn an_admin_creates_a_joiner(backend: Backend) {
+    let app = crate::helpers::spawn_app(backend).await;
+    let admin = logged_in(&app, "admin").await;
+    let body = json!({ "name": "Ida Nyansat", "email": "ida@demo-kommune.example", "department": "school" });
+    let created = post(&app, &admin, "/api/v1/staff", body.clone()).await;
+    assert_eq!(created.status(), 201);
+    let ida = created.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(staff_id(&app, &admin, "Ida").await, ida);
+    assert_problem(post(&app, &admin, "/api/v1/staff", body).await, 409).await;
+    let bad = json!({ "name": "Ida", "email": "not-an-address", "department": "school" });
+    assert_problem(post(&app, &admin, "/api/v1/staff", bad).await, 422).await;
+    let coordinator = logged_in(&app, "coordinator").await;
+    let by_staff =
+        json!({ "name": "Egen", "email": "egen@demo-kommune.example", "department": "adult" });
+    assert_problem(
+        post(&app, &coordinator, "/api/v1/staff", by_staff).await,
+        403,
+    )
+    .await;
+    let grants: Value = get(&app, &admin, &format!("/api/v1/admin/staff/{ida}/cases"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(grants["cases"], json!([]));
+    assert_eq!(grants["department"], "school");
+    let me: Value = get(&app, &admin, "/api/v1/me").await.json().await.unwrap();
+    let filter = Filter {
+        action: Some("create_staff".into()),
+        ..Filter::default()
+    };
+    let rows = store::search(&app.app.db, &filter, 0, 100).await.unwrap();
+    let admin_id = me["id"].as_str().map(str::to_owned);
+    assert!(
+        rows.iter()
+            .any(|r| r.actor_account_id == admin_id && r.actor_role.as_deref() == Some("admin")),
+        "{rows:?}"
+    );
+
+    let (_, html) = page(&app, &admin, "/admin").await;
+    let form = [
+        ("csrf_token", csrf_of(&html)),
+        ("name", "Ole Ny".to_owned()),
+        ("email", "ole@demo-kommune.example".to_owned()),
+        ("department", "adult".to_owned()),
+    ];
+    let response = admin
+        .post(app.url("/admin/staff"))
+        .header("accept", "text/html")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let ole = staff_id(&app, &admin, "Ole").await;
+    assert_eq!(
+        response.headers()["location"],
+        format!("/admin/staff/{ole}").as_str()
     );
 }

@@ -158,3 +158,32 @@ pub async fn department_preview(
             .await?;
     Ok(HttpResponse::Ok().json(preview))
 }
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewStaffBody {
+    name: String,
+    email: String,
+    department: Department,
+    #[serde(default)]
+    is_admin: bool,
+}
+
+#[utoipa::path(post, path = "/api/v1/staff", tag = "staff", request_body = NewStaffBody,
+    responses((status = 201, body = inline(serde_json::Value), description = "`{\"id\": …}`"),
+        (status = 403, body = ProblemBody), (status = 409, body = ProblemBody),
+        (status = 422, body = ProblemBody)))]
+pub async fn create(
+    state: web::Data<App>,
+    who: Authenticated,
+    body: web::Json<NewStaffBody>,
+) -> Result<HttpResponse, Problem> {
+    let input = staff::create::StaffInput {
+        name: &body.name,
+        email: &body.email,
+        department: body.department,
+        is_admin: body.is_admin,
+    };
+    let id = staff::create::from_input(&state, &actor_of(&who), input).await?;
+    Ok(HttpResponse::Created().json(serde_json::json!({ "id": id })))
+}

@@ -136,3 +136,46 @@ fn to_admin() -> HttpResponse {
         .insert_header((LOCATION, "/admin"))
         .finish()
 }
+
+/// The "Opret medarbejder" form on the admin page (a joiner).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewStaffForm {
+    name: Option<String>,
+    email: Option<String>,
+    department: Department,
+    is_admin: Option<String>,
+}
+
+impl FormFields for NewStaffForm {
+    fn unreadable(field: &str) -> CaseError {
+        match field {
+            "department" => CaseError::invalid("department", "invalid.department.choose"),
+            _ => CaseError::invalid("form", "invalid.form.unreadable"),
+        }
+    }
+}
+
+/// Creates the staff member and shows their page.
+pub async fn create_staff(
+    req: HttpRequest,
+    state: web::Data<App>,
+    form: PageForm<NewStaffForm>,
+) -> HttpResponse {
+    let fields = &form.fields;
+    let input = staff::create::StaffInput {
+        name: fields.name.as_deref().unwrap_or_default(),
+        email: fields.email.as_deref().unwrap_or_default(),
+        department: fields.department,
+        is_admin: fields.is_admin.is_some(),
+    };
+    let created = staff::create::from_input(&state, &actor_of(&form.who), input).await;
+    answer(
+        &req,
+        created.map(|id| {
+            HttpResponse::SeeOther()
+                .insert_header((LOCATION, format!("/admin/staff/{id}")))
+                .finish()
+        }),
+    )
+}

@@ -10,6 +10,7 @@ pub mod lifecycle;
 pub mod list;
 pub mod own_consents;
 pub mod participants;
+pub mod review;
 pub mod view;
 
 use crate::app::App;

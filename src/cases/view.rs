@@ -160,7 +160,7 @@ pub fn approaching_18(birth_date: time::Date, today: time::Date) -> bool {
 }
 
 /// The same day `months` later (earlier when negative), or the month's last day if shorter.
-fn shift_months(date: time::Date, months: i32) -> time::Date {
+pub(crate) fn shift_months(date: time::Date, months: i32) -> time::Date {
     let total = date.year() * 12 + i32::from(u8::from(date.month())) - 1 + months;
     let (year, month) = (
         total.div_euclid(12),

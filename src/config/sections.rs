@@ -178,6 +178,13 @@ pub struct AdminSettings {
     /// was never taken back).
     #[serde(default = "default_many_cases")]
     pub many_cases: u32,
+    /// How often the coordinator reviews each participant's access on a case, in months.
+    #[serde(default = "default_access_review_months")]
+    pub access_review_months: u32,
+}
+
+fn default_access_review_months() -> u32 {
+    6
 }
 
 fn default_many_cases() -> u32 {
@@ -188,6 +195,7 @@ impl Default for AdminSettings {
     fn default() -> Self {
         Self {
             many_cases: default_many_cases(),
+            access_review_months: default_access_review_months(),
         }
     }
 }

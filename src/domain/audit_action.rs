@@ -47,6 +47,8 @@ pub enum AuditAction {
     EraseCase,
     /// The master keys were rotated (`vejviser keys rotate-master`).
     RotateKeys,
+    /// The coordinator's access review kept a participant's access as it is.
+    ConfirmAccess,
 }
 
 words!(AuditAction, "audit action", {
@@ -81,6 +83,7 @@ words!(AuditAction, "audit action", {
     ExpireConsent => "expire_consent",
     EraseCase => "erase_case",
     RotateKeys => "rotate_keys",
+    ConfirmAccess => "confirm_access",
 });
 
 /// Who the actor was in the case when they acted (a participant's role, or their staff part).

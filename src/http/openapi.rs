@@ -21,6 +21,7 @@ use utoipa::OpenApi;
         super::api::cases::list,
         super::api::cases::show,
         super::api::cases::hand_over,
+        super::api::cases::access_review,
         super::api::cases::close,
         super::api::cases::reopen,
         super::api::access_log::show,

@@ -147,6 +147,9 @@ fn api(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/api/v1/cases/{case_id}/access-log").get(api::access_log::show));
     cfg.service(web::resource("/api/v1/cases/{case_id}/access-log.csv").get(api::access_log::csv));
     cfg.service(web::resource("/api/v1/cases/{case_id}/coordinator").post(api::cases::hand_over));
+    cfg.service(
+        web::resource("/api/v1/cases/{case_id}/access-review").post(api::cases::access_review),
+    );
     cfg.service(web::resource("/api/v1/cases/{case_id}/close").post(api::cases::close));
     cfg.service(web::resource("/api/v1/cases/{case_id}/reopen").post(api::cases::reopen));
 

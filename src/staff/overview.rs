@@ -6,6 +6,7 @@
 use super::search::allowed;
 use crate::app::App;
 use crate::cases::CaseResult;
+use crate::cases::review::due_before;
 use crate::cases::view::approaching_18;
 use crate::clock::copenhagen_date;
 use crate::policy::staff::StaffAction;
@@ -24,6 +25,8 @@ pub struct Overview {
     pub cases_without_consent: i64,
     /// Active cases whose young person turns 18 within six months.
     pub cases_near_18: i64,
+    /// Active cases whose access review is overdue (`admin.access_review_months`).
+    pub access_reviews_overdue: i64,
     /// The threshold `many_cases` the list below uses.
     pub many_cases: u32,
     pub staff_with_many_cases: Vec<StaffLoad>,
@@ -66,6 +69,12 @@ pub async fn for_admin(state: &App, actor: &Actor) -> CaseResult<Overview> {
         )
         .await?,
         cases_near_18: i64::try_from(near).unwrap_or(i64::MAX),
+        access_reviews_overdue: overview::overdue_reviews(
+            db,
+            municipality,
+            &to_text(due_before(now, state.settings.admin.access_review_months)),
+        )
+        .await?,
         many_cases,
         staff_with_many_cases: staff
             .into_iter()

@@ -151,6 +151,20 @@ pub async fn count_coordinated_by_in(
     Ok(row.try_get("n")?)
 }
 
+/// The coordinator's access review of the case is done as of `at`.
+pub async fn set_access_reviewed(
+    conn: &mut AnyConnection,
+    id: CaseId,
+    at: OffsetDateTime,
+) -> StoreResult<()> {
+    sqlx::query("UPDATE cases SET access_reviewed_at = $2 WHERE id = $1")
+        .bind(id.to_string())
+        .bind(to_text(at))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// The cases (not erased) an account coordinates, oldest first.
 pub async fn ids_coordinated_by(db: &Db, account: AccountId) -> StoreResult<Vec<CaseId>> {
     let rows = sqlx::query(

@@ -55,6 +55,24 @@ pub async fn without_young_persons_consent(
     Ok(row.try_get("n")?)
 }
 
+/// Active cases whose access review is overdue: last reviewed (or, never reviewed, created)
+/// before `due_before`.
+pub async fn overdue_reviews(
+    db: &Db,
+    municipality: MunicipalityId,
+    due_before: &str,
+) -> StoreResult<i64> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM cases WHERE municipality_id = $1 AND status = 'active' \
+         AND COALESCE(access_reviewed_at, created_at) < $2",
+    )
+    .bind(municipality.to_string())
+    .bind(due_before)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(row.try_get("n")?)
+}
+
 /// The young people's birth dates of the municipality's active cases.
 pub async fn active_birth_dates(db: &Db, municipality: MunicipalityId) -> StoreResult<Vec<Date>> {
     let rows = sqlx::query(

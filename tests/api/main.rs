@@ -9,6 +9,7 @@ mod support;
 mod team;
 
 mod access_log;
+mod access_review;
 mod accessibility;
 mod admin_pages;
 mod audit_actions;

@@ -5,7 +5,7 @@ use crate::auth::session::Authenticated;
 use crate::cases::create::{self, CaseInput};
 use crate::cases::list::{self, CaseListItem};
 use crate::cases::view::{self, CaseView};
-use crate::cases::{actor_of, lifecycle};
+use crate::cases::{actor_of, lifecycle, review};
 use crate::domain::case_status::CaseStatus;
 use crate::domain::ids::CaseId;
 use crate::http::input::HandOver;
@@ -130,4 +130,27 @@ async fn set_status(
     let actor = actor_of(&who);
     lifecycle::set_status(&state, &actor, id, status).await?;
     Ok(HttpResponse::Ok().json(view::after_change(&state, &actor, id).await?))
+}
+
+/// The coordinator's access review: keep or remove each participant but the young person.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccessReview {
+    /// Participant id to `keep` or `remove`; every participant but the young person, only them.
+    #[schema(value_type = std::collections::BTreeMap<String, review::Decision>)]
+    decisions: std::collections::BTreeMap<crate::domain::ids::ParticipantId, review::Decision>,
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{case_id}/access-review", tag = "cases",
+    request_body = AccessReview,
+    responses((status = 204), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody),
+        (status = 422, body = ProblemBody)))]
+pub async fn access_review(
+    state: web::Data<App>,
+    who: Authenticated,
+    path: web::Path<CaseId>,
+    body: web::Json<AccessReview>,
+) -> Result<HttpResponse, Problem> {
+    review::review(&state, &actor_of(&who), path.into_inner(), &body.decisions).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -1,0 +1,110 @@
+//! The periodic access review (issue #16): the coordinator keeps or removes each participant's
+//! access in one decision naming the whole team but the young person; each decision is a row,
+//! removals take effect at once, and an overdue review shows on the admin overview. Fails on the
+//! code before: there was no review.
+
+use crate::documents::{Store, team};
+use crate::helpers::{Backend, assert_problem, on_both_databases};
+use crate::team::{add_citizen, case_of, get, logged_in, post};
+use serde_json::{Value, json};
+use vejviser::store::audit::{self as store, Filter};
+use vejviser::store::time_text::to_text;
+
+on_both_databases!(the_coordinator_reviews_the_teams_access);
+
+async fn the_coordinator_reviews_the_teams_access(backend: Backend) {
+    let team = team(backend, Store::Local, "").await;
+    let app = &team.app;
+    add_citizen(
+        app,
+        &team.coordinator,
+        &team.case,
+        "parent",
+        "parent",
+        Some(true),
+    )
+    .await;
+    let (_, case) = case_of(app, &team.coordinator, &team.case).await;
+    let id_of = |role: &str| {
+        case["participants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["role"] == role)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let (jonas, parent, young) = (
+        id_of("professional"),
+        id_of("parent"),
+        id_of("young_person"),
+    );
+
+    // Created a year ago and never reviewed: overdue.
+    let year_ago = to_text(time::OffsetDateTime::now_utc() - time::Duration::days(365));
+    sqlx::query("UPDATE cases SET created_at = $1 WHERE id = $2")
+        .bind(&year_ago)
+        .bind(&team.case)
+        .execute(app.app.db.pool())
+        .await
+        .unwrap();
+    let admin = logged_in(app, "admin").await;
+    let overdue = || async {
+        let overview: Value = get(app, &admin, "/api/v1/admin/overview")
+            .await
+            .json()
+            .await
+            .unwrap();
+        overview["access_reviews_overdue"].clone()
+    };
+    assert_eq!(overdue().await, 1);
+
+    let path = format!("/api/v1/cases/{}/access-review", team.case);
+    let review = |client: &reqwest::Client, decisions: Value| {
+        let (client, path) = (client.clone(), path.clone());
+        async move { post(app, &client, &path, json!({ "decisions": decisions })).await }
+    };
+    let both = json!({ jonas.clone(): "keep", parent.clone(): "remove" });
+    assert_problem(review(&team.professional, both.clone()).await, 403).await;
+    let by_admin = assert_problem(review(&admin, both.clone()).await, 403).await;
+    assert_eq!(by_admin["reason"], "coordinator_only", "{by_admin}");
+    assert_problem(
+        review(&team.coordinator, json!({ jonas.clone(): "keep" })).await,
+        422,
+    )
+    .await;
+    let with_young =
+        json!({ jonas.clone(): "keep", parent.clone(): "keep", young.clone(): "remove" });
+    assert_problem(review(&team.coordinator, with_young).await, 422).await;
+    assert_eq!(overdue().await, 1, "nothing recorded by a refusal");
+
+    let done = review(&team.coordinator, both).await;
+    assert_eq!(done.status(), 204, "{}", done.text().await.unwrap());
+    let (_, after) = case_of(app, &team.coordinator, &team.case).await;
+    let roles: Vec<_> = after["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["role"].clone())
+        .collect();
+    assert!(
+        !roles.contains(&json!("parent")),
+        "removed at once: {roles:?}"
+    );
+    assert!(roles.contains(&json!("professional")));
+    let count = |action: &'static str| async move {
+        let filter = Filter {
+            action: Some(action.into()),
+            ..Filter::default()
+        };
+        store::search(&app.app.db, &filter, 0, 100)
+            .await
+            .unwrap()
+            .len()
+    };
+    assert_eq!(count("confirm_access").await, 1);
+    assert_eq!(count("remove_participant").await, 1);
+    assert_eq!(overdue().await, 0, "reviewed now");
+}

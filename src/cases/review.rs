@@ -68,6 +68,30 @@ pub async fn review(
     Ok(())
 }
 
+/// The review as the case page's form sends it: the participants to `keep` (ticked); every other
+/// participant but the young person is removed.
+pub async fn review_keeping(
+    state: &App,
+    actor: &Actor,
+    id: CaseId,
+    keep: &[ParticipantId],
+) -> CaseResult<()> {
+    let team = participants::for_case(&state.db, id).await?;
+    let decisions = team
+        .iter()
+        .filter(|p| p.fact.role != Role::YoungPerson)
+        .map(|p| {
+            let decision = if keep.contains(&p.fact.id) {
+                Decision::Keep
+            } else {
+                Decision::Remove
+            };
+            (p.fact.id, decision)
+        })
+        .collect();
+    review(state, actor, id, &decisions).await
+}
+
 /// Reviews done before this moment are overdue (`months` calendar months before `now`).
 pub fn due_before(now: OffsetDateTime, months: u32) -> OffsetDateTime {
     let months = i32::try_from(months).unwrap_or(i32::MAX);

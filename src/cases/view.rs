@@ -94,6 +94,8 @@ pub struct PermissionsView {
     pub reopen_case: bool,
     /// Read the case's access log ("Hvem har set mine oplysninger").
     pub view_access_log: bool,
+    /// The coordinator's periodic review of the team's access.
+    pub review_access: bool,
     /// Why documents are closed to the caller, when they are.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub documents_denied: Option<DeniedView>,
@@ -255,6 +257,8 @@ fn permissions(state: &App, actor: &Actor, case: &LoadedCase) -> PermissionsView
         close_case: decide(Action::CloseCase).is_allowed(),
         view_access_log: decide(Action::ViewAccessLog).is_allowed(),
         reopen_case: decide(Action::ReopenCase).is_allowed(),
+        review_access: case.facts.coordinator == actor.account
+            && decide(Action::ManageParticipants).is_allowed(),
         documents_denied: match read {
             policy::Decision::Deny(reason) => Some(DeniedView {
                 code: reason.code(),

@@ -59,6 +59,7 @@ fn pages(cfg: &mut web::ServiceConfig) {
             .post(participants::grant_parent_access),
     );
     cfg.service(web::resource("/cases/{case_id}/coordinator").post(participants::hand_over));
+    cfg.service(web::resource("/cases/{case_id}/access-review").post(participants::review_access));
 
     cfg.service(web::resource("/cases/{case_id}/consents").post(consents::give));
     cfg.service(

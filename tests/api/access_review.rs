@@ -108,3 +108,64 @@ async fn the_coordinator_reviews_the_teams_access(backend: Backend) {
     assert_eq!(count("remove_participant").await, 1);
     assert_eq!(overdue().await, 0, "reviewed now");
 }
+
+/// The same review on the case page: the ticked participants keep their access.
+#[tokio::test]
+async fn the_review_form_on_the_case_page_removes_the_unticked() {
+    let team = team(Backend::Sqlite, Store::Local, "").await;
+    let app = &team.app;
+    add_citizen(
+        app,
+        &team.coordinator,
+        &team.case,
+        "parent",
+        "parent",
+        Some(true),
+    )
+    .await;
+    let (_, html) =
+        crate::team::page(app, &team.coordinator, &format!("/cases/{}", team.case)).await;
+    assert!(html.contains("Gennemgå teamets adgang"), "{html}");
+    let (_, seen_by_jonas) =
+        crate::team::page(app, &team.professional, &format!("/cases/{}", team.case)).await;
+    assert!(
+        !seen_by_jonas.contains("Gennemgå teamets adgang"),
+        "the coordinator's form only"
+    );
+    let (_, case) = case_of(app, &team.coordinator, &team.case).await;
+    let jonas = case["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["role"] == "professional")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let form = [("csrf_token", crate::team::csrf_of(&html)), ("keep", jonas)];
+    let response = team
+        .coordinator
+        .post(app.url(&format!("/cases/{}/access-review", team.case)))
+        .header("accept", "text/html")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let (_, after) = case_of(app, &team.coordinator, &team.case).await;
+    let roles: Vec<_> = after["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["role"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(roles.contains(&"professional".to_owned()), "{roles:?}");
+    assert!(
+        !roles.contains(&"parent".to_owned()),
+        "unticked, removed: {roles:?}"
+    );
+    assert!(
+        roles.contains(&"young_person".to_owned()),
+        "never part of the review"
+    );
+}

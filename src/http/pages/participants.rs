@@ -134,3 +134,29 @@ pub async fn hand_over(
     let done = lifecycle::hand_over(&state, &actor_of(&form.who), case, to).await;
     on_case(&req, case, done)
 }
+
+/// The access review on the case page: the ticked participants keep their access.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewForm {
+    #[serde(default)]
+    keep: Vec<ParticipantId>,
+}
+
+impl crate::http::input::FormFields for ReviewForm {
+    fn unreadable(_field: &str) -> CaseError {
+        CaseError::invalid("decisions", "invalid.review.every_participant")
+    }
+}
+
+pub async fn review_access(
+    req: HttpRequest,
+    state: web::Data<App>,
+    path: web::Path<CaseId>,
+    form: PageForm<ReviewForm>,
+) -> HttpResponse {
+    let case = path.into_inner();
+    let actor = actor_of(&form.who);
+    let done = crate::cases::review::review_keeping(&state, &actor, case, &form.fields.keep).await;
+    on_case(&req, case, done)
+}

@@ -12,6 +12,19 @@ use vejviser::store::time_text::to_text;
 
 on_both_databases!(the_coordinator_reviews_the_teams_access);
 
+/// The id of the case's participant in `role`.
+fn id_of(case: &Value, role: &str) -> String {
+    case["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["role"] == role)
+        .unwrap_or_else(|| panic!("no {role} in {case}"))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 async fn the_coordinator_reviews_the_teams_access(backend: Backend) {
     let team = team(backend, Store::Local, "").await;
     let app = &team.app;
@@ -25,21 +38,10 @@ async fn the_coordinator_reviews_the_teams_access(backend: Backend) {
     )
     .await;
     let (_, case) = case_of(app, &team.coordinator, &team.case).await;
-    let id_of = |role: &str| {
-        case["participants"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|p| p["role"] == role)
-            .unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
     let (jonas, parent, young) = (
-        id_of("professional"),
-        id_of("parent"),
-        id_of("young_person"),
+        id_of(&case, "professional"),
+        id_of(&case, "parent"),
+        id_of(&case, "young_person"),
     );
 
     // Created a year ago and never reviewed: overdue.
@@ -133,15 +135,7 @@ async fn the_review_form_on_the_case_page_removes_the_unticked() {
         "the coordinator's form only"
     );
     let (_, case) = case_of(app, &team.coordinator, &team.case).await;
-    let jonas = case["participants"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["role"] == "professional")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let jonas = id_of(&case, "professional");
     let form = [("csrf_token", crate::team::csrf_of(&html)), ("keep", jonas)];
     let response = team
         .coordinator

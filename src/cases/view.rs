@@ -94,7 +94,8 @@ pub struct PermissionsView {
     pub reopen_case: bool,
     /// Read the case's access log ("Hvem har set mine oplysninger").
     pub view_access_log: bool,
-    /// The coordinator's periodic review of the team's access.
+    /// The coordinator's periodic review of the team's access (when someone but the young
+    /// person is on the team).
     pub review_access: bool,
     /// Why documents are closed to the caller, when they are.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -257,8 +258,14 @@ fn permissions(state: &App, actor: &Actor, case: &LoadedCase) -> PermissionsView
         close_case: decide(Action::CloseCase).is_allowed(),
         view_access_log: decide(Action::ViewAccessLog).is_allowed(),
         reopen_case: decide(Action::ReopenCase).is_allowed(),
+        // Only when there is someone to review: the young person is never part of it.
         review_access: case.facts.coordinator == actor.account
-            && decide(Action::ManageParticipants).is_allowed(),
+            && decide(Action::ManageParticipants).is_allowed()
+            && case
+                .facts
+                .participants
+                .iter()
+                .any(|p| p.role != crate::domain::role::Role::YoungPerson),
         documents_denied: match read {
             policy::Decision::Deny(reason) => Some(DeniedView {
                 code: reason.code(),

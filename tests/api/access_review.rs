@@ -3,14 +3,21 @@
 //! removals take effect at once, and an overdue review shows on the admin overview. Fails on the
 //! code before: there was no review.
 
-use crate::documents::{Store, team};
-use crate::helpers::{Backend, assert_problem, on_both_databases};
+use crate::documents::{Store, Team, team};
+use crate::helpers::{Backend, assert_problem, audit_rows_of, on_both_databases};
 use crate::team::{add_citizen, case_of, get, logged_in, post};
 use serde_json::{Value, json};
-use vejviser::store::audit::{self as store, Filter};
 use vejviser::store::time_text::to_text;
 
 on_both_databases!(the_coordinator_reviews_the_teams_access);
+
+/// The documents tests' team (young person, Jonas), with a custody-holding parent added.
+async fn team_with_parent(backend: Backend) -> Team {
+    let team = team(backend, Store::Local, "").await;
+    let (app, case) = (&team.app, &team.case);
+    add_citizen(app, &team.coordinator, case, "parent", "parent", Some(true)).await;
+    team
+}
 
 /// The id of the case's participant in `role`.
 fn id_of(case: &Value, role: &str) -> String {
@@ -26,17 +33,8 @@ fn id_of(case: &Value, role: &str) -> String {
 }
 
 async fn the_coordinator_reviews_the_teams_access(backend: Backend) {
-    let team = team(backend, Store::Local, "").await;
+    let team = team_with_parent(backend).await;
     let app = &team.app;
-    add_citizen(
-        app,
-        &team.coordinator,
-        &team.case,
-        "parent",
-        "parent",
-        Some(true),
-    )
-    .await;
     let (_, case) = case_of(app, &team.coordinator, &team.case).await;
     let (jonas, parent, young) = (
         id_of(&case, "professional"),
@@ -96,35 +94,16 @@ async fn the_coordinator_reviews_the_teams_access(backend: Backend) {
         "removed at once: {roles:?}"
     );
     assert!(roles.contains(&json!("professional")));
-    let count = |action: &'static str| async move {
-        let filter = Filter {
-            action: Some(action.into()),
-            ..Filter::default()
-        };
-        store::search(&app.app.db, &filter, 0, 100)
-            .await
-            .unwrap()
-            .len()
-    };
-    assert_eq!(count("confirm_access").await, 1);
-    assert_eq!(count("remove_participant").await, 1);
+    assert_eq!(audit_rows_of(app, "confirm_access").await, 1);
+    assert_eq!(audit_rows_of(app, "remove_participant").await, 1);
     assert_eq!(overdue().await, 0, "reviewed now");
 }
 
 /// The same review on the case page: the ticked participants keep their access.
 #[tokio::test]
 async fn the_review_form_on_the_case_page_removes_the_unticked() {
-    let team = team(Backend::Sqlite, Store::Local, "").await;
+    let team = team_with_parent(Backend::Sqlite).await;
     let app = &team.app;
-    add_citizen(
-        app,
-        &team.coordinator,
-        &team.case,
-        "parent",
-        "parent",
-        Some(true),
-    )
-    .await;
     let (_, html) =
         crate::team::page(app, &team.coordinator, &format!("/cases/{}", team.case)).await;
     assert!(html.contains("Gennemgå teamets adgang"), "{html}");

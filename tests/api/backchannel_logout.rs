@@ -6,12 +6,11 @@
 //! before: there was no such route, and a session outlived the provider's.
 
 use crate::browser::{follow, log_in, me};
-use crate::helpers::{Backend, TestApp, on_both_databases};
+use crate::helpers::{Backend, TestApp, audit_rows_of, on_both_databases};
 use crate::login_conformance::{PROVIDER, Rig, assert_logged_in, browser, rig_on, unix_now};
 use crate::login_oidc_provider::{issuer, spawn};
 use crate::support::test_op::{Alg, Behaviour, CLIENT_ID, SUBJECT};
 use serde_json::{Map, Value, json};
-use vejviser::store::audit::{self as store, Filter};
 
 on_both_databases!(
     a_logout_token_ends_the_sessions_it_names_once,
@@ -90,17 +89,6 @@ async fn me_status(rig: &Rig, browser: &reqwest::Client) -> u16 {
         .as_u16()
 }
 
-async fn logout_rows(app: &TestApp) -> usize {
-    let filter = Filter {
-        action: Some("logout".into()),
-        ..Filter::default()
-    };
-    store::search(&app.app.db, &filter, 0, 1000)
-        .await
-        .unwrap()
-        .len()
-}
-
 async fn a_logout_token_ends_the_sessions_it_names_once(backend: Backend) {
     let rig = rig_on(backend).await;
     let phone = logged_in_with_sid(&rig, "op-session-phone").await;
@@ -118,7 +106,7 @@ async fn a_logout_token_ends_the_sessions_it_names_once(backend: Backend) {
     );
     assert_eq!(me_status(&rig, &laptop).await, 200, "the laptop is not");
     assert_eq!(
-        logout_rows(&rig.app).await,
+        audit_rows_of(&rig.app, "logout").await,
         1,
         "the logout is in the access log"
     );
@@ -140,7 +128,7 @@ async fn a_logout_token_ends_the_sessions_it_names_once(backend: Backend) {
     gone.insert("sid".into(), json!("op-session-phone"));
     assert_eq!(post_token(&rig, &gone).await.0, 200);
     assert_eq!(me_status(&rig, &laptop).await, 200);
-    assert_eq!(logout_rows(&rig.app).await, 1);
+    assert_eq!(audit_rows_of(&rig.app, "logout").await, 1);
 
     // By subject: every session of that account from this provider ends.
     let _tablet = logged_in_with_sid(&rig, "op-session-tablet").await;
@@ -151,7 +139,7 @@ async fn a_logout_token_ends_the_sessions_it_names_once(backend: Backend) {
     assert_eq!(me_status(&rig, &laptop).await, 401);
     assert_eq!(rig.sessions().await, 0);
     assert_eq!(
-        logout_rows(&rig.app).await,
+        audit_rows_of(&rig.app, "logout").await,
         2,
         "one row per account and token"
     );
@@ -343,7 +331,7 @@ async fn logging_out_at_the_provider_ends_the_vejviser_session(backend: Backend)
         401,
         "the provider's logout ended vejviser's session"
     );
-    assert_eq!(logout_rows(&app).await, 1);
+    assert_eq!(audit_rows_of(&app, "logout").await, 1);
 }
 
 /// Logging out of vejviser goes on to the provider's logout (RP-initiated) and back to

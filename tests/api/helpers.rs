@@ -283,3 +283,15 @@ pub fn s3_settings() -> String {
         uuid::Uuid::new_v4().simple()
     )
 }
+
+/// How many access-log rows of `action` the app has written.
+pub async fn audit_rows_of(app: &TestApp, action: &str) -> usize {
+    let filter = vejviser::store::audit::Filter {
+        action: Some(action.into()),
+        ..Default::default()
+    };
+    vejviser::store::audit::search(&app.app.db, &filter, 0, 1000)
+        .await
+        .unwrap()
+        .len()
+}

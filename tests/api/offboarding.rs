@@ -3,7 +3,7 @@
 //! Fails on the code before: neither route existed, and a coordinator could not be deactivated.
 
 use crate::documents::{Store, form, team, uploaded};
-use crate::helpers::{Backend, TestApp, assert_problem, on_both_databases};
+use crate::helpers::{Backend, TestApp, assert_problem, audit_rows_of, on_both_databases};
 use crate::team::{
     add_professional, case_of, create_case, csrf_of, get, identity, logged_in, page, post, staff_id,
 };
@@ -24,17 +24,6 @@ async fn name_of(app: &TestApp, hint: &str) -> String {
         .as_str()
         .unwrap()
         .to_owned()
-}
-
-async fn rows(app: &TestApp, action: &str) -> usize {
-    let filter = Filter {
-        action: Some(action.into()),
-        ..Filter::default()
-    };
-    store::search(&app.app.db, &filter, 0, 1000)
-        .await
-        .unwrap()
-        .len()
 }
 
 async fn offboard(
@@ -188,7 +177,7 @@ async fn a_leaver_hands_every_case_on_and_keeps_no_way_in(backend: Backend) {
     )
     .await;
     assert_problem(by_staff, 403).await;
-    assert_eq!(rows(app, "hand_over").await, 0);
+    assert_eq!(audit_rows_of(app, "hand_over").await, 0);
 
     // Karen leaves: one case to Jonas, one to Amira.
     let response = offboard(
@@ -216,14 +205,14 @@ async fn a_leaver_hands_every_case_on_and_keeps_no_way_in(backend: Backend) {
         200,
         "Amira coordinates it now"
     );
-    assert_eq!(rows(app, "hand_over").await, 2);
+    assert_eq!(audit_rows_of(app, "hand_over").await, 2);
 
     // Jonas leaves too: his place on the team ends with him, the case goes to Amira.
     let response = offboard(app, &admin, &jonas, json!({ "hand_over_to": amira })).await;
     assert_eq!(response.status(), 200);
     let done: Value = response.json().await.unwrap();
     assert_eq!(done["participations_ended"], 1, "{done}");
-    assert_eq!(rows(app, "remove_participant").await, 1);
+    assert_eq!(audit_rows_of(app, "remove_participant").await, 1);
     let (_, case) = case_of(app, &amira_client, &team.case).await;
     let jonas_name = name_of(app, "jobcentre").await;
     let on_team = case["participants"].as_array().unwrap();

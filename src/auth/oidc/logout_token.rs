@@ -1,9 +1,12 @@
 //! The rules a back-channel logout token must meet (OpenID Connect Back-Channel Logout 1.0 §2.4
 //! and §2.6), once its signature is checked: our issuer and client, issued recently, not expired,
 //! the logout event, no `nonce` (so an ID token cannot pass for one), and a `sub` or `sid`.
-//! Replays (the same `jti` twice) are caught with the store, see `auth::backchannel`.
+//! Replays (the same `jti` twice) are caught with the store, see `auth::backchannel`. Also the
+//! provider's `verify_logout_token`, which checks the signature first.
 
-use super::jws::JwsError;
+use super::LoginError;
+use super::jws::{self, JwsError};
+use super::provider::Provider;
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
@@ -113,6 +116,30 @@ pub fn check(
         expires_at: OffsetDateTime::from_unix_timestamp(remember_until)
             .unwrap_or(now + time::Duration::seconds(MAX_AGE_SECS)),
     })
+}
+
+impl Provider {
+    /// Checks a back-channel logout token: its signature with the published keys (re-fetched once
+    /// when none matches, as for ID tokens), then the rules of `check`.
+    pub async fn verify_logout_token(
+        &self,
+        http: &reqwest::Client,
+        token: &str,
+        now: OffsetDateTime,
+    ) -> Result<LogoutClaims, LogoutTokenError> {
+        let unreachable = |e: LoginError| LogoutTokenError::Provider(e.to_string());
+        let metadata = self.metadata(http).await.map_err(unreachable)?;
+        let claims = match jws::verified_claims(token, metadata.jwks(), self.algs()) {
+            Err(JwsError::NoMatchingKey)
+                if self.refresh_keys(http).await.map_err(unreachable)? =>
+            {
+                let metadata = self.metadata(http).await.map_err(unreachable)?;
+                jws::verified_claims(token, metadata.jwks(), self.algs())?
+            }
+            verified => verified?,
+        };
+        check(&claims, self.issuer(), &self.settings().client_id, now)
+    }
 }
 
 #[cfg(test)]

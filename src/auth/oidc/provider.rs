@@ -2,8 +2,6 @@
 //! the verification of what comes back.
 
 use super::LoginError;
-use super::jws::{self, JwsError};
-use super::logout_token::{self, LogoutClaims, LogoutTokenError};
 use crate::auth::assurance;
 use crate::config::oidc::ProviderSettings;
 use crate::domain::assurance_level::AssuranceLevel;
@@ -66,7 +64,7 @@ pub struct VerifiedLogin {
 /// The discovery fields beyond OpenID Connect Discovery that vejviser reads: RFC 9207's promise
 /// to send `iss` with every authorization response, and RP-Initiated Logout 1.0's endpoint.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct Rfc9207Metadata {
+pub(super) struct Rfc9207Metadata {
     #[serde(default)]
     authorization_response_iss_parameter_supported: bool,
     #[serde(default)]
@@ -74,7 +72,7 @@ struct Rfc9207Metadata {
 }
 impl AdditionalProviderMetadata for Rfc9207Metadata {}
 
-type ProviderMetadata = openidconnect::ProviderMetadata<
+pub(super) type ProviderMetadata = openidconnect::ProviderMetadata<
     Rfc9207Metadata,
     CoreAuthDisplay,
     CoreClientAuthMethod,
@@ -132,6 +130,11 @@ impl Provider {
         self.issuer.as_str()
     }
 
+    /// The signing algorithms accepted from this provider.
+    pub(super) fn algs(&self) -> &[CoreJwsSigningAlgorithm] {
+        &self.algs
+    }
+
     /// Whether the provider promised RFC 9207 `iss` response parameters: then a response without
     /// one is refused (a mix-up attacker would simply drop it).
     pub async fn promises_iss_parameter(&self, http: &reqwest::Client) -> Result<bool, LoginError> {
@@ -152,7 +155,10 @@ impl Provider {
             .filter(|e| e.starts_with("https://") || e.starts_with("http://"))
     }
 
-    async fn metadata(&self, http: &reqwest::Client) -> Result<ProviderMetadata, LoginError> {
+    pub(super) async fn metadata(
+        &self,
+        http: &reqwest::Client,
+    ) -> Result<ProviderMetadata, LoginError> {
         if let Some((metadata, at)) = self.discovered.read().await.as_ref()
             && at.elapsed() < DISCOVERY_TTL
         {
@@ -167,7 +173,7 @@ impl Provider {
     }
 
     /// Re-fetches the signing keys, unless that was done less than the interval ago.
-    async fn refresh_keys(&self, http: &reqwest::Client) -> Result<bool, LoginError> {
+    pub(super) async fn refresh_keys(&self, http: &reqwest::Client) -> Result<bool, LoginError> {
         let mut last = self.last_jwks_refresh.lock().await;
         let interval = Duration::from_secs(self.settings.jwks_min_refresh_secs);
         if last.is_some_and(|at| at.elapsed() < interval) {
@@ -351,28 +357,6 @@ impl Provider {
             id_token: id_token.to_string(),
             sid,
         })
-    }
-
-    /// Checks a back-channel logout token: its signature with the published keys (re-fetched once
-    /// when none matches, as for ID tokens), then the rules of `logout_token::check`.
-    pub async fn verify_logout_token(
-        &self,
-        http: &reqwest::Client,
-        token: &str,
-        now: OffsetDateTime,
-    ) -> Result<LogoutClaims, LogoutTokenError> {
-        let unreachable = |e: LoginError| LogoutTokenError::Provider(e.to_string());
-        let metadata = self.metadata(http).await.map_err(unreachable)?;
-        let claims = match jws::verified_claims(token, metadata.jwks(), &self.algs) {
-            Err(JwsError::NoMatchingKey)
-                if self.refresh_keys(http).await.map_err(unreachable)? =>
-            {
-                let metadata = self.metadata(http).await.map_err(unreachable)?;
-                jws::verified_claims(token, metadata.jwks(), &self.algs)?
-            }
-            verified => verified?,
-        };
-        logout_token::check(&claims, self.issuer.as_str(), &self.settings.client_id, now)
     }
 }
 

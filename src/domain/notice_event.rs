@@ -26,6 +26,8 @@ pub enum NoticeEvent {
     /// The coordinator, at most once a case a day, when an admin or someone with no part in
     /// the case acted on it (or tried to): the access log says who.
     OutsiderAccess,
+    /// The coordinator, once an overdue period, when a case's access review is due (a reminder).
+    AccessReviewDue,
     /// A daily recipient's one message a day about the document changes held for it.
     Digest,
     /// The link that confirms an address the person typed: the one message sent to an
@@ -44,6 +46,7 @@ words!(NoticeEvent, "notification event", {
     TurningEighteen => "turning_eighteen",
     ConsentExpired => "consent_expired",
     OutsiderAccess => "outsider_access",
+    AccessReviewDue => "access_review_due",
     Digest => "digest",
     AddressConfirmation => "address_confirmation",
 });

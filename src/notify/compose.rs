@@ -170,6 +170,7 @@ fn subject_key(event: NoticeEvent) -> &'static str {
         NoticeEvent::TurningEighteen => "mail.subject.turning_eighteen",
         NoticeEvent::ConsentExpired => "mail.subject.consent_expired",
         NoticeEvent::OutsiderAccess => "mail.subject.outsider_access",
+        NoticeEvent::AccessReviewDue => "mail.subject.access_review_due",
         NoticeEvent::Digest => "mail.subject.digest",
         NoticeEvent::AddressConfirmation => "mail.subject.address_confirmation",
     }
@@ -187,6 +188,7 @@ fn body_key(event: NoticeEvent) -> &'static str {
         NoticeEvent::TurningEighteen => "mail.body.turning_eighteen",
         NoticeEvent::ConsentExpired => "mail.body.consent_expired",
         NoticeEvent::OutsiderAccess => "mail.body.outsider_access",
+        NoticeEvent::AccessReviewDue => "mail.body.access_review_due",
         NoticeEvent::Digest => "mail.body.digest",
         NoticeEvent::AddressConfirmation => "mail.body.address_confirmation",
     }

@@ -6,7 +6,10 @@
 //! - six months before the young person's 18th birthday (the 17½ flag), while still a minor:
 //!   the coordinator and the young person, saying that parents' access ends on the birthday
 //!   unless the young person grants it (`turning_eighteen:<case>:<account>`);
-//! - a consent whose last day has passed: the coordinator (`consent_expired:<consent>`).
+//! - a consent whose last day has passed: the coordinator (`consent_expired:<consent>`);
+//! - a case's access review overdue (`admin.access_review_months` since the last review or the
+//!   case's creation): the coordinator, once for each overdue period
+//!   (`access_review_due:<case>:<last review>`).
 
 use super::enqueue::write_alone;
 use crate::app::App;
@@ -83,6 +86,17 @@ pub async fn sweep(state: &App, now: OffsetDateTime) -> StoreResult<usize> {
             expired.coordinator,
             expired.case_id,
             NoticeEvent::ConsentExpired,
+            key,
+        ));
+    }
+    let review_due =
+        crate::cases::review::due_before(now, state.settings.admin.access_review_months);
+    for case in mail_sweeps::due_reviews(&state.db, review_due).await? {
+        let key = format!("access_review_due:{}:{}", case.case_id, case.since);
+        due.push(reminder(
+            case.coordinator,
+            case.case_id,
+            NoticeEvent::AccessReviewDue,
             key,
         ));
     }

@@ -204,3 +204,36 @@ pub async fn outsider_actions(
         })
         .collect()
 }
+
+/// An active case whose access review is overdue: last reviewed (or, never reviewed, created)
+/// before `due_before`, with someone but the young person to review, not yet reminded of
+/// this overdue period. `since` is that last review or creation, as stored.
+pub struct DueReview {
+    pub case_id: CaseId,
+    pub coordinator: AccountId,
+    pub since: String,
+}
+
+pub async fn due_reviews(db: &Db, due_before: OffsetDateTime) -> StoreResult<Vec<DueReview>> {
+    let rows = sqlx::query(
+        "SELECT c.id, c.coordinator_id, COALESCE(c.access_reviewed_at, c.created_at) AS since \
+         FROM cases c WHERE c.status = 'active' \
+         AND COALESCE(c.access_reviewed_at, c.created_at) < $1 \
+         AND EXISTS (SELECT 1 FROM participants p WHERE p.case_id = c.id \
+           AND p.removed_at IS NULL AND p.role <> 'young_person') \
+         AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = \
+           'access_review_due:' || c.id || ':' || COALESCE(c.access_reviewed_at, c.created_at))",
+    )
+    .bind(to_text(due_before))
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(DueReview {
+                case_id: case(row, "id")?,
+                coordinator: account(row, "coordinator_id")?,
+                since: row.try_get("since")?,
+            })
+        })
+        .collect()
+}

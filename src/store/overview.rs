@@ -56,15 +56,17 @@ pub async fn without_young_persons_consent(
 }
 
 /// Active cases whose access review is overdue: last reviewed (or, never reviewed, created)
-/// before `due_before`.
+/// before `due_before`, with someone but the young person to review (as the reminder).
 pub async fn overdue_reviews(
     db: &Db,
     municipality: MunicipalityId,
     due_before: &str,
 ) -> StoreResult<i64> {
     let row = sqlx::query(
-        "SELECT COUNT(*) AS n FROM cases WHERE municipality_id = $1 AND status = 'active' \
-         AND COALESCE(access_reviewed_at, created_at) < $2",
+        "SELECT COUNT(*) AS n FROM cases c WHERE c.municipality_id = $1 AND c.status = 'active' \
+         AND COALESCE(c.access_reviewed_at, c.created_at) < $2 \
+         AND EXISTS (SELECT 1 FROM participants p WHERE p.case_id = c.id \
+           AND p.removed_at IS NULL AND p.role <> 'young_person')",
     )
     .bind(municipality.to_string())
     .bind(due_before)

@@ -3,13 +3,21 @@
 //! removals take effect at once, and an overdue review shows on the admin overview. Fails on the
 //! code before: there was no review.
 
+use crate::digests_and_reminders::deliver_all;
 use crate::documents::{Store, Team, team};
-use crate::helpers::{Backend, assert_problem, audit_rows_of, on_both_databases};
-use crate::team::{add_citizen, case_of, get, logged_in, post};
+use crate::helpers::{Backend, assert_problem, audit_rows_of, on_both_databases, spawn_app_with};
+use crate::notification_settings::account_of;
+use crate::support::mail::{arrived, plain_server, smtp_settings};
+use crate::team::{add_citizen, add_professional, case_of, create_case, get, logged_in, post};
 use serde_json::{Value, json};
-use vejviser::store::time_text::to_text;
+use time::{Duration, OffsetDateTime};
+use vejviser::domain::ids::CaseId;
+use vejviser::domain::notice_event::NoticeEvent;
+use vejviser::notify::reminders;
+use vejviser::store::{outbox, time_text::to_text};
 
 on_both_databases!(the_coordinator_reviews_the_teams_access);
+on_both_databases!(an_overdue_review_reminds_the_coordinator_once_a_period);
 
 /// The documents tests' team (young person, Jonas), with a custody-holding parent added.
 async fn team_with_parent(backend: Backend) -> Team {
@@ -97,6 +105,70 @@ async fn the_coordinator_reviews_the_teams_access(backend: Backend) {
     assert_eq!(audit_rows_of(app, "confirm_access").await, 1);
     assert_eq!(audit_rows_of(app, "remove_participant").await, 1);
     assert_eq!(overdue().await, 0, "reviewed now");
+}
+
+/// The worker's sweep reminds the coordinator by e-mail of an overdue review, once for each
+/// overdue period: not before it is due, not twice, not after the review, and again when the
+/// next period runs out; a case with nobody but the young person has nothing to review.
+async fn an_overdue_review_reminds_the_coordinator_once_a_period(backend: Backend) {
+    let (port, maildir) = plain_server();
+    let settings = smtp_settings(port, "").replace("worker = true", "worker = false");
+    let app = &spawn_app_with(backend, &settings).await;
+    let coordinator = logged_in(app, "coordinator").await;
+    let case = create_case(app, &coordinator, "young19").await;
+    add_citizen(app, &coordinator, &case, "young19", "young_person", None).await;
+    let now = OffsetDateTime::now_utc();
+    let year_ago = to_text(now - Duration::days(365));
+    sqlx::query("UPDATE cases SET created_at = $1 WHERE id = $2")
+        .bind(&year_ago)
+        .bind(&case)
+        .execute(app.app.db.pool())
+        .await
+        .unwrap();
+    let sweep = |at| async move { reminders::sweep(&app.app, at).await.unwrap() };
+    assert_eq!(
+        sweep(now).await,
+        0,
+        "only the young person: nothing to review"
+    );
+    add_professional(app, &coordinator, &case, "Jonas", "read").await;
+    assert_eq!(sweep(now).await, 1);
+    assert_eq!(sweep(now).await, 0, "once a period");
+    let case_id = CaseId::parse(&case).unwrap();
+    let due = || async {
+        outbox::for_case(&app.app.db, case_id)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|r| r.event == NoticeEvent::AccessReviewDue)
+            .collect::<Vec<_>>()
+    };
+    let rows = due().await;
+    assert_eq!(rows[0].recipient, account_of(app, &coordinator).await);
+    deliver_all(app).await;
+    let mails = arrived(&maildir, &due().await, 1).await;
+    assert!(
+        mails[0]
+            .subject
+            .starts_with("Det er tid til at gennemgå adgangene"),
+        "{}",
+        mails[0].subject
+    );
+    assert!(
+        mails[0].text.contains(&format!("/cases/{case}")),
+        "{}",
+        mails[0].text
+    );
+
+    let (_, team) = case_of(app, &coordinator, &case).await;
+    let decisions = json!({ id_of(&team, "professional"): "keep" });
+    let path = format!("/api/v1/cases/{case}/access-review");
+    let done = post(app, &coordinator, &path, json!({ "decisions": decisions })).await;
+    assert_eq!(done.status(), 204);
+    assert_eq!(sweep(OffsetDateTime::now_utc()).await, 0, "reviewed now");
+    let next_period = OffsetDateTime::now_utc() + Duration::days(190);
+    assert_eq!(sweep(next_period).await, 1, "the next period runs out");
+    assert_eq!(due().await.len(), 2);
 }
 
 /// The same review on the case page: the ticked participants keep their access.

@@ -207,6 +207,7 @@ pub fn who(lang: Lang, name: Option<&str>, role: Option<&str>, department: Optio
         Some(ActorRole::Staff) => t.get("audit.who.staff").to_owned(),
         Some(ActorRole::Citizen) => t.get("audit.who.citizen").to_owned(),
         Some(ActorRole::Operator) => t.get("audit.who.operator").to_owned(),
+        Some(ActorRole::Directory) => t.get("audit.who.directory").to_owned(),
         None => t.get("audit.who.unknown").to_owned(),
         Some(ActorRole::Coordinator) => t.get("audit.who.coordinator").to_owned(),
         Some(other) => t.get(&format!("role.{}", other.as_str())).to_lowercase(),

@@ -73,6 +73,25 @@ pub enum Command {
         #[command(subcommand)]
         action: AuditCommand,
     },
+    /// Provisioning from the municipality's directory (SCIM 2.0).
+    Scim {
+        #[command(subcommand)]
+        action: ScimAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScimAction {
+    /// Print a new bearer token for a directory, and the settings that admit it (only the
+    /// token's SHA-256 is configured; the token itself goes into the directory).
+    NewToken {
+        /// The client's name in the settings, e.g. `entra`.
+        #[arg(long, default_value = "entra")]
+        client: String,
+        /// The code of the municipality whose staff the directory manages.
+        #[arg(long)]
+        municipality: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -165,6 +184,26 @@ pub async fn run(command: Option<Command>, settings: Settings) -> anyhow::Result
         Command::Audit {
             action: AuditCommand::Verify { municipality },
         } => audit::verify(municipality, settings).await,
+        Command::Scim {
+            action:
+                ScimAction::NewToken {
+                    client,
+                    municipality,
+                },
+        } => {
+            let code = MunicipalityCode::parse(&municipality).context("--municipality")?;
+            let token = crate::auth::tokens::random_token();
+            println!("Bearer token for the directory (shown once; keep it in the directory only):");
+            println!("  {token}");
+            println!("Settings for vejviser:");
+            println!("  [scim.clients.{client}]");
+            println!("  municipality = \"{code}\"");
+            println!(
+                "  token_sha256 = \"{}\"",
+                crate::auth::tokens::token_hash(&token)
+            );
+            Ok(())
+        }
         Command::Case {
             action:
                 CaseAction::Erase {

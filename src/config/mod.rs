@@ -7,6 +7,7 @@
 pub mod mail;
 pub mod oidc;
 mod production;
+pub mod scim;
 mod sections;
 
 use crate::domain::municipality_code::MunicipalityCode;
@@ -51,6 +52,8 @@ pub struct Settings {
     pub audit: AuditSettings,
     #[serde(default)]
     pub admin: AdminSettings,
+    #[serde(default)]
+    pub scim: scim::ScimSettings,
     pub mail: mail::MailSettings,
     pub dev: DevSettings,
     pub log: LogSettings,
@@ -203,6 +206,7 @@ impl Settings {
                 });
             }
         }
+        found.extend(self.scim.violations());
         found
     }
 

@@ -275,3 +275,34 @@ fn a_staff_provider_needs_its_municipality_in_every_profile() {
     }
     load(Profile::Development, &provider("municipality = \"101\"")).expect("a code is enough here");
 }
+
+#[test]
+fn a_scim_client_needs_its_municipality_and_a_token_hash() {
+    let hash = crate::auth::tokens::token_hash("a token");
+    let client = |municipality: &str, hash: &str| {
+        format!(
+            "[scim.clients.entra]\nmunicipality = \"{municipality}\"\ntoken_sha256 = \"{hash}\""
+        )
+    };
+    let err = load(Profile::Development, &client("1O1", &hash.to_uppercase())).unwrap_err();
+    assert_eq!(
+        refused_settings(err),
+        vec![
+            "scim.clients.entra.municipality",
+            "scim.clients.entra.token_sha256"
+        ]
+    );
+    let err = load(Profile::Development, &client("101", "a token")).unwrap_err();
+    assert_eq!(
+        refused_settings(err),
+        vec!["scim.clients.entra.token_sha256"]
+    );
+    let settings = load(Profile::Development, &client("101", &hash)).expect("valid");
+    let (name, found) = settings
+        .scim
+        .client_with_token("a token")
+        .expect("its token");
+    assert_eq!((name, found.municipality.as_str()), ("entra", "101"));
+    assert!(settings.scim.client_with_token("another token").is_none());
+    assert!(settings.scim.client_with_token("").is_none());
+}

@@ -49,6 +49,11 @@ pub enum AuditAction {
     RotateKeys,
     /// The coordinator's access review kept a participant's access as it is.
     ConfirmAccess,
+    /// A staff member's name or e-mail was changed (by the municipality's directory).
+    ChangeStaffDetails,
+    /// The municipality's directory deleted a staff member: deactivated, off every team, kept
+    /// for the access log.
+    RemoveStaff,
 }
 
 words!(AuditAction, "audit action", {
@@ -84,6 +89,8 @@ words!(AuditAction, "audit action", {
     EraseCase => "erase_case",
     RotateKeys => "rotate_keys",
     ConfirmAccess => "confirm_access",
+    ChangeStaffDetails => "change_staff_details",
+    RemoveStaff => "remove_staff",
 });
 
 /// Who the actor was in the case when they acted (a participant's role, or their staff part).
@@ -102,6 +109,8 @@ pub enum ActorRole {
     Citizen,
     /// The service's operator (a command-line action) or the service itself (a sweep).
     Operator,
+    /// The municipality's directory, provisioning staff over SCIM (no account acts).
+    Directory,
 }
 
 words!(ActorRole, "actor role", {
@@ -114,6 +123,7 @@ words!(ActorRole, "actor role", {
     TrustedAdult => "trusted_adult",
     Citizen => "citizen",
     Operator => "operator",
+    Directory => "directory",
 });
 
 impl From<super::role::Role> for ActorRole {

@@ -18,5 +18,6 @@ pub mod pages;
 pub mod password;
 pub mod problem;
 pub mod routes;
+pub mod scim;
 pub mod security_headers;
 pub mod static_files;

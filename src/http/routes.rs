@@ -8,7 +8,7 @@ use super::pages::{
     front, language, notice, notifications, participants,
 };
 use super::problem::Problem;
-use super::{api, auth, backchannel, health, openapi, password, static_files};
+use super::{api, auth, backchannel, health, openapi, password, scim, static_files};
 use actix_web::body::EitherBody;
 use actix_web::dev::ServiceResponse;
 use actix_web::http::StatusCode;
@@ -23,6 +23,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     pages(cfg);
     auth(cfg);
     api(cfg);
+    provisioning(cfg);
     development(cfg);
     operations(cfg);
 }
@@ -126,6 +127,23 @@ fn auth(cfg: &mut web::ServiceConfig) {
         web::resource("/auth/backchannel-logout/{provider}")
             .app_data(web::PayloadConfig::new(backchannel::MAX_BODY))
             .post(backchannel::logout),
+    );
+}
+
+/// SCIM 2.0 for the municipalities' directories (bearer tokens, not sessions).
+fn provisioning(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/scim/v2/ServiceProviderConfig").get(scim::service_provider_config));
+    cfg.service(
+        web::resource("/scim/v2/Users")
+            .get(scim::list)
+            .post(scim::create),
+    );
+    cfg.service(
+        web::resource("/scim/v2/Users/{id}")
+            .get(scim::show)
+            .put(scim::replace)
+            .patch(scim::change)
+            .delete(scim::delete),
     );
 }
 

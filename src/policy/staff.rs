@@ -13,6 +13,10 @@
 //!    themselves (a municipality must not lose its last admin by a slip), and nobody reactivates,
 //!    promotes or moves themselves either: an account can only ever be given more by someone
 //!    else (403 OwnAccount).
+//! 6. The municipality's directory (SCIM, `decide_directory`) creates, changes, deactivates and
+//!    deletes its own municipality's staff; staff elsewhere, and citizens, do not exist for it
+//!    (404). It never sets the admin or case-creating flag: those stay admins' decisions, so a
+//!    directory cannot make anyone an admin.
 
 use super::{Actor, ActorKind, Decision, Reason};
 use crate::domain::ids::{AccountId, MunicipalityId};
@@ -80,6 +84,16 @@ pub fn decide_staff(actor: &Actor, action: StaffAction, target: Option<&StaffTar
             }
         }
         _ => Deny(Reason::NotFound),
+    }
+}
+
+/// The one decision the directory's provisioning goes through (rule 6). `target` is the account
+/// it changes (None when creating one).
+pub fn decide_directory(municipality: MunicipalityId, target: Option<&StaffTarget>) -> Decision {
+    match target {
+        None => Decision::Allow,
+        Some(target) if target.municipality == Some(municipality) => Decision::Allow,
+        Some(_) => Decision::Deny(Reason::NotFound),
     }
 }
 

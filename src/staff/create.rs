@@ -7,12 +7,12 @@ use crate::app::App;
 use crate::audit::{self, Event};
 use crate::cases::{CaseError, CaseResult};
 use crate::domain::audit_action::{ActorRole, AuditAction};
-use crate::domain::ids::AccountId;
+use crate::domain::ids::{AccountId, MunicipalityId};
 use crate::policy::staff::StaffAction;
 use crate::policy::{Actor, ActorKind, Reason};
 use crate::store::StoreError;
 use crate::store::accounts::{self, NewStaff};
-use crate::store::{Db, StoreResult};
+use crate::store::{Db, StoreResult, municipalities};
 use time::OffsetDateTime;
 
 /// Creates the staff account as the operator; a taken e-mail is `StoreError::Conflict`.
@@ -29,13 +29,28 @@ pub async fn by_operator(db: &Db, staff: &NewStaff, now: OffsetDateTime) -> Stor
     Ok(id)
 }
 
+/// Whether admins of `municipality` create staff, or only its directory does
+/// (`scim.clients.<name>.admins_create_staff = false`).
+pub async fn admins_create_staff(state: &App, municipality: MunicipalityId) -> StoreResult<bool> {
+    let scim = &state.settings.scim;
+    if scim.clients.values().all(|c| c.admins_create_staff) {
+        return Ok(true);
+    }
+    let code = municipalities::find(&state.db, municipality).await?.code;
+    Ok(scim.admins_create_staff(&code))
+}
+
 /// Creates a staff account in the admin's own municipality (`StaffAction::Administer`); a taken
-/// e-mail is 409 `conflict.staff_email_taken`.
+/// e-mail is 409 `conflict.staff_email_taken`, and where the directory alone creates staff, 409
+/// `conflict.directory_creates_staff`.
 pub async fn by_admin(state: &App, actor: &Actor, mut staff: NewStaff) -> CaseResult<AccountId> {
     super::search::allowed(actor, StaffAction::Administer)?;
     let ActorKind::Staff { municipality, .. } = actor.kind else {
         return Err(CaseError::Denied(Reason::StaffOnly));
     };
+    if !admins_create_staff(state, municipality).await? {
+        return Err(CaseError::conflict("conflict.directory_creates_staff"));
+    }
     staff.municipality_id = municipality;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;

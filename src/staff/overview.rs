@@ -1,6 +1,7 @@
 //! The admin's overview of the municipality (issue #16): how many cases are active or closed,
 //! which need attention (a deactivated coordinator, no consent of the young person, the 18th
-//! birthday within six months), and staff who can reach more cases than `admin.many_cases`.
+//! birthday within six months), staff who can reach more cases than `admin.many_cases`, and
+//! staff the directory asked to deactivate while they coordinate cases.
 //! Counts and names of staff only: no young person, no document.
 
 use super::search::allowed;
@@ -30,6 +31,9 @@ pub struct Overview {
     /// The threshold `many_cases` the list below uses.
     pub many_cases: u32,
     pub staff_with_many_cases: Vec<StaffLoad>,
+    /// Active staff the municipality's directory asked to deactivate or delete (SCIM), refused
+    /// while they coordinate cases: `cases` is how many they coordinate.
+    pub directory_deactivations_waiting: Vec<StaffLoad>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -37,6 +41,16 @@ pub struct StaffLoad {
     pub account_id: String,
     pub name: String,
     pub cases: i64,
+}
+
+impl From<(String, String, i64)> for StaffLoad {
+    fn from((account_id, name, cases): (String, String, i64)) -> Self {
+        Self {
+            account_id,
+            name,
+            cases,
+        }
+    }
 }
 
 /// The overview of the admin's own municipality.
@@ -56,6 +70,7 @@ pub async fn for_admin(state: &App, actor: &Actor) -> CaseResult<Overview> {
         .count();
     let many_cases = state.settings.admin.many_cases;
     let staff = overview::staff_with_many_cases(db, municipality, i64::from(many_cases)).await?;
+    let waiting = crate::store::directory::refused_deactivations(db, municipality).await?;
     Ok(Overview {
         active_cases,
         closed_cases,
@@ -76,13 +91,7 @@ pub async fn for_admin(state: &App, actor: &Actor) -> CaseResult<Overview> {
         )
         .await?,
         many_cases,
-        staff_with_many_cases: staff
-            .into_iter()
-            .map(|(account_id, name, cases)| StaffLoad {
-                account_id,
-                name,
-                cases,
-            })
-            .collect(),
+        staff_with_many_cases: staff.into_iter().map(StaffLoad::from).collect(),
+        directory_deactivations_waiting: waiting.into_iter().map(StaffLoad::from).collect(),
     })
 }

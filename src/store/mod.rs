@@ -21,6 +21,7 @@ pub mod cases;
 pub mod columns;
 pub mod consents;
 pub mod credentials;
+pub mod directory;
 pub mod document_sealing;
 pub mod documents;
 pub mod login_flows;

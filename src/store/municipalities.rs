@@ -49,6 +49,18 @@ pub async fn find_by_code(db: &Db, code: MunicipalityCode) -> StoreResult<Munici
     })
 }
 
+pub async fn find(db: &Db, id: MunicipalityId) -> StoreResult<Municipality> {
+    let row = sqlx::query("SELECT id, code, name FROM municipalities WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_one(db.pool())
+        .await?;
+    Ok(Municipality {
+        id,
+        code: row.try_get("code")?,
+        name: row.try_get("name")?,
+    })
+}
+
 /// Every municipality's id.
 pub async fn all_ids(db: &Db) -> StoreResult<Vec<MunicipalityId>> {
     let rows = sqlx::query("SELECT id FROM municipalities ORDER BY code")

@@ -47,6 +47,7 @@ mod outsider_alert;
 mod pages;
 mod password_login;
 mod problems;
+mod scim;
 mod sealed_texts;
 mod seed;
 mod upload_rules;

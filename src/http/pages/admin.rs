@@ -29,6 +29,8 @@ struct AdminPage {
     me: String,
     csrf_token: String,
     departments: Vec<&'static str>,
+    /// False where the directory alone creates staff: the form is not offered.
+    admins_create_staff: bool,
 }
 super::layout::with_chrome!(AdminPage);
 
@@ -60,6 +62,10 @@ pub async fn show(
         let actor = actor_of(&who);
         let staff = staff::search::for_admin(&state, &actor, &query).await?;
         let overview = staff::overview::for_admin(&state, &actor).await?;
+        let admins_create_staff = match who.account.municipality_id {
+            Some(municipality) => staff::create::admins_create_staff(&state, municipality).await?,
+            None => false,
+        };
         let chrome = Chrome::for_request(&req);
         Ok(render(
             StatusCode::OK,
@@ -71,6 +77,7 @@ pub async fn show(
                 me: who.account.id.to_string(),
                 csrf_token: who.session.csrf_token.clone(),
                 departments: Department::ALL.iter().map(|d| d.as_str()).collect(),
+                admins_create_staff,
             },
         ))
     }

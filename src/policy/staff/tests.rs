@@ -144,3 +144,18 @@ fn an_admin_can_neither_lower_nor_raise_their_own_account() {
         );
     }
 }
+
+#[test]
+fn the_directory_manages_its_own_municipalitys_staff_only() {
+    for (label, target) in targets() {
+        let expected = match label {
+            "none" | "myself" | "a colleague" => Decision::Allow,
+            _ => Decision::Deny(Reason::NotFound),
+        };
+        assert_eq!(
+            decide_directory(*HOME, target.as_ref()),
+            expected,
+            "{label}"
+        );
+    }
+}

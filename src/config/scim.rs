@@ -19,7 +19,9 @@ pub struct ScimSettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScimClient {
-    /// The code (3 digits) of the municipality whose staff this directory manages.
+    /// The code (3 digits) of the municipality whose staff this directory manages; a number is
+    /// read as its digits (an environment variable `…__MUNICIPALITY=101` arrives as one).
+    #[serde(deserialize_with = "code_text")]
     pub municipality: String,
     /// The bearer token's SHA-256, 64 lowercase hex digits.
     pub token_sha256: String,
@@ -34,6 +36,19 @@ pub struct ScimClient {
     /// `false` leaves creating staff to the directory alone (no sock-puppet accounts by an admin).
     #[serde(default = "yes")]
     pub admins_create_staff: bool,
+}
+
+fn code_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Code {
+        Text(String),
+        Number(u64),
+    }
+    Ok(match Code::deserialize(deserializer)? {
+        Code::Text(text) => text,
+        Code::Number(number) => number.to_string(),
+    })
 }
 
 fn yes() -> bool {

@@ -305,4 +305,7 @@ fn a_scim_client_needs_its_municipality_and_a_token_hash() {
     assert_eq!((name, found.municipality.as_str()), ("entra", "101"));
     assert!(settings.scim.client_with_token("another token").is_none());
     assert!(settings.scim.client_with_token("").is_none());
+    let as_number = format!("[scim.clients.entra]\nmunicipality = 101\ntoken_sha256 = \"{hash}\"");
+    let settings = load(Profile::Development, &as_number).expect("a number is its digits");
+    assert_eq!(settings.scim.clients["entra"].municipality, "101");
 }

@@ -215,15 +215,13 @@ pub struct DueReview {
 }
 
 pub async fn due_reviews(db: &Db, due_before: OffsetDateTime) -> StoreResult<Vec<DueReview>> {
-    let rows = sqlx::query(
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT c.id, c.coordinator_id, COALESCE(c.access_reviewed_at, c.created_at) AS since \
-         FROM cases c WHERE c.status = 'active' \
-         AND COALESCE(c.access_reviewed_at, c.created_at) < $1 \
-         AND EXISTS (SELECT 1 FROM participants p WHERE p.case_id = c.id \
-           AND p.removed_at IS NULL AND p.role <> 'young_person') \
+         FROM cases c WHERE {} \
          AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = \
            'access_review_due:' || c.id || ':' || COALESCE(c.access_reviewed_at, c.created_at))",
-    )
+        super::overview::review_overdue("$1")
+    )))
     .bind(to_text(due_before))
     .fetch_all(db.pool())
     .await?;

@@ -55,19 +55,27 @@ pub async fn without_young_persons_consent(
     Ok(row.try_get("n")?)
 }
 
-/// Active cases whose access review is overdue: last reviewed (or, never reviewed, created)
-/// before `due_before`, with someone but the young person to review (as the reminder).
+/// An active case `c` whose access review is overdue (last reviewed or, never reviewed, created
+/// before the bound parameter `$N` named by `due`) with someone but the young person to review:
+/// the overview's count and the reminder's sweep (`mail_sweeps::due_reviews`) use the same rule.
+pub(super) fn review_overdue(due: &str) -> String {
+    format!(
+        "c.status = 'active' AND COALESCE(c.access_reviewed_at, c.created_at) < {due} \
+         AND EXISTS (SELECT 1 FROM participants p WHERE p.case_id = c.id \
+           AND p.removed_at IS NULL AND p.role <> 'young_person')"
+    )
+}
+
+/// Active cases whose access review is overdue (`review_overdue`).
 pub async fn overdue_reviews(
     db: &Db,
     municipality: MunicipalityId,
     due_before: &str,
 ) -> StoreResult<i64> {
-    let row = sqlx::query(
-        "SELECT COUNT(*) AS n FROM cases c WHERE c.municipality_id = $1 AND c.status = 'active' \
-         AND COALESCE(c.access_reviewed_at, c.created_at) < $2 \
-         AND EXISTS (SELECT 1 FROM participants p WHERE p.case_id = c.id \
-           AND p.removed_at IS NULL AND p.role <> 'young_person')",
-    )
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) AS n FROM cases c WHERE c.municipality_id = $1 AND {}",
+        review_overdue("$2")
+    )))
     .bind(municipality.to_string())
     .bind(due_before)
     .fetch_one(db.pool())

@@ -109,7 +109,10 @@ fn segments(path: &str) -> Result<Vec<String>, ScimError> {
     let path = path
         .strip_prefix("urn:ietf:params:scim:schemas:core:2.0:User:")
         .unwrap_or(path);
-    if path.len() >= 7 && path[..7].eq_ignore_ascii_case("emails[") {
+    if path
+        .get(..7)
+        .is_some_and(|p| p.eq_ignore_ascii_case("emails["))
+    {
         return Ok(vec!["emails".to_owned()]);
     }
     if path.contains(['[', ']', ' ']) || path.is_empty() {
@@ -288,5 +291,8 @@ mod tests {
             )),
             Some("invalidPath")
         );
+        // A multibyte character where the `emails[` prefix is looked for: a refusal, not a panic.
+        let multibyte = json!([{ "op": "add", "path": "emailsø[x]", "value": 1 }]);
+        assert_eq!(refused(patch(multibyte)), Some("invalidPath"));
     }
 }

@@ -30,6 +30,47 @@ pub fn audit_verification_failures() -> &'static Counter {
     &AUDIT_VERIFICATION_FAILURES
 }
 
+/// The scrub's counters, process-wide too: `vejviser documents verify` counts without an App.
+#[derive(Debug, Default)]
+pub struct ScrubCounters {
+    pub versions_checked: Counter,
+    pub bytes_checked: Counter,
+    pub damaged_versions: Counter,
+    pub passes_finished: Counter,
+}
+
+static SCRUB: LazyLock<ScrubCounters> = LazyLock::new(ScrubCounters::default);
+
+pub fn scrub() -> &'static ScrubCounters {
+    &SCRUB
+}
+
+impl ScrubCounters {
+    fn register(&self, registry: &mut Registry) {
+        let scrub = registry.sub_registry_with_prefix("scrub");
+        scrub.register(
+            "versions_checked",
+            "Document versions decrypted and hashed by the scrub",
+            self.versions_checked.clone(),
+        );
+        scrub.register(
+            "bytes_checked",
+            "Plaintext bytes hashed by the scrub",
+            self.bytes_checked.clone(),
+        );
+        scrub.register(
+            "damaged_versions",
+            "Versions the scrub found damaged (missing, altered, or not matching their SHA-256)",
+            self.damaged_versions.clone(),
+        );
+        scrub.register(
+            "passes_finished",
+            "Scrub passes over every version finished",
+            self.passes_finished.clone(),
+        );
+    }
+}
+
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RequestLabels {
     pub method: String,
@@ -132,6 +173,7 @@ impl Default for Metrics {
         registry.register("build_info", "The running version", build);
         let mail = MailMetrics::default();
         mail.register(&mut registry);
+        SCRUB.register(&mut registry);
         registry.register(
             "audit_rows_written",
             "Access-log rows written",

@@ -9,6 +9,7 @@ use crate::clock::SharedClock;
 use crate::config::{BlobBackend, Settings};
 use crate::crypto::lookup::LookupKey;
 use crate::crypto::master_keys::MasterKeyRing;
+use crate::documents::scrub_worker::ScrubWorker;
 use crate::http::observability::{PrivacyRootSpan, record_metrics, request_id_header};
 use crate::http::{problem, routes, security_headers};
 use crate::metrics::Metrics;
@@ -147,9 +148,10 @@ impl Application {
         &self.state
     }
 
-    /// Serves (and delivers mail, with `mail.worker`) until SIGTERM or SIGINT, then lets
-    /// in-flight requests finish (up to `server.shutdown_timeout_secs`), lets the mail worker
-    /// finish the batch in hand, and closes the database pool.
+    /// Serves (and delivers mail, with `mail.worker`, and scrubs, with
+    /// `documents.scrub.enabled`) until SIGTERM or SIGINT, then lets in-flight requests finish
+    /// (up to `server.shutdown_timeout_secs`), lets the mail worker finish the batch in hand,
+    /// stops the scrub, and closes the database pool.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let worker = self
             .state
@@ -157,9 +159,19 @@ impl Application {
             .mail
             .worker
             .then(|| Worker::start(self.state.clone(), self.mailer.clone()));
+        let scrub = self
+            .state
+            .settings
+            .documents
+            .scrub
+            .enabled
+            .then(|| ScrubWorker::start(self.state.clone()));
         let outcome = self.server.await;
         if let Some(worker) = worker {
             worker.stop().await;
+        }
+        if let Some(scrub) = scrub {
+            scrub.stop().await;
         }
         self.state.db.close().await;
         tracing::info!("stopped");

@@ -71,6 +71,7 @@ impl LocalDir {
             root: self.root.clone(),
             key: key.clone(),
             written: 0,
+            syncing: None,
         })
     }
 
@@ -196,12 +197,38 @@ pub(super) struct LocalWriter {
     root: PathBuf,
     key: BlobKey,
     written: u64,
+    /// The background flush of what was written so far (see `SYNC_EVERY`).
+    syncing: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
+
+/// A large blob is flushed to disk in the background every this many bytes while the rest is
+/// still arriving, so the commit's fsync waits only for the last stretch instead of the whole
+/// file (the kernel would otherwise hold it all in the page cache until that fsync).
+const SYNC_EVERY: u64 = 32 * 1024 * 1024;
 
 impl LocalWriter {
     pub(super) async fn write(&mut self, bytes: &[u8]) -> Result<(), BlobError> {
         self.file.write_all(bytes).await?;
+        let before = self.written;
         self.written += bytes.len() as u64;
+        if before / SYNC_EVERY != self.written / SYNC_EVERY {
+            self.sync_in_background().await?;
+        }
+        Ok(())
+    }
+
+    /// Starts flushing what is written so far, unless the previous flush is still running.
+    async fn sync_in_background(&mut self) -> Result<(), BlobError> {
+        if self.syncing.as_ref().is_some_and(|job| !job.is_finished()) {
+            return Ok(());
+        }
+        if let Some(done) = self.syncing.take() {
+            finished(done).await?;
+        }
+        // What tokio's File holds back is handed to the kernel first; the clone shares the file.
+        self.file.flush().await?;
+        let file = self.file.try_clone().await?;
+        self.syncing = Some(tokio::spawn(async move { file.sync_data().await }));
         Ok(())
     }
 
@@ -212,7 +239,11 @@ impl LocalWriter {
             root,
             key,
             written,
+            syncing,
         } = self;
+        if let Some(job) = syncing {
+            finished(job).await?;
+        }
         file.flush().await?;
         file.sync_all().await?;
         drop(file);
@@ -232,6 +263,14 @@ impl LocalWriter {
         fs::remove_file(path).await?;
         Ok(())
     }
+}
+
+/// The outcome of a background flush.
+async fn finished(job: tokio::task::JoinHandle<std::io::Result<()>>) -> Result<(), BlobError> {
+    job.await.map_err(|e| {
+        std::io::Error::other(format!("a background fsync ended abnormally: {e}"))
+    })??;
+    Ok(())
 }
 
 #[derive(Debug)]

@@ -1,7 +1,10 @@
 //! The command line: `serve` (the default), `migrate`, and the operator's administration
-//! commands (staff in `staff`, the audit chain check in `audit`).
+//! commands (staff in `staff`, the audit chain check in `audit`, the documents' scrub in
+//! `documents`).
 
 mod audit;
+mod dev;
+mod documents;
 mod staff;
 
 pub use staff::StaffAction;
@@ -73,6 +76,16 @@ pub enum Command {
         #[command(subcommand)]
         action: AuditCommand,
     },
+    /// Development helpers (refused in production).
+    Dev {
+        #[command(subcommand)]
+        action: DevAction,
+    },
+    /// The stored documents.
+    Documents {
+        #[command(subcommand)]
+        action: DocumentsAction,
+    },
     /// Provisioning from the municipality's directory (SCIM 2.0).
     Scim {
         #[command(subcommand)]
@@ -91,6 +104,42 @@ pub enum ScimAction {
         /// The code of the municipality whose staff the directory manages.
         #[arg(long)]
         municipality: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DevAction {
+    /// Add national-scale test data for benchmarks: municipalities, staff, citizens, cases with
+    /// 5-15 participants, consents and 10-30 documents of 1-4 versions each (metadata only; no
+    /// blobs). Adds to what is there.
+    SeedScale {
+        /// Cases to add.
+        #[arg(long)]
+        cases: u32,
+        /// Municipalities to spread them over (made if missing).
+        #[arg(long, default_value_t = 98)]
+        municipalities: u32,
+        /// Cases of the demo coordinator (Karen Holm), topped up to this many.
+        #[arg(long, default_value_t = 40)]
+        coordinator_cases: u32,
+        /// The same seed gives the same shape of data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DocumentsAction {
+    /// Decrypt every stored version, hash it and compare it with the size and SHA-256 recorded at
+    /// upload; name each damaged one (and record it in its case's access log). Exits with 1 when
+    /// any is damaged or the blob store cannot be read.
+    Verify {
+        /// Only this case's versions.
+        #[arg(long)]
+        case: Option<String>,
+        /// At most this many MiB a second (default: as fast as the machine goes).
+        #[arg(long, value_name = "MIB")]
+        rate: Option<u64>,
     },
 }
 
@@ -184,6 +233,26 @@ pub async fn run(command: Option<Command>, settings: Settings) -> anyhow::Result
         Command::Audit {
             action: AuditCommand::Verify { municipality },
         } => audit::verify(municipality, settings).await,
+        Command::Dev {
+            action:
+                DevAction::SeedScale {
+                    cases,
+                    municipalities,
+                    coordinator_cases,
+                    seed,
+                },
+        } => {
+            let plan = seed::scale::Plan {
+                cases,
+                municipalities,
+                coordinator_cases,
+                seed,
+            };
+            dev::seed_scale(plan, settings).await
+        }
+        Command::Documents {
+            action: DocumentsAction::Verify { case, rate },
+        } => documents::verify(case, rate, settings).await,
         Command::Scim {
             action:
                 ScimAction::NewToken {

@@ -163,6 +163,12 @@ impl Settings {
                     .into(),
             });
         }
+        if self.documents.scrub.enabled && self.documents.scrub.bytes_per_second == 0 {
+            found.push(Violation {
+                setting: "documents.scrub.bytes_per_second".into(),
+                reason: "must be more than 0 while the scrub is enabled".into(),
+            });
+        }
         if self.blobs.backend == BlobBackend::S3 && self.blobs.s3.is_none() {
             found.push(Violation {
                 setting: "blobs.s3".into(),

@@ -129,6 +129,22 @@ pub struct DocumentSettings {
     pub body_idle_timeout_secs: u64,
     /// Days a closed case is kept before `vejviser case erase` may shred it without `--reason`.
     pub retention_days_after_close: u64,
+    /// The background check of every stored version against its SHA-256.
+    pub scrub: ScrubSettings,
+}
+
+/// The scrub (`documents::scrub_worker`): one instance at a time walks every version, decrypts
+/// and hashes it, at a bounded rate so downloads keep the disk and the cores.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScrubSettings {
+    pub enabled: bool,
+    /// Plaintext bytes checked a second, at most.
+    pub bytes_per_second: u64,
+    /// A new pass starts this long after the last one ended.
+    pub pass_interval_hours: u64,
+    /// How often an instance without work asks whether a pass is due or its lease is free.
+    pub poll_interval_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

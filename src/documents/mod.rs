@@ -7,6 +7,8 @@ pub mod content_check;
 pub mod download;
 pub mod file_name;
 pub mod reading;
+pub mod scrub;
+pub mod scrub_worker;
 pub mod sealing;
 pub mod service;
 pub mod sniff;

@@ -168,7 +168,6 @@ pub async fn open(
     let expected = Expected {
         version_id: version.id,
         size: u64::try_from(version.size).unwrap_or_default(),
-        sha256: version.sha256.clone(),
     };
     let opened = OpenedVersion {
         version: version.version,

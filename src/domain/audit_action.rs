@@ -54,6 +54,9 @@ pub enum AuditAction {
     /// The municipality's directory deleted a staff member: deactivated, off every team, kept
     /// for the access log.
     RemoveStaff,
+    /// The scrub found a stored version that no longer decrypts to what was uploaded (recorded
+    /// once a version, by the role operator).
+    IntegrityFailure,
 }
 
 words!(AuditAction, "audit action", {
@@ -91,6 +94,7 @@ words!(AuditAction, "audit action", {
     ConfirmAccess => "confirm_access",
     ChangeStaffDetails => "change_staff_details",
     RemoveStaff => "remove_staff",
+    IntegrityFailure => "integrity_failure",
 });
 
 /// Who the actor was in the case when they acted (a participant's role, or their staff part).

@@ -3,6 +3,7 @@
 //! for the development identity provider. Never in production (the profile refuses `seed_demo`).
 
 pub mod identities;
+pub mod scale;
 
 use crate::domain::email::Email;
 use crate::domain::municipality_code::MunicipalityCode;

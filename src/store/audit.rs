@@ -93,6 +93,27 @@ pub async fn hold_chain(conn: &mut AnyConnection, chain: &str) -> StoreResult<()
     Ok(())
 }
 
+/// Whether the case's log has an `action` row about version `version` of `document`.
+pub async fn has_version_row(
+    conn: &mut AnyConnection,
+    case: &str,
+    document: &str,
+    version: i64,
+    action: &str,
+) -> StoreResult<bool> {
+    let row = sqlx::query(
+        "SELECT 1 AS found FROM audit_events WHERE case_id = $1 AND action = $2 \
+         AND target_document_id = $3 AND target_version = $4",
+    )
+    .bind(case)
+    .bind(action)
+    .bind(document)
+    .bind(version)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.is_some())
+}
+
 /// Whether the case's log has an `action` row about `consent`.
 pub async fn has_consent_row(
     conn: &mut AnyConnection,

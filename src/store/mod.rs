@@ -16,6 +16,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod bulk;
 pub mod case_keys;
 pub mod cases;
 pub mod columns;
@@ -32,6 +33,7 @@ pub mod notification_settings;
 pub mod outbox;
 pub mod overview;
 pub mod participants;
+pub mod scrub;
 pub mod sessions;
 pub mod staff_duties;
 pub mod time_text;

@@ -155,6 +155,8 @@ pub fn test_settings(database_url: &str, data_dir: &std::path::Path, extra: &str
         url = "{database_url}"
         max_connections = 5
         acquire_timeout_secs = 2
+        [documents.scrub]
+        enabled = false
         "#,
         data = data_dir.display()
     );

@@ -1,44 +1,56 @@
 #!/usr/bin/env bash
 # Benchmarks the document path on loopback and prints a Markdown table (also written to
 # target/bench-documents.md):
-#   1. memory: the service's peak RSS while it streams a BENCH_MIB file in and out again
+#   1. memory: the service's peak RSS while it streams a BENCH_MEM_MIB file in and out again
 #      (sampled from /proc every ~50 ms, plus VmHWM reset before each phase);
-#   2. download: the service's decrypting download vs nginx (sendfile) serving the same plaintext;
+#   2. download, side by side in one run on a BENCH_MIB file: the service's decrypting download
+#      vs nginx (sendfile) serving the same plaintext and vs `rclone serve http` over an rclone
+#      `crypt` remote holding the same file (an encrypted-at-rest file server);
 #   3. upload: the service's encrypting multipart upload vs nginx receiving the same body with a
 #      WebDAV PUT (body spooled to its temp file, renamed) and vs `dd conv=fsync` (the service
 #      fsyncs every blob, nginx does not);
 #   4. the ceiling: the blob format (ring AES-256-GCM) and SHA-256 in memory, one core (the
-#      criterion benchmark benches/stream.rs); the SHA-256 check every download makes bounds it
-#      near the hash speed.
+#      criterion benchmark benches/stream.rs).
 #
 # Usage (from the repo root): scripts/bench-documents.sh
-#   BENCH_MIB=1024     size of the test file in MiB (e.g. BENCH_MIB=64 for a smoke test)
+#   BENCH_MIB=512      size of the throughput file in MiB (e.g. BENCH_MIB=64 for a smoke test)
+#   BENCH_MEM_MIB=1024 size of the memory phase's file in MiB
 #   BENCH_RUNS=3       timed runs of each upload/download; the best run is reported
 #   BENCH_CEILING=1    0 skips the in-memory crypto benchmark (and its release bench build)
-#   BENCH_ROOT=target/bench   where the temp directory goes (the file needs BENCH_MIB × ~5 of disk)
-# Needs curl, python3, openssl, and nginx (apt-get install nginx-light) with the DAV module.
+#   BENCH_ROOT=target/bench   where the temp directory goes (needs about 4 × BENCH_MEM_MIB)
+# Needs curl, python3, openssl, nginx with the DAV module and rclone; run as root, it installs the
+# last two with apt-get when they are missing (nginx-light, rclone).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
-MIB=${BENCH_MIB:-1024}
+MIB=${BENCH_MIB:-512}
+MEM_MIB=${BENCH_MEM_MIB:-1024}
 RUNS=${BENCH_RUNS:-3}
 CEILING=${BENCH_CEILING:-1}
 ROOT=${BENCH_ROOT:-$REPO/target/bench}
 OUT_MD=$REPO/target/bench-documents.md
-MEM_LIMIT_MIB=64
+MEM_LIMIT_MIB=16
 SIZE=$((MIB * 1024 * 1024))
-CURL_TIMEOUT=$((120 + MIB))   # generous: never hang, even at 10 MB/s
+MEM_SIZE=$((MEM_MIB * 1024 * 1024))
+CURL_TIMEOUT=$((120 + (MIB > MEM_MIB ? MIB : MEM_MIB)))   # generous: never hang, even at 10 MB/s
 
 die() { echo "bench-documents: $*" >&2; exit 1; }
 log() { echo "bench-documents: $*" >&2; }
 [[ $MIB =~ ^[0-9]+$ && $MIB -ge 1 ]] || die "BENCH_MIB must be a whole number of MiB"
+[[ $MEM_MIB =~ ^[0-9]+$ && $MEM_MIB -ge 1 ]] || die "BENCH_MEM_MIB must be a whole number of MiB"
 [[ $RUNS =~ ^[0-9]+$ && $RUNS -ge 1 ]] || die "BENCH_RUNS must be at least 1"
 for tool in curl python3 openssl dd; do
     command -v "$tool" >/dev/null || die "needs $tool"
 done
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+if { [[ ! -x $NGINX ]] || ! command -v rclone >/dev/null; } && [[ $(id -u) == 0 ]]; then
+    log "installing nginx-light and rclone"
+    { timeout 300 apt-get update -qq && timeout 600 apt-get install -y -qq nginx-light rclone; } \
+        >/dev/null 2>&1 || die "apt-get install nginx-light rclone failed"
+fi
 [[ -x $NGINX ]] || die "needs nginx: apt-get install -y nginx-light"
+command -v rclone >/dev/null || die "needs rclone: apt-get install -y rclone"
 "$NGINX" -V 2>&1 | grep -q -- --with-http_dav_module || die "nginx lacks the DAV module (PUT baseline)"
 
 # All state (the test file, data dir, nginx prefix) in one temp dir on the real disk, not /tmp
@@ -46,15 +58,15 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 mkdir -p "$ROOT"
 T=$(mktemp -d "$ROOT/run.XXXXXX")
 T=$(cd "$T" && pwd)
-SERVICE_PID='' NGINX_PID='' SAMPLER_PID=''
+SERVICE_PID='' NGINX_PID='' RCLONE_PID='' SAMPLER_PID=''
 cleanup() {
     local rc=$?
     set +e
     [[ -n $SAMPLER_PID ]] && touch "$T/stop-sampler" && wait "$SAMPLER_PID" 2>/dev/null
-    for pid in $SERVICE_PID $NGINX_PID; do
+    for pid in $SERVICE_PID $NGINX_PID $RCLONE_PID; do
         kill -TERM "$pid" 2>/dev/null
     done
-    for pid in $SERVICE_PID $NGINX_PID; do
+    for pid in $SERVICE_PID $NGINX_PID $RCLONE_PID; do
         for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         kill -KILL "$pid" 2>/dev/null
         wait "$pid" 2>/dev/null
@@ -69,7 +81,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=lib/bench.sh
+source scripts/lib/bench.sh
 now() { date +%s.%N; }
 mbps() { python3 -c "import sys; print(f'{$SIZE/1e6/float(sys.argv[1]):.0f}')" "$1"; }
 kib_to_mib() { python3 -c "import sys; print(f'{int(sys.argv[1])/1024:.1f}')" "$1"; }
@@ -114,10 +127,9 @@ PY
 ) || die "no figures from the stream benchmark"
 fi
 
-# --- the test file: UTF-8 text (sniffed as text/plain), random so nothing is special --------
-log "making a $MIB MiB text file"
-FILE=$T/bench.txt
-python3 - "$FILE" "$SIZE" <<'PY'
+# --- the test files: UTF-8 text (sniffed as text/plain), random so nothing is special -------
+make_text() { # PATH BYTES
+    python3 - "$1" "$2" <<'PY'
 import base64, os, sys
 path, left = sys.argv[1], int(sys.argv[2])
 with open(path, "wb") as out:
@@ -126,8 +138,14 @@ with open(path, "wb") as out:
         out.write(text[:left])
         left -= min(left, len(text))
 PY
-[[ $(stat -c %s "$FILE") == "$SIZE" ]] || die "test file has the wrong size"
+    [[ $(stat -c %s "$1") == "$2" ]] || die "test file $1 has the wrong size"
+}
+log "making a $MIB MiB and a $MEM_MIB MiB text file"
+FILE=$T/bench.txt MEM_FILE=$T/memory.txt
+make_text "$FILE" "$SIZE"
+make_text "$MEM_FILE" "$MEM_SIZE"
 FILE_SHA=$(openssl dgst -sha256 -r "$FILE" | cut -d' ' -f1)
+MEM_SHA=$(openssl dgst -sha256 -r "$MEM_FILE" | cut -d' ' -f1)
 printf 'warm-up document\n' >"$T/small.txt"
 
 # --- the service: own data dir, free port, uploads allowed past the file's size ------------
@@ -140,17 +158,12 @@ address = "127.0.0.1:$PORT"
 public_url = "$BASE"
 shutdown_timeout_secs = 2
 [documents]
-max_upload_bytes = $((SIZE + 1024 * 1024 * 1024))
+max_upload_bytes = $((SIZE + MEM_SIZE + 1024 * 1024 * 1024))
+[documents.scrub]
+enabled = false
 EOF
 log "starting the service on $BASE"
-NO_COLOR=1 "$BIN" --config "$T/bench.toml" serve >"$T/service.log" 2>&1 &
-SERVICE_PID=$!
-for i in $(seq 600); do
-    kill -0 "$SERVICE_PID" 2>/dev/null || die "the service exited at start"
-    curl -sf -o /dev/null --max-time 2 "$BASE/readyz" && break
-    [[ $i == 600 ]] && die "the service was not ready within 60 s"
-    sleep 0.1
-done
+start_service "$BIN" "$T/bench.toml" "$BASE" "$T/service.log"
 
 # --- nginx: throwaway instance, own prefix, sendfile, DAV PUT into its body temp dir --------
 NPORT=$(free_port)
@@ -194,6 +207,26 @@ for i in $(seq 100); do
     kill -0 "$NGINX_PID" 2>/dev/null || die "nginx exited at start: $(cat "$T/nginx/error.log")"
     curl -s -o /dev/null --max-time 2 "$NBASE/" && break
     [[ $i == 100 ]] && die "nginx did not answer within 10 s"
+    sleep 0.1
+done
+
+# --- rclone: the same file in a crypt remote (NaCl secretbox, 64 KiB chunks, names encrypted),
+# served over HTTP by `rclone serve http`, which decrypts on the way out ----------------------
+RPORT=$(free_port)
+RBASE=http://127.0.0.1:$RPORT
+export RCLONE_CONFIG=$T/rclone.conf
+mkdir -p "$T/rclone/store"
+printf '[secret]\ntype = crypt\nremote = %s\npassword = %s\n' \
+    "$T/rclone/store" "$(rclone obscure "$(openssl rand -hex 16)")" >"$RCLONE_CONFIG"
+log "copying the file into the rclone crypt remote"
+rclone copyto "$FILE" secret:bench.txt || die "rclone copyto into the crypt remote failed"
+log "starting rclone serve http on $RBASE"
+rclone serve http secret: --addr "127.0.0.1:$RPORT" --read-only >"$T/rclone.log" 2>&1 &
+RCLONE_PID=$!
+for i in $(seq 100); do
+    kill -0 "$RCLONE_PID" 2>/dev/null || die "rclone exited at start: $(tail -n 5 "$T/rclone.log")"
+    curl -s -o /dev/null --max-time 2 "$RBASE/" && break
+    [[ $i == 100 ]] && die "rclone did not answer within 10 s"
     sleep 0.1
 done
 
@@ -257,10 +290,25 @@ stop_sampler() { # sets PEAK_KIB: the larger of the samples and VmHWM
     PEAK_KIB=$((sampled > hwm ? sampled : hwm))
 }
 
-# --- 1+3. uploads: RSS watched throughout; nginx PUT and dd+fsync runs interleaved ---------
-log "uploads: $RUNS × service, nginx PUT, dd conv=fsync"
+# --- 1. memory: one BENCH_MEM_MIB upload, then its download, each with RSS watched ----------
+log "memory: $MEM_MIB MiB up and down"
 UP_START_KIB=$(proc_kib "$SERVICE_PID" VmRSS)
 start_sampler
+mem=$(upload "$MEM_FILE" memory)
+read -r _ mem_doc mem_sha <<<"$mem"
+[[ $mem_sha == "$MEM_SHA" ]] || die "the service hashed the upload as $mem_sha, expected $MEM_SHA"
+stop_sampler
+UP_PEAK_KIB=$PEAK_KIB
+DOWN_START_KIB=$(proc_kib "$SERVICE_PID" VmRSS)
+start_sampler
+got=$(curl -s -b "$JAR" --max-time "$CURL_TIMEOUT" "$BASE/api/v1/documents/$mem_doc/content" |
+    openssl dgst -sha256 -r | cut -d' ' -f1)
+[[ $got == "$MEM_SHA" ]] || die "the downloaded bytes differ from the file (sha256 $got)"
+stop_sampler
+DOWN_PEAK_KIB=$PEAK_KIB
+
+# --- 3. uploads: nginx PUT and dd+fsync runs interleaved ------------------------------------
+log "uploads: $RUNS × service, nginx PUT, dd conv=fsync"
 svc_up=() ngx_up=() dd_up=() DOC=
 for run in $(seq "$RUNS"); do
     up=$(upload "$FILE" "bench-$run")
@@ -282,25 +330,19 @@ for run in $(seq "$RUNS"); do
     dd_up+=("$secs")
     rm -f "$T/dd.out"
 done
-stop_sampler
-UP_PEAK_KIB=$PEAK_KIB
 
-# --- 1+2. downloads: one checked against the file's SHA-256, then timed runs vs nginx -------
-log "downloads: 1 checked + $RUNS × service, nginx"
-DOWN_START_KIB=$(proc_kib "$SERVICE_PID" VmRSS)
-start_sampler
-got=$(curl -s -b "$JAR" --max-time "$CURL_TIMEOUT" "$BASE/api/v1/documents/$DOC/content" |
-    openssl dgst -sha256 -r | cut -d' ' -f1)
-[[ $got == "$FILE_SHA" ]] || die "the downloaded bytes differ from the file (sha256 $got)"
-svc_down=() ngx_down=()
-for run in $(seq "$RUNS"); do
-    secs=$(download "$BASE/api/v1/documents/$DOC/content" /dev/null "$SIZE")
-    svc_down+=("$secs")
-    secs=$(download "$NBASE/files/bench.txt" /dev/null "$SIZE")
-    ngx_down+=("$secs")
+# --- 2. downloads side by side: each checked once against the file's SHA-256, then timed -----
+log "downloads: $RUNS × service, nginx, rclone crypt"
+for url in "$BASE/api/v1/documents/$DOC/content" "$RBASE/bench.txt"; do
+    got=$(curl -s -b "$JAR" --max-time "$CURL_TIMEOUT" "$url" | openssl dgst -sha256 -r | cut -d' ' -f1)
+    [[ $got == "$FILE_SHA" ]] || die "$url: the downloaded bytes differ from the file (sha256 $got)"
 done
-stop_sampler
-DOWN_PEAK_KIB=$PEAK_KIB
+svc_down=() ngx_down=() rcl_down=()
+for run in $(seq "$RUNS"); do
+    svc_down+=("$(download "$BASE/api/v1/documents/$DOC/content" /dev/null "$SIZE")")
+    ngx_down+=("$(download "$NBASE/files/bench.txt" /dev/null "$SIZE")")
+    rcl_down+=("$(download "$RBASE/bench.txt" /dev/null "$SIZE")")
+done
 
 # --- the report --------------------------------------------------------------------------
 ratio() { python3 -c "print(f'{$2 / $1 * 100:.0f} %')"; }   # ratio T_SERVICE T_BASELINE: speed ratio
@@ -314,21 +356,22 @@ runs_mbps() { # "median M [run1/run2/...]" in MB/s
 growth_up=$(kib_to_mib $((UP_PEAK_KIB - BASELINE_KIB)))
 growth_down=$(kib_to_mib $((DOWN_PEAK_KIB - BASELINE_KIB)))
 bsu=$(best "${svc_up[@]}") bnu=$(best "${ngx_up[@]}") bdu=$(best "${dd_up[@]}")
-bsd=$(best "${svc_down[@]}") bnd=$(best "${ngx_down[@]}")
+bsd=$(best "${svc_down[@]}") bnd=$(best "${ngx_down[@]}") brd=$(best "${rcl_down[@]}")
 {
-    echo "## Document benchmark: $MIB MiB on loopback ($(date -u +%Y-%m-%dT%H:%MZ))"
+    echo "## Document benchmark: $MIB MiB (memory: $MEM_MIB MiB) on loopback ($(date -u +%Y-%m-%dT%H:%MZ))"
     echo
-    echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); $(curl --version | head -n1 | cut -d' ' -f1-2), $("$NGINX" -v 2>&1 | cut -d' ' -f3). MB = 10^6 bytes; throughput: the best of $RUNS runs (ratios use the best), then the median and every run in brackets."
+    echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); $(curl --version | head -n1 | cut -d' ' -f1-2), $("$NGINX" -v 2>&1 | cut -d' ' -f3), $(rclone version | head -n1). MB = 10^6 bytes; throughput: the best of $RUNS runs (ratios use the best), then the median and every run in brackets."
     echo
     echo "| measurement | service | baseline | result | target |"
     echo "|---|---|---|---|---|"
-    echo "| RSS growth, upload | $(kib_to_mib "$BASELINE_KIB") → peak $(kib_to_mib "$UP_PEAK_KIB") MiB: **+$growth_up MiB** | RSS after start + warm-up | $(verdict "$growth_up < $MEM_LIMIT_MIB") | < $MEM_LIMIT_MIB MiB |"
-    echo "| RSS growth, download | $(kib_to_mib "$DOWN_START_KIB") at start → peak $(kib_to_mib "$DOWN_PEAK_KIB") MiB: **+$growth_down MiB** over the same baseline | $(kib_to_mib "$BASELINE_KIB") MiB | $(verdict "$growth_down < $MEM_LIMIT_MIB") | < $MEM_LIMIT_MIB MiB |"
-    echo "| download (decrypt + SHA-256 check) | **$(mbps "$bsd") MB/s**, $(runs_mbps "${svc_down[@]}") | nginx sendfile: $(mbps "$bnd") MB/s, $(runs_mbps "${ngx_down[@]}") | $(ratio "$bsd" "$bnd") of nginx, $(verdict "$bnd / $bsd >= 0.7") | ≥ 70 % |"
-    echo "| upload (multipart, SHA-256 + encrypt, fsync) | **$(mbps "$bsu") MB/s**, $(runs_mbps "${svc_up[@]}") | nginx DAV PUT (temp file + rename, no fsync): $(mbps "$bnu") MB/s, $(runs_mbps "${ngx_up[@]}") | $(ratio "$bsu" "$bnu") of nginx | — |"
+    echo "| RSS growth, $MEM_MIB MiB upload | $(kib_to_mib "$BASELINE_KIB") → peak $(kib_to_mib "$UP_PEAK_KIB") MiB: **+$growth_up MiB** | RSS after start + warm-up | $(verdict "$growth_up < $MEM_LIMIT_MIB") | < $MEM_LIMIT_MIB MiB |"
+    echo "| RSS growth, $MEM_MIB MiB download | $(kib_to_mib "$DOWN_START_KIB") at start → peak $(kib_to_mib "$DOWN_PEAK_KIB") MiB: **+$growth_down MiB** over the same baseline | $(kib_to_mib "$BASELINE_KIB") MiB | $(verdict "$growth_down < $MEM_LIMIT_MIB") | < $MEM_LIMIT_MIB MiB |"
+    echo "| download (decrypt, authenticated chunks) | **$(mbps "$bsd") MB/s**, $(runs_mbps "${svc_down[@]}") | nginx sendfile (plaintext): $(mbps "$bnd") MB/s, $(runs_mbps "${ngx_down[@]}") | $(ratio "$bsd" "$bnd") of nginx, $(verdict "$bnd / $bsd >= 0.7") | ≥ 70 % (aim 90 %) |"
+    echo "| download vs an encrypted file server | (same runs) | rclone serve http over crypt: $(mbps "$brd") MB/s, $(runs_mbps "${rcl_down[@]}") | $(ratio "$bsd" "$brd") of rclone, $(verdict "$brd / $bsd >= 1") | ahead |"
+    echo "| upload (multipart, SHA-256 + encrypt, fsync) | **$(mbps "$bsu") MB/s**, $(runs_mbps "${svc_up[@]}") | nginx DAV PUT (temp file + rename, no fsync): $(mbps "$bnu") MB/s, $(runs_mbps "${ngx_up[@]}") | $(ratio "$bsu" "$bnu") of nginx, $(verdict "$bnu / $bsu >= 1") | ≥ 100 % |"
     echo "| upload vs a plain disk write | (same runs) | dd bs=1M conv=fsync: $(mbps "$bdu") MB/s, $(runs_mbps "${dd_up[@]}") | $(ratio "$bsu" "$bdu") of dd | — |"
     echo "| ceiling: ring AES-256-GCM and SHA-256 in memory, one core | $CEILING_LINE | \`cargo bench --bench stream\`, 64 MiB in 1 MiB pieces | — | — |"
     echo
-    echo "RSS: VmRSS sampled every 50 ms plus VmHWM (reset through /proc/PID/clear_refs before each phase); upload RSS at phase start $(kib_to_mib "$UP_START_KIB") MiB. Service: 1 × $MIB MiB document uploaded $RUNS times (each a new document), SHA-256 checked on upload and on one extra download."
+    echo "RSS: VmRSS sampled every 50 ms plus VmHWM (reset through /proc/PID/clear_refs before each phase) over one $MEM_MIB MiB upload and then its download; RSS at the upload's start $(kib_to_mib "$UP_START_KIB") MiB. Throughput: 1 × $MIB MiB document uploaded $RUNS times (each a new document); the service's and rclone's downloads checked once against the file's SHA-256 (the service's upload reports it too)."
 } | tee "$OUT_MD"
 log "written to $OUT_MD"

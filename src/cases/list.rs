@@ -23,10 +23,7 @@ pub struct CaseListItem {
 /// The cases the actor may view among `ids`, each as a list item.
 async fn list_items(state: &App, actor: &Actor, ids: Vec<CaseId>) -> CaseResult<Vec<CaseListItem>> {
     let mut items = Vec::new();
-    for id in ids {
-        let Some((row, facts, participants, consents)) = cases::load(&state.db, id).await? else {
-            continue;
-        };
+    for (row, facts, participants, consents) in cases::load_many(&state.db, &ids).await? {
         let case = LoadedCase {
             row,
             facts,

@@ -29,9 +29,9 @@ pub struct Expected {
     pub size: u64,
 }
 
-/// Pieces read ahead of decryption (of up to 256 KiB each): a download holds about 1.25 MiB
-/// whatever the file's size.
-const READ_AHEAD: usize = 4;
+/// Pieces read ahead of decryption (512 KiB each from the local store, S3's gathered to at least
+/// 256 KiB): a download holds about 2.5 MiB whatever the file's size.
+const READ_AHEAD: usize = 3;
 const PIECE_LEN: usize = 256 * 1024;
 
 /// A piece of the blob, or the end of it (so a reader that stops early is not taken for the end).

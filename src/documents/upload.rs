@@ -94,7 +94,7 @@ where
         encryptor: Encryptor::new(&data_key, version_id.uuid()),
         hash: Context::new(&SHA256),
         check: ContentCheck::new(content_type),
-        sealed: Vec::with_capacity(2 * crate::crypto::stream::CHUNK_SIZE),
+        sealed: Vec::with_capacity(WRITE_AT_LEAST + 2 * crate::crypto::stream::CHUNK_SIZE),
     };
     let written = async {
         sealer.push(&prefix, &mut writer).await?;
@@ -129,6 +129,11 @@ where
     })
 }
 
+/// Sealed bytes gathered before a write: a body arrives in pieces of a few KiB, and writing
+/// each chunk as it is sealed handed one write to the blocking pool every 64 KiB, so thread
+/// wake-ups cost more than the AES-GCM.
+const WRITE_AT_LEAST: usize = 1024 * 1024;
+
 /// Hashes and checks plaintext and passes its sealed chunks to the writer.
 struct Sealer {
     encryptor: Encryptor,
@@ -143,7 +148,7 @@ impl Sealer {
         self.hash.update(plaintext);
         self.check.update(plaintext);
         self.encryptor.update(plaintext, &mut self.sealed)?;
-        if !self.sealed.is_empty() {
+        if self.sealed.len() >= WRITE_AT_LEAST {
             writer.write(&self.sealed).await?;
             self.sealed.clear();
         }

@@ -31,6 +31,14 @@ where
     row.try_get::<String, _>(column)?.parse().map_err(corrupt)
 }
 
+/// `$1, $2, …, $n` for an `IN (…)` list of `n` bound values (the Any driver binds no arrays).
+pub(crate) fn placeholders(n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A nullable day column.
 pub(crate) fn optional_date(row: &AnyRow, column: &str) -> StoreResult<Option<Date>> {
     row.try_get::<Option<String>, _>(column)?

@@ -71,39 +71,65 @@ pub async fn for_case(db: &Db, case: CaseId) -> StoreResult<Vec<ConsentRow>> {
     .bind(case.to_string())
     .fetch_all(db.pool())
     .await?;
-    rows.iter()
-        .map(|row| {
-            let giver_participant_id =
-                ParticipantId::parse(row.try_get("giver_participant_id")?).map_err(corrupt)?;
-            let giver = match row.try_get::<String, _>("giver_kind")?.as_str() {
-                "young_person" => ConsentGiver::YoungPerson,
-                "custody_holder" => ConsentGiver::CustodyHolder(giver_participant_id),
-                other => return Err(corrupt(format!("consent giver {other}"))),
-            };
-            let scope: Vec<String> =
-                serde_json::from_str(&row.try_get::<String, _>("scope")?).map_err(corrupt)?;
-            Ok(ConsentRow {
-                id: Uuid::parse_str(row.try_get("id")?).map_err(corrupt)?,
-                fact: Consent {
-                    giver,
-                    scope: scope
-                        .iter()
-                        .map(|d| d.parse().map_err(corrupt))
-                        .collect::<StoreResult<_>>()?,
-                    valid_from: from_text(row.try_get("valid_from")?)?,
-                    valid_until: optional_date(row, "valid_until")?,
-                    withdrawn_at: row
-                        .try_get::<Option<String>, _>("withdrawn_at")?
-                        .map(|t| from_text(&t))
-                        .transpose()?,
-                },
-                giver_participant_id,
-                method: row.try_get("method")?,
-                signed_on: optional_date(row, "signed_on")?,
-                evidence_document_id: row.try_get("evidence_document_id")?,
-            })
-        })
-        .collect()
+    rows.iter().map(consent_from).collect()
+}
+
+/// The consents of each case in `cases`, by case id, in the order given.
+pub async fn for_cases(
+    db: &Db,
+    cases: &[CaseId],
+) -> StoreResult<std::collections::HashMap<CaseId, Vec<ConsentRow>>> {
+    let mut found: std::collections::HashMap<CaseId, Vec<ConsentRow>> =
+        std::collections::HashMap::new();
+    if cases.is_empty() {
+        return Ok(found);
+    }
+    let sql = format!(
+        "SELECT case_id, id, giver_kind, giver_participant_id, method, scope, valid_from, valid_until, signed_on, \
+         evidence_document_id, withdrawn_at FROM consents WHERE case_id IN ({}) ORDER BY created_at, id",
+        super::columns::placeholders(cases.len())
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for case in cases {
+        query = query.bind(case.to_string());
+    }
+    for row in query.fetch_all(db.pool()).await? {
+        let case = CaseId::parse(row.try_get("case_id")?).map_err(corrupt)?;
+        found.entry(case).or_default().push(consent_from(&row)?);
+    }
+    Ok(found)
+}
+
+fn consent_from(row: &sqlx::any::AnyRow) -> StoreResult<ConsentRow> {
+    let giver_participant_id =
+        ParticipantId::parse(row.try_get("giver_participant_id")?).map_err(corrupt)?;
+    let giver = match row.try_get::<String, _>("giver_kind")?.as_str() {
+        "young_person" => ConsentGiver::YoungPerson,
+        "custody_holder" => ConsentGiver::CustodyHolder(giver_participant_id),
+        other => return Err(corrupt(format!("consent giver {other}"))),
+    };
+    let scope: Vec<String> =
+        serde_json::from_str(&row.try_get::<String, _>("scope")?).map_err(corrupt)?;
+    Ok(ConsentRow {
+        id: Uuid::parse_str(row.try_get("id")?).map_err(corrupt)?,
+        fact: Consent {
+            giver,
+            scope: scope
+                .iter()
+                .map(|d| d.parse().map_err(corrupt))
+                .collect::<StoreResult<_>>()?,
+            valid_from: from_text(row.try_get("valid_from")?)?,
+            valid_until: optional_date(row, "valid_until")?,
+            withdrawn_at: row
+                .try_get::<Option<String>, _>("withdrawn_at")?
+                .map(|t| from_text(&t))
+                .transpose()?,
+        },
+        giver_participant_id,
+        method: row.try_get("method")?,
+        signed_on: optional_date(row, "signed_on")?,
+        evidence_document_id: row.try_get("evidence_document_id")?,
+    })
 }
 
 /// Withdraws once: a second withdrawal changes nothing.

@@ -89,6 +89,43 @@ async fn of_case(db: &Db, case: CaseId, removed: bool) -> StoreResult<Vec<Partic
     rows.iter().map(participant_from).collect()
 }
 
+/// Of each case in `cases`: its current participants and its former ones with an account (as
+/// `for_case` and `former_for_case`), in one query.
+pub async fn for_cases(
+    db: &Db,
+    cases: &[CaseId],
+) -> StoreResult<std::collections::HashMap<CaseId, (Vec<ParticipantRow>, Vec<ParticipantRow>)>> {
+    let mut found: std::collections::HashMap<CaseId, (Vec<ParticipantRow>, Vec<ParticipantRow>)> =
+        std::collections::HashMap::new();
+    if cases.is_empty() {
+        return Ok(found);
+    }
+    let sql = format!(
+        "SELECT p.case_id, CASE WHEN p.removed_at IS NULL THEN 0 ELSE 1 END AS removed, \
+         p.id, p.account_id, p.invited_cpr_hash, COALESCE(a.name, p.invited_name, '') AS name, p.role, \
+         CASE WHEN p.role = 'professional' THEN COALESCE(a.department, p.department) ELSE p.department END \
+         AS department, p.has_custody, p.access, p.adult_grant_on \
+         FROM participants p LEFT JOIN accounts a ON a.id = p.account_id \
+         WHERE p.case_id IN ({}) AND (p.removed_at IS NULL OR p.account_id IS NOT NULL) \
+         ORDER BY p.added_at, p.id",
+        super::columns::placeholders(cases.len())
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for case in cases {
+        query = query.bind(case.to_string());
+    }
+    for row in query.fetch_all(db.pool()).await? {
+        let case = CaseId::parse(row.try_get("case_id")?).map_err(corrupt)?;
+        let (current, former) = found.entry(case).or_default();
+        if row.try_get::<i64, _>("removed")? == 0 {
+            current.push(participant_from(&row)?);
+        } else {
+            former.push(participant_from(&row)?);
+        }
+    }
+    Ok(found)
+}
+
 fn participant_from(row: &sqlx::any::AnyRow) -> StoreResult<ParticipantRow> {
     let role: Role = word(row, "role")?;
     let access: Access = word(row, "access")?;

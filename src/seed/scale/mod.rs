@@ -31,9 +31,6 @@ const CHUNK: u32 = 500;
 const CASELOAD: u32 = 25;
 /// Professionals in a municipality's pool, per case of the run (each is on one or two cases).
 const PROFESSIONALS_PER_CASE: u32 = 5;
-/// Days in the young people's birth-date range (15 to 24 years old) and the parents'.
-const YOUNG_DAYS: u32 = 9 * 365;
-const PARENT_DAYS: u32 = 25 * 365;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ScaleError {

@@ -2,9 +2,7 @@
 
 use super::random::Random;
 use super::rows::Chunk;
-use super::{
-    CASELOAD, Keys, PARENT_DAYS, PROFESSIONALS_PER_CASE, ScaleError, Seeded, YOUNG_DAYS, sealing,
-};
+use super::{CASELOAD, Keys, PROFESSIONALS_PER_CASE, ScaleError, Seeded, sealing};
 use crate::crypto::keys::CaseKey;
 use crate::crypto::purpose::{LookupPurpose, SealPurpose};
 use crate::crypto::seal;
@@ -156,23 +154,11 @@ impl Run<'_> {
         format!("{first} {last}")
     }
 
-    /// A new citizen born within `days` before `latest`: a fictitious CPR number that no other
-    /// seeded citizen has (the date and serial come from the running count, so runs never
-    /// collide; serials from 300 stay clear of the development identities').
-    fn citizen(
-        &mut self,
-        rows: &mut Chunk,
-        latest: Date,
-        days: u32,
-    ) -> Result<(AccountId, Cpr), ScaleError> {
-        let n = self.people;
+    /// A new citizen of the age range `born`, with a fictitious CPR number no other seeded
+    /// citizen has (`fictitious_cpr`).
+    fn citizen(&mut self, rows: &mut Chunk, born: Born) -> Result<(AccountId, Cpr), ScaleError> {
+        let cpr = fictitious_cpr(self.people, born, self.now.date())?;
         self.people += 1;
-        let birth = latest - Duration::days(i64::try_from(n % u64::from(days)).unwrap_or(0));
-        let serial = 300 + u16::try_from(n / u64::from(days)).unwrap_or(u16::MAX);
-        if serial >= 1000 {
-            return Err(ScaleError::Plan("out of fictitious CPR numbers".into()));
-        }
-        let cpr = Cpr::fictitious(birth, serial);
         let id = AccountId::new();
         let sealed = seal::seal(
             self.keys.master,
@@ -207,7 +193,7 @@ impl Run<'_> {
         let created = self.now - Duration::days(30 + self.random.below(700) as i64);
         let at = to_text(created);
         let case = CaseId::new();
-        let (young, cpr) = self.citizen(rows, today - Duration::days(15 * 365 + 1), YOUNG_DAYS)?;
+        let (young, cpr) = self.citizen(rows, YOUNG)?;
         let under_18 = cpr.birth_date() > today - Duration::days(18 * 365 + 4);
         let cpr_sealed = seal::seal(
             self.keys.master,
@@ -259,12 +245,12 @@ impl Run<'_> {
         let parents = 1 + self.random.below(2) as usize;
         let mut custody_holders = Vec::new();
         for _ in 0..parents {
-            let (parent, _) = self.citizen(rows, today - Duration::days(38 * 365), PARENT_DAYS)?;
+            let (parent, _) = self.citizen(rows, ADULT)?;
             custody_holders.push(participant(rows, parent, "parent", None, true, "read"));
         }
         let mut added = 1 + parents;
         if self.random.below(10) < 3 {
-            let (adult, _) = self.citizen(rows, today - Duration::days(30 * 365), PARENT_DAYS)?;
+            let (adult, _) = self.citizen(rows, ADULT)?;
             participant(rows, adult, "trusted_adult", None, false, "read");
             added += 1;
         }
@@ -406,5 +392,56 @@ impl Run<'_> {
         ]);
         self.seeded.documents += 1;
         Ok(())
+    }
+}
+
+/// An age range: the youngest age in days, and how many days of birth dates it spans.
+#[derive(Clone, Copy)]
+pub(super) struct Born {
+    youngest_days: i64,
+    span_days: u32,
+}
+
+/// Young people are 15 to 24 years old; adults (parents, trusted adults) 32 to 62. The ranges
+/// do not meet, so the running number alone keeps every seeded CPR number apart.
+const YOUNG: Born = Born {
+    youngest_days: 15 * 365 + 1,
+    span_days: 9 * 365,
+};
+const ADULT: Born = Born {
+    youngest_days: 32 * 365,
+    span_days: 30 * 365,
+};
+
+/// The `n`th seeded citizen's CPR number: the birth date steps back one day per number and the
+/// serial up by one each time the range is used up, so runs that go on counting never repeat
+/// one. Serials from 300 stay clear of the development identities'; `Cpr::fictitious` keeps
+/// three digits of the serial, so they run out at 1000.
+fn fictitious_cpr(n: u64, born: Born, today: Date) -> Result<Cpr, ScaleError> {
+    let span = u64::from(born.span_days);
+    let serial = u16::try_from(300 + n / span).unwrap_or(u16::MAX);
+    if serial >= 1000 {
+        return Err(ScaleError::Plan("out of fictitious CPR numbers".into()));
+    }
+    let back = born.youngest_days + i64::try_from(n % span).unwrap_or(0);
+    Ok(Cpr::fictitious(today - Duration::days(back), serial))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seeded_cpr_numbers_never_repeat_across_ranges_and_runs() {
+        let today = time::macros::date!(2026 - 12 - 03);
+        let mut seen = std::collections::HashSet::new();
+        // Two runs' worth of young people and adults, interleaved as the seeder makes them.
+        for n in 0..40_000u64 {
+            let born = if n % 3 == 0 { YOUNG } else { ADULT };
+            let cpr = fictitious_cpr(n, born, today).unwrap();
+            assert!(seen.insert(cpr.compact()), "{n}: {}", cpr.compact());
+        }
+        let young = fictitious_cpr(0, YOUNG, today).unwrap().birth_date();
+        assert_eq!(today.year() - young.year(), 15);
     }
 }

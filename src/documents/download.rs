@@ -123,7 +123,7 @@ async fn next_plaintext(state: &mut State) -> Result<Bytes, DownloadError> {
 /// Reads the blob on a task of its own, up to `READ_AHEAD` pieces ahead; stops when the download
 /// is dropped. Small pieces (an S3 body arrives in a socket's worth at a time) are gathered to at
 /// least `PIECE_LEN`, so each later step runs a few thousand times per GiB, not a hundred thousand.
-pub(super) fn read_ahead(mut reader: BlobReader) -> mpsc::Receiver<Piece> {
+fn read_ahead(mut reader: BlobReader) -> mpsc::Receiver<Piece> {
     let (tx, rx) = mpsc::channel(READ_AHEAD);
     tokio::spawn(async move {
         let mut gathered = BytesMut::new();

@@ -88,18 +88,16 @@ pub async fn find(db: &Db, id: CaseId) -> StoreResult<Option<CaseRow>> {
     row.as_ref().map(case_from).transpose()
 }
 
+/// A case with every fact the policy needs about it, and the rows those facts come from.
+pub type LoadedRows = (
+    CaseRow,
+    CaseFacts,
+    Vec<participants::ParticipantRow>,
+    Vec<consents::ConsentRow>,
+);
+
 /// The case and every fact the policy needs about it, or None.
-pub async fn load(
-    db: &Db,
-    id: CaseId,
-) -> StoreResult<
-    Option<(
-        CaseRow,
-        CaseFacts,
-        Vec<participants::ParticipantRow>,
-        Vec<consents::ConsentRow>,
-    )>,
-> {
+pub async fn load(db: &Db, id: CaseId) -> StoreResult<Option<LoadedRows>> {
     let Some(case) = find(db, id).await? else {
         return Ok(None);
     };
@@ -130,34 +128,18 @@ fn facts_of(
 
 /// `load` for many cases in four queries, whatever their number (a coordinator's list): the
 /// cases in the order of `ids`, those that do not exist left out.
-pub async fn load_many(
-    db: &Db,
-    ids: &[CaseId],
-) -> StoreResult<
-    Vec<(
-        CaseRow,
-        CaseFacts,
-        Vec<participants::ParticipantRow>,
-        Vec<consents::ConsentRow>,
-    )>,
-> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT {CASE_COLUMNS} FROM cases c JOIN accounts a ON a.id = c.coordinator_id WHERE c.id IN ({})",
-        super::columns::placeholders(ids.len())
-    );
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for id in ids {
-        query = query.bind(id.to_string());
-    }
-    let mut cases: std::collections::HashMap<CaseId, CaseRow> = query
-        .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(|row| case_from(row).map(|case| (case.id, case)))
-        .collect::<StoreResult<_>>()?;
+pub async fn load_many(db: &Db, ids: &[CaseId]) -> StoreResult<Vec<LoadedRows>> {
+    let mut cases: std::collections::HashMap<CaseId, CaseRow> = super::columns::fetch_for_cases(
+        db,
+        &format!(
+            "SELECT {CASE_COLUMNS} FROM cases c JOIN accounts a ON a.id = c.coordinator_id WHERE c.id IN ({{ids}})"
+        ),
+        ids,
+    )
+    .await?
+    .iter()
+    .map(|row| case_from(row).map(|case| (case.id, case)))
+    .collect::<StoreResult<_>>()?;
     let mut people = participants::for_cases(db, ids).await?;
     let mut consents = consents::for_cases(db, ids).await?;
     Ok(ids

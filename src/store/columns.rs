@@ -31,12 +31,25 @@ where
     row.try_get::<String, _>(column)?.parse().map_err(corrupt)
 }
 
-/// `$1, $2, …, $n` for an `IN (…)` list of `n` bound values (the Any driver binds no arrays).
-pub(crate) fn placeholders(n: usize) -> String {
-    (1..=n)
+/// The rows of `sql`, whose `{ids}` becomes an `IN` list of `ids` bound one by one (the Any
+/// driver binds no arrays).
+pub(crate) async fn fetch_for_cases(
+    db: &super::Db,
+    sql: &str,
+    ids: &[crate::domain::ids::CaseId],
+) -> StoreResult<Vec<AnyRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = (1..=ids.len())
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.replace("{ids}", &list)));
+    for id in ids {
+        query = query.bind(id.to_string());
+    }
+    Ok(query.fetch_all(db.pool()).await?)
 }
 
 /// A nullable day column.

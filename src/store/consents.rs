@@ -81,19 +81,14 @@ pub async fn for_cases(
 ) -> StoreResult<std::collections::HashMap<CaseId, Vec<ConsentRow>>> {
     let mut found: std::collections::HashMap<CaseId, Vec<ConsentRow>> =
         std::collections::HashMap::new();
-    if cases.is_empty() {
-        return Ok(found);
-    }
-    let sql = format!(
+    let rows = super::columns::fetch_for_cases(
+        db,
         "SELECT case_id, id, giver_kind, giver_participant_id, method, scope, valid_from, valid_until, signed_on, \
-         evidence_document_id, withdrawn_at FROM consents WHERE case_id IN ({}) ORDER BY created_at, id",
-        super::columns::placeholders(cases.len())
-    );
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for case in cases {
-        query = query.bind(case.to_string());
-    }
-    for row in query.fetch_all(db.pool()).await? {
+         evidence_document_id, withdrawn_at FROM consents WHERE case_id IN ({ids}) ORDER BY created_at, id",
+        cases,
+    )
+    .await?;
+    for row in rows {
         let case = CaseId::parse(row.try_get("case_id")?).map_err(corrupt)?;
         found.entry(case).or_default().push(consent_from(&row)?);
     }

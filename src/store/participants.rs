@@ -97,24 +97,14 @@ pub async fn for_cases(
 ) -> StoreResult<std::collections::HashMap<CaseId, (Vec<ParticipantRow>, Vec<ParticipantRow>)>> {
     let mut found: std::collections::HashMap<CaseId, (Vec<ParticipantRow>, Vec<ParticipantRow>)> =
         std::collections::HashMap::new();
-    if cases.is_empty() {
-        return Ok(found);
-    }
-    let sql = format!(
-        "SELECT p.case_id, CASE WHEN p.removed_at IS NULL THEN 0 ELSE 1 END AS removed, \
+    let rows = super::columns::fetch_for_cases(db, "SELECT p.case_id, CASE WHEN p.removed_at IS NULL THEN 0 ELSE 1 END AS removed, \
          p.id, p.account_id, p.invited_cpr_hash, COALESCE(a.name, p.invited_name, '') AS name, p.role, \
          CASE WHEN p.role = 'professional' THEN COALESCE(a.department, p.department) ELSE p.department END \
          AS department, p.has_custody, p.access, p.adult_grant_on \
          FROM participants p LEFT JOIN accounts a ON a.id = p.account_id \
-         WHERE p.case_id IN ({}) AND (p.removed_at IS NULL OR p.account_id IS NOT NULL) \
-         ORDER BY p.added_at, p.id",
-        super::columns::placeholders(cases.len())
-    );
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for case in cases {
-        query = query.bind(case.to_string());
-    }
-    for row in query.fetch_all(db.pool()).await? {
+         WHERE p.case_id IN ({ids}) AND (p.removed_at IS NULL OR p.account_id IS NOT NULL) \
+         ORDER BY p.added_at, p.id", cases).await?;
+    for row in rows {
         let case = CaseId::parse(row.try_get("case_id")?).map_err(corrupt)?;
         let (current, former) = found.entry(case).or_default();
         if row.try_get::<i64, _>("removed")? == 0 {

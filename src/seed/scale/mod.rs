@@ -7,8 +7,9 @@
 //! database can grow from 1 000 to 20 000 cases between two measurements.
 //!
 //! `vejviser dev seed-scale`; refused in production. The rows of one transaction are in `rows`,
-//! the people, cases and documents made in `people`, and the seeded randomness in `random`.
+//! the people, cases and documents made in `people`, their CPR numbers in `cpr`, and the seeded randomness in `random`.
 
+mod cpr;
 mod people;
 mod random;
 mod rows;

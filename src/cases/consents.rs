@@ -22,6 +22,10 @@ pub struct ConsentInput {
     pub valid_until: Option<Date>,
 }
 
+/// A consent the giver changes ("Ret"): their own active one, withdrawn in the same
+/// transaction as the new one is given, so sharing never counts both nor neither.
+pub type Replaces = Option<Uuid>;
+
 pub struct PaperConsentInput {
     pub given_by: ParticipantId,
     pub signed_on: Date,
@@ -43,12 +47,14 @@ fn check(state: &App, input: &ConsentInput) -> CaseResult<()> {
     Ok(())
 }
 
-/// The logged-in young person or custody holder consents.
+/// The logged-in young person or custody holder consents (`replaces`: instead of their own
+/// active consent).
 pub async fn give(
     state: &App,
     actor: &Actor,
     case_id: CaseId,
     input: ConsentInput,
+    replaces: Replaces,
 ) -> CaseResult<Uuid> {
     let case = authorize(state, actor, Action::GiveOwnConsent, case_id).await?;
     check(state, &input)?;
@@ -72,7 +78,15 @@ pub async fn give(
         evidence_document_id: None,
         recorded_by: actor.account,
     };
+    let replaced = replaces
+        .map(|old| own_active_consent(state, &case, giver, old))
+        .transpose()?;
     let mut tx = state.db.begin().await?;
+    if let Some(old) = replaced {
+        consents::withdraw(&mut tx, old, actor.account, state.clock.now()).await?;
+        let event = super::event(state, actor, AuditAction::WithdrawConsent, &case).consent(old);
+        audit::record(&mut tx, &event).await?;
+    }
     let id = consents::insert(&mut tx, &new, state.clock.now()).await?;
     let event = NoticeEvent::ConsentGiven;
     enqueue::consent_changed(state, &mut tx, case_id, &case.facts, event, actor.account).await?;
@@ -81,6 +95,32 @@ pub async fn give(
     tx.commit().await?;
     tracing::info!(case = %case_id, consent = %id, "consent given");
     Ok(id)
+}
+
+/// The consent `id` if it is the giver's own and still active; anything else is refused as a
+/// stale form (it was withdrawn, expired or replaced meanwhile) or as not theirs.
+fn own_active_consent(
+    state: &App,
+    case: &super::LoadedCase,
+    giver: ConsentGiver,
+    id: Uuid,
+) -> CaseResult<Uuid> {
+    let found = case.consents.iter().find(|c| c.id == id);
+    match found {
+        Some(c) if c.fact.giver != giver => Err(CaseError::invalid(
+            "replaces_consent_id",
+            "invalid.replaces.not_yours",
+        )),
+        Some(c) if crate::policy::is_active(&c.fact, state.clock.now()) => Ok(id),
+        Some(_) => Err(CaseError::invalid(
+            "replaces_consent_id",
+            "invalid.replaces.inactive",
+        )),
+        None => Err(CaseError::invalid(
+            "replaces_consent_id",
+            "invalid.replaces.not_yours",
+        )),
+    }
 }
 
 /// The coordinator records a signed paper declaration.

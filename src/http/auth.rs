@@ -51,7 +51,7 @@ pub async fn login(
         .return_to
         .clone()
         .filter(|t| is_local_path(t))
-        .unwrap_or_else(|| "/".to_owned());
+        .unwrap_or_else(|| "/start".to_owned());
     let begun = match login::begin(&state, &provider, query.login_hint.as_deref(), return_to).await
     {
         Ok(begun) => begun,

@@ -2,6 +2,7 @@
 //! prefixed outside plain-http development) and the extractors that turn it into the logged-in
 //! account, answering 401 problem+json without a live session.
 
+use super::pages::layout::Viewer;
 use super::problem::Problem;
 use crate::app::App;
 use crate::auth::session::{self, Authenticated, ProviderSession, SessionKind};
@@ -11,7 +12,7 @@ use crate::store::accounts::Account;
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 
 pub fn cookie_name(secure: bool) -> &'static str {
@@ -76,12 +77,14 @@ impl FromRequest for Authenticated {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let loading = load(req);
+        let req = req.clone();
         Box::pin(async move {
             let who = loading.await?;
             // Half a login (a password before its authenticator is enrolled) opens nothing else.
             if who.session.kind() == SessionKind::PasswordEnrolment {
                 return Err(unauthenticated());
             }
+            req.extensions_mut().insert(Viewer::of(&who));
             Ok(who)
         })
     }

@@ -43,6 +43,9 @@ pub struct GiveConsent {
     #[schema(value_type = Option<String>)]
     pub signed_on: Option<Date>,
     pub evidence_document_id: Option<String>,
+    /// The caller's own active consent this one takes the place of (changing a consent): it is
+    /// withdrawn in the same transaction. Not for paper declarations.
+    pub replaces_consent_id: Option<Uuid>,
 }
 
 impl FormFields for GiveConsent {
@@ -66,8 +69,14 @@ impl GiveConsent {
             valid_until: self.valid_until,
         };
         let Some(given_by) = self.given_by_participant_id else {
-            return consents::give(state, actor, case, consent).await;
+            return consents::give(state, actor, case, consent, self.replaces_consent_id).await;
         };
+        if self.replaces_consent_id.is_some() {
+            return Err(CaseError::invalid(
+                "replaces_consent_id",
+                "invalid.replaces.paper",
+            ));
+        }
         let signed_on = self
             .signed_on
             .ok_or_else(|| CaseError::invalid("signed_on", "invalid.signed_on.required"))?;

@@ -4,8 +4,8 @@
 
 use super::dev_idp;
 use super::pages::{
-    access_log, admin, admin_access_log, admin_mail, admin_staff, cases, consents, documents,
-    front, language, notice, notifications, participants,
+    access_log, admin, admin_access_log, admin_mail, admin_staff, cases, consent_flow, consents,
+    documents, front, language, login_required, notice, notifications, participants,
 };
 use super::problem::Problem;
 use super::{api, auth, backchannel, health, openapi, password, scim, static_files};
@@ -32,6 +32,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 fn pages(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/").get(front::show));
     cfg.service(web::resource("/lang/{code}").get(language::switch));
+    cfg.service(web::resource("/start").get(login_required::start));
     cfg.service(web::resource("/static/{path:.*}").get(static_files::serve));
     cfg.service(web::resource("/favicon.ico").get(static_files::favicon));
 
@@ -64,7 +65,15 @@ fn pages(cfg: &mut web::ServiceConfig) {
 
     cfg.service(web::resource("/cases/{case_id}/consents").post(consents::give));
     cfg.service(
-        web::resource("/cases/{case_id}/consents/{consent_id}/withdraw").post(consents::withdraw),
+        web::resource("/cases/{case_id}/consent")
+            .get(consent_flow::show)
+            .post(consent_flow::submit),
+    );
+    cfg.service(web::resource("/cases/{case_id}/consents/{consent_id}").get(consent_flow::receipt));
+    cfg.service(
+        web::resource("/cases/{case_id}/consents/{consent_id}/withdraw")
+            .get(consent_flow::confirm_withdrawal)
+            .post(consents::withdraw),
     );
 
     cfg.service(web::resource("/cases/{case_id}/documents").post(documents::upload));
@@ -286,7 +295,7 @@ pub fn unauthenticated<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHan
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let (req, _) = res.into_parts();
-    let page = notice::notice(&req, StatusCode::UNAUTHORIZED, "session_ended");
+    let page = login_required::login_required(&req);
     let response: ServiceResponse<EitherBody<B>> =
         ServiceResponse::new(req, page).map_into_right_body();
     Ok(ErrorHandlerResponse::Response(response))

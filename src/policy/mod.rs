@@ -287,13 +287,19 @@ fn gave(case: &CaseFacts, actor: &Actor, giver: ConsentGiver) -> bool {
 }
 
 /// Documents are shared only while sharing is permitted and, for a professional, their
-/// department is inside every active consent's scope.
+/// department is inside every active consent's scope. Consent governs sharing with others: the
+/// parties themselves (the young person, and a custody holder while the young person is a
+/// minor) read their own papers whatever the consents say, so withdrawing never locks the
+/// young person out of their own plan (they have a right of access to it anyway).
 fn documents(
     case: &CaseFacts,
     me: &Participant,
     rule: CustodyRule,
     now: OffsetDateTime,
 ) -> Decision {
+    if is_party(case, me, now) {
+        return Decision::Allow;
+    }
     let status = sharing(case, rule, now);
     if !status.permitted {
         return Decision::Deny(Reason::AwaitingConsent(status.missing));
@@ -310,6 +316,19 @@ fn documents(
         }
     }
     Decision::Allow
+}
+
+/// The young person, or a custody holder of a minor: those the papers are about or for.
+pub fn is_party(case: &CaseFacts, me: &Participant, now: OffsetDateTime) -> bool {
+    let minor = age::is_minor(
+        case.young_person_birth_date,
+        crate::clock::copenhagen_date(now),
+    );
+    match me.role {
+        Role::YoungPerson => true,
+        Role::Parent => me.has_custody && minor,
+        _ => false,
+    }
 }
 
 #[cfg(test)]

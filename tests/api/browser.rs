@@ -79,7 +79,12 @@ pub async fn follow(app: &TestApp, url: &str) -> reqwest::Response {
 
 /// Logs in through `provider` with `login_hint`, returning the final response.
 pub async fn log_in(app: &TestApp, provider: &str, hint: &str) -> reqwest::Response {
-    follow(app, &format!("/auth/login/{provider}?login_hint={hint}")).await
+    // To the front page: where a login without a destination lands (`/start`) is tested apart.
+    follow(
+        app,
+        &format!("/auth/login/{provider}?login_hint={hint}&return_to=/"),
+    )
+    .await
 }
 
 /// The session cookie's value as the client holds it.

@@ -91,7 +91,7 @@ async fn a_coordinator_creates_a_case_and_a_young_person_consents_through_the_pa
 }
 
 #[tokio::test]
-async fn strangers_get_the_not_found_page_and_the_anonymous_the_front_page() {
+async fn strangers_get_the_not_found_page_and_the_anonymous_a_login_that_comes_back() {
     let app = spawn_app(Backend::Sqlite).await;
     let coordinator = logged_in(&app, "coordinator").await;
     let case = create_case(&app, &coordinator, "young17").await;
@@ -99,14 +99,32 @@ async fn strangers_get_the_not_found_page_and_the_anonymous_the_front_page() {
     let (status, html) = page(&app, &stranger, &format!("/cases/{case}")).await;
     assert_eq!(status, 404);
     assert!(html.contains("Siden findes ikke"));
+    // Logged out, a deep link says why it asks for a login, and each way to log in comes back.
     let anonymous = browser();
     let response = anonymous
         .get(app.url(&format!("/cases/{case}")))
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 303);
-    assert_eq!(response.headers()["location"], "/");
+    assert_eq!(response.status(), 401);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("kommer du direkte tilbage"), "{html}");
+    let back = format!("return_to=%2Fcases%2F{case}");
+    assert!(
+        html.contains(&format!("/auth/login/citizen?{back}"))
+            && html.contains(&format!("/auth/login/staff?{back}")),
+        "{html}"
+    );
+    let searched = anonymous
+        .get(app.url("/cases?q=0101011234"))
+        .send()
+        .await
+        .unwrap();
+    let html = searched.text().await.unwrap();
+    assert!(
+        html.contains("return_to=%2Fcases\"") && !html.contains("0101011234"),
+        "a searched-for CPR number never travels into the login: {html}"
+    );
 }
 
 /// A form with a wrong field answers with a page that says what is wrong in the reader's

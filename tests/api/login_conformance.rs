@@ -246,7 +246,8 @@ impl Rig {
 #[track_caller]
 pub(crate) fn assert_logged_in(outcome: &Outcome) {
     assert_eq!(outcome.status, 303, "{outcome:#?}");
-    assert_eq!(outcome.location.as_deref(), Some("/"), "{outcome:#?}");
+    // No destination was asked for: `/start` sends the person on to their cases.
+    assert_eq!(outcome.location.as_deref(), Some("/start"), "{outcome:#?}");
     assert_eq!(outcome.me, 200, "{outcome:#?}");
     assert_eq!(outcome.me_body["kind"], "citizen", "{outcome:#?}");
     assert_eq!(

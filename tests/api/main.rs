@@ -18,6 +18,7 @@ mod audit_retention;
 mod audit_search;
 mod backchannel_logout;
 mod browser_documents;
+mod browser_journeys;
 mod case_pages;
 mod cases;
 mod cli;

@@ -27,6 +27,7 @@ pub(crate) struct Story {
     pub case: String,
     pub coordinator: reqwest::Client,
     pub young: reqwest::Client,
+    pub parent: reqwest::Client,
     pub young_consent: String,
 }
 
@@ -46,6 +47,7 @@ pub(crate) async fn story(app: TestApp) -> Story {
         case,
         coordinator,
         young,
+        parent,
         young_consent,
     }
 }
@@ -355,7 +357,8 @@ async fn admins_see_the_failures(story: &Story, recipient: &str) {
 
 /// Access lost between the change and the delivery: the row is dropped, not sent. The young
 /// person withdraws consent while the messages about a new version still wait (the worker is
-/// off here and delivers on request), so nobody but the coordinator may read it any more.
+/// off here and delivers on request), so no professional may read it any more; the parties
+/// (the young person and the custody holder) still read their own papers and get theirs.
 async fn access_lost_before_delivery_drops_the_message(backend: Backend) {
     let (port, maildir) = plain_server();
     let settings = smtp_settings(port, "").replace("worker = true", "worker = false");
@@ -386,7 +389,18 @@ async fn access_lost_before_delivery_drops_the_message(backend: Backend) {
     let rows = settled(&story.app, &story.case).await;
     let coordinator =
         crate::notification_settings::account_of(&story.app, &story.coordinator).await;
-    for row in of_event(&rows, NoticeEvent::DocumentVersion) {
+    let parties = [
+        crate::notification_settings::account_of(&story.app, &story.young).await,
+        crate::notification_settings::account_of(&story.app, &story.parent).await,
+    ];
+    let versions = of_event(&rows, NoticeEvent::DocumentVersion);
+    let (kept, dropped): (Vec<_>, Vec<_>) = versions
+        .into_iter()
+        .partition(|row| parties.contains(&row.recipient));
+    assert_eq!(kept.len(), 2, "{rows:?}");
+    assert!(kept.iter().all(|row| row.status == "sent"), "{kept:?}");
+    assert!(!dropped.is_empty(), "the professional's row: {rows:?}");
+    for row in &dropped {
         assert_eq!(row.status, "dropped", "{row:?}");
         assert_eq!(
             row.last_error.as_deref(),
@@ -397,7 +411,6 @@ async fn access_lost_before_delivery_drops_the_message(backend: Backend) {
     assert_eq!(withdrawal.len(), 1);
     assert_eq!(withdrawal[0].status, "sent");
     assert_eq!(withdrawal[0].recipient, coordinator);
-    let dropped: Vec<_> = of_event(&rows, NoticeEvent::DocumentVersion);
     assert!(
         received_for(&maildir, dropped).is_empty(),
         "nothing of a dropped row arrives"

@@ -4,6 +4,7 @@
 //! the session's CSRF token and land back on the case page; every decision is the policy's,
 //! through the same services as the API.
 
+use super::consent_status::ConsentStatus;
 use super::display::{kind_label, local_time};
 use super::documents::{FileRules, kinds};
 use super::forms::{PageForm, answer, back_to, on_case};
@@ -27,7 +28,6 @@ use crate::policy::ActorKind;
 use crate::staff;
 use crate::store::accounts::StaffListing;
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -70,9 +70,7 @@ pub async fn list(
     query: web::Query<SearchQuery>,
 ) -> HttpResponse {
     let Some(who) = who else {
-        return HttpResponse::SeeOther()
-            .insert_header((LOCATION, "/"))
-            .finish();
+        return super::login_required::login_required(&req);
     };
     let actor = actor_of(&who);
     let result = async {
@@ -176,6 +174,7 @@ struct CasePage {
     documents: Vec<DocumentListItem>,
     kinds: Vec<&'static str>,
     rules: FileRules,
+    consent_status: ConsentStatus,
 }
 super::layout::with_chrome!(CasePage);
 
@@ -219,11 +218,7 @@ impl CasePage {
     }
 
     fn scope_labels(&self, scope: &[Department]) -> String {
-        scope
-            .iter()
-            .map(|d| self.t.get(&format!("dept.{}", d.as_str())).to_owned())
-            .collect::<Vec<_>>()
-            .join(", ")
+        scope_labels(self.t, scope)
     }
 
     fn participant_name(&self, id: &str) -> String {
@@ -263,6 +258,15 @@ impl CasePage {
     }
 }
 
+/// "Jobcenteret, Voksenforvaltningen".
+fn scope_labels(t: &crate::i18n::Catalogue, scope: &[Department]) -> String {
+    scope
+        .iter()
+        .map(|d| t.get(&format!("dept.{}", d.as_str())).to_owned())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The documents the caller may read: none when the policy says no.
 async fn readable_documents(
     state: &App,
@@ -283,9 +287,7 @@ pub async fn show(
     path: web::Path<CaseId>,
 ) -> HttpResponse {
     let Some(who) = who else {
-        return HttpResponse::SeeOther()
-            .insert_header((LOCATION, "/"))
-            .finish();
+        return super::login_required::login_required(&req);
     };
     let result = async {
         let id = path.into_inner();
@@ -301,7 +303,10 @@ pub async fn show(
         let documents = readable_documents(&state, &actor, id, &case).await?;
         let chrome = Chrome::for_request(&req);
         let rules = FileRules::of(&state, chrome.lang);
+        let t = chrome.t;
+        let consent_status = ConsentStatus::of(&case, chrome.lang, |scope| scope_labels(t, scope));
         let page = CasePage {
+            consent_status,
             chrome,
             is_closed: case.status == CaseStatus::Closed,
             case,

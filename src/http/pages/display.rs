@@ -23,6 +23,51 @@ pub fn local_time(stored: &str) -> String {
         .unwrap_or_else(|| stored.to_owned())
 }
 
+/// A stored time (RFC 3339, shown on its Copenhagen day) or day (YYYY-MM-DD) as words:
+/// "3. december 2026" / "3 December 2026"; the text itself when it is neither.
+pub fn long_date(stored: &str, lang: Lang) -> String {
+    let day = crate::store::time_text::from_text(stored)
+        .map(|at| in_copenhagen(at).date())
+        .ok()
+        .or_else(|| time::Date::parse(stored, format_description!("[year]-[month]-[day]")).ok());
+    let Some(day) = day else {
+        return stored.to_owned();
+    };
+    const DA: [&str; 12] = [
+        "januar",
+        "februar",
+        "marts",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ];
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let month = usize::from(u8::from(day.month())) - 1;
+    match lang {
+        Lang::Da => format!("{}. {} {}", day.day(), DA[month], day.year()),
+        Lang::En => format!("{} {} {}", day.day(), EN[month], day.year()),
+    }
+}
+
 /// "512 B", "3,4 kB", "12,0 MB" (a comma in Danish, a point in English).
 pub fn file_size(bytes: i64, lang: Lang) -> String {
     crate::i18n::file_size(bytes, lang)
@@ -43,6 +88,16 @@ mod tests {
             "01.07.2026 12:00"
         );
         assert_eq!(local_time("not a time"), "not a time");
+    }
+
+    #[test]
+    fn long_dates_name_the_month_on_the_copenhagen_day() {
+        assert_eq!(
+            long_date("2026-12-02T23:30:00.000000Z", Lang::Da),
+            "3. december 2026"
+        );
+        assert_eq!(long_date("2027-06-30", Lang::En), "30 June 2027");
+        assert_eq!(long_date("someday", Lang::Da), "someday");
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! What every page needs: the language, its catalogue, the language switch, and rendering.
 
+use crate::auth::session::Authenticated;
 use crate::i18n::{Catalogue, Lang, catalogue};
+use crate::store::accounts::AccountKind;
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 use askama::Template;
 
 pub const LANG_COOKIE: &str = "lang";
@@ -14,11 +16,38 @@ pub fn lang_of(req: &HttpRequest) -> Lang {
         .unwrap_or(Lang::Da)
 }
 
+/// Who is logged in, as the header shows them: name, what they are, and the token the
+/// "Log af" form carries. Put on the request by the session extractors, so every page a
+/// logged-in person gets (errors included) shows it without each handler passing it on.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub name: String,
+    /// The catalogue key of what they are: a citizen, a staff member, an administrator.
+    pub role_key: &'static str,
+    pub csrf_token: String,
+}
+
+impl Viewer {
+    pub fn of(who: &Authenticated) -> Self {
+        let role_key = match (who.account.kind, who.account.is_admin) {
+            (AccountKind::Citizen, _) => "header.role.citizen",
+            (AccountKind::Staff, true) => "header.role.admin",
+            (AccountKind::Staff, false) => "header.role.staff",
+        };
+        Self {
+            name: who.account.name.clone(),
+            role_key,
+            csrf_token: who.session.csrf_token.clone(),
+        }
+    }
+}
+
 /// The chrome fields the base layout reads.
 pub struct Chrome {
     pub lang: Lang,
     pub t: &'static Catalogue,
     pub switch_lang_href: String,
+    pub viewer: Option<Viewer>,
 }
 
 impl Chrome {
@@ -28,6 +57,7 @@ impl Chrome {
         Self {
             lang,
             t: catalogue(lang),
+            viewer: req.extensions().get::<Viewer>().cloned(),
             switch_lang_href: format!(
                 "/lang/{}?return_to={}",
                 lang.other().code(),

@@ -88,12 +88,20 @@ fn readers(facts: &CaseFacts, author: AccountId) -> Vec<AccountId> {
     )
 }
 
+/// Consent governs sharing with others: without it the parties (the young person and the
+/// custody holder of a minor) still read their own papers and hear of them, no professional.
 #[test]
-fn without_consent_only_the_coordinator_hears_of_a_document() {
+fn without_consent_only_the_coordinator_and_the_parties_hear_of_a_document() {
     let team = team();
     let coordinator = team.facts.coordinator;
-    assert_eq!(readers(&team.facts, team.inside), vec![coordinator]);
-    assert!(readers(&team.facts, coordinator).is_empty());
+    assert_eq!(
+        readers(&team.facts, team.inside),
+        vec![coordinator, team.young, team.parent]
+    );
+    assert_eq!(
+        readers(&team.facts, coordinator),
+        vec![team.young, team.parent]
+    );
 }
 
 #[test]
@@ -116,10 +124,13 @@ fn with_consent_the_readers_inside_its_scope_hear_of_it_but_the_author() {
 }
 
 #[test]
-fn a_missing_custody_consent_silences_everyone_but_the_coordinator() {
+fn a_missing_custody_consent_silences_every_professional() {
     let mut team = team();
     team.facts.consents = vec![consent(ConsentGiver::YoungPerson)];
-    assert!(readers(&team.facts, team.facts.coordinator).is_empty());
+    assert_eq!(
+        readers(&team.facts, team.facts.coordinator),
+        vec![team.young, team.parent]
+    );
 }
 
 #[test]

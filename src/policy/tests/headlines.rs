@@ -378,3 +378,81 @@ fn custody_rule_all_needs_every_holder_any_needs_one() {
         ]
     );
 }
+
+/// Consent governs sharing with others (#14): without any consent, and after withdrawing, the
+/// young person and a minor's custody holders read their own papers; nobody else but the
+/// coordinator does, and at 18 a parent's own access ends as before.
+#[test]
+fn the_parties_read_their_own_papers_whatever_the_consents_say() {
+    let w = World::new();
+    let minor = moment(
+        datetime!(2025-10-01 10:00 UTC),
+        date!(2025 - 10 - 01),
+        date!(2008 - 01 - 15),
+        date!(2026 - 01 - 15),
+    );
+    let withdrawn = vec![Consent {
+        withdrawn_at: Some(datetime!(2025-09-30 10:00 UTC)),
+        ..yp(&minor)
+    }];
+    for consents in [Vec::new(), withdrawn] {
+        let case = headline_case(&w, &minor, consents);
+        let read = |actor: &Actor| {
+            decide(
+                actor,
+                Action::ReadDocuments,
+                Some(&case),
+                CustodyRule::All,
+                minor.now,
+            )
+        };
+        let citizen = |a| w.citizen(a, AssuranceLevel::Substantial);
+        assert_eq!(read(&citizen(w.young)), Decision::Allow);
+        assert_eq!(
+            read(&citizen(w.parent_a)),
+            Decision::Allow,
+            "a custody holder"
+        );
+        for outsider in [
+            citizen(w.parent_c),
+            citizen(w.trusted),
+            w.staff(w.prof_inside, false),
+        ] {
+            assert!(
+                matches!(read(&outsider), Decision::Deny(Reason::AwaitingConsent(_))),
+                "{outsider:?}"
+            );
+        }
+    }
+    let adult = moment(
+        datetime!(2026-03-01 10:00 UTC),
+        date!(2026 - 03 - 01),
+        date!(2008 - 01 - 15),
+        date!(2026 - 01 - 15),
+    );
+    let case = headline_case(&w, &adult, Vec::new());
+    let read = |actor: &Actor| {
+        decide(
+            actor,
+            Action::ReadDocuments,
+            Some(&case),
+            CustodyRule::All,
+            adult.now,
+        )
+    };
+    assert_eq!(
+        read(&w.citizen(w.young, AssuranceLevel::Substantial)),
+        Decision::Allow
+    );
+    assert_eq!(
+        read(&w.citizen(w.parent_a, AssuranceLevel::Substantial)),
+        Decision::Deny(Reason::ParentAccessEnded)
+    );
+    assert!(
+        matches!(
+            read(&w.citizen(w.parent_b, AssuranceLevel::Substantial)),
+            Decision::Deny(Reason::AwaitingConsent(_))
+        ),
+        "a parent granted access again as an adult's is no party: the young adult's consent counts"
+    );
+}

@@ -5,7 +5,7 @@
 use super::dev_idp;
 use super::pages::{
     access_log, admin, admin_access_log, admin_mail, admin_staff, cases, consent_flow, consents,
-    documents, front, language, login_required, notice, notifications, participants,
+    documents, front, given_consent, language, login_required, notice, notifications, participants,
 };
 use super::problem::Problem;
 use super::{api, auth, backchannel, health, openapi, password, scim, static_files};
@@ -69,10 +69,12 @@ fn pages(cfg: &mut web::ServiceConfig) {
             .get(consent_flow::show)
             .post(consent_flow::submit),
     );
-    cfg.service(web::resource("/cases/{case_id}/consents/{consent_id}").get(consent_flow::receipt));
+    cfg.service(
+        web::resource("/cases/{case_id}/consents/{consent_id}").get(given_consent::receipt),
+    );
     cfg.service(
         web::resource("/cases/{case_id}/consents/{consent_id}/withdraw")
-            .get(consent_flow::confirm_withdrawal)
+            .get(given_consent::confirm_withdrawal)
             .post(consents::withdraw),
     );
 

@@ -3,7 +3,9 @@
 //! giver's own active consent can be replaced, and never by a paper declaration.
 
 use crate::helpers::{Backend, assert_problem, on_both_databases, spawn_app};
-use crate::team::{add_citizen, add_professional, case_of, consent, create_case, logged_in, post};
+use crate::team::{
+    add_citizen, add_professional, case_of, consent, create_case, logged_in, participant_id, post,
+};
 use serde_json::{Value, json};
 
 on_both_databases!(a_changed_consent_takes_the_place_of_the_old_one_at_once,);
@@ -70,15 +72,7 @@ async fn a_changed_consent_takes_the_place_of_the_old_one_at_once(backend: Backe
             "{problem}"
         );
     }
-    let young_participant = seen["participants"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["role"] == "young_person")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let young_participant = participant_id(&seen, "young_person");
     let paper = post(
         &app,
         &coordinator,

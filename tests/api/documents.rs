@@ -55,15 +55,7 @@ pub async fn team(backend: Backend, store: Store, documents: &str) -> Team {
 /// The young person's participant id on the team's case.
 pub async fn young_person_id(team: &Team) -> String {
     let (_, case) = case_of(&team.app, &team.coordinator, &team.case).await;
-    case["participants"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["role"] == "young_person")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    crate::team::participant_id(&case, "young_person")
 }
 
 pub fn form(bytes: Vec<u8>, file_name: &str, title: &str) -> Form {

@@ -198,6 +198,19 @@ pub async fn consent(
         .to_owned()
 }
 
+/// The id of the (first) participant with `role` in a case view.
+pub fn participant_id(case: &Value, role: &str) -> String {
+    case["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["role"] == role)
+        .unwrap_or_else(|| panic!("no {role} on the case: {case}"))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 pub fn missing_codes(case: &Value) -> Vec<String> {
     case["sharing"]["missing"]
         .as_array()

@@ -5,7 +5,7 @@
 //! through the same services as the API.
 
 use super::consent_status::ConsentStatus;
-use super::display::{kind_label, local_time};
+use super::display::{department_label, kind_label, local_time, scope_labels};
 use super::documents::{FileRules, kinds};
 use super::forms::{PageForm, answer, back_to, on_case};
 use super::layout::{Chrome, render};
@@ -213,7 +213,7 @@ impl CasePage {
 
     fn department_label(&self, department: &Option<Department>) -> String {
         department
-            .map(|d| self.t.get(&format!("dept.{}", d.as_str())).to_owned())
+            .map(|d| department_label(self.t, d))
             .unwrap_or_default()
     }
 
@@ -258,15 +258,6 @@ impl CasePage {
     }
 }
 
-/// "Jobcenteret, Voksenforvaltningen".
-fn scope_labels(t: &crate::i18n::Catalogue, scope: &[Department]) -> String {
-    scope
-        .iter()
-        .map(|d| t.get(&format!("dept.{}", d.as_str())).to_owned())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// The documents the caller may read: none when the policy says no.
 async fn readable_documents(
     state: &App,
@@ -303,8 +294,7 @@ pub async fn show(
         let documents = readable_documents(&state, &actor, id, &case).await?;
         let chrome = Chrome::for_request(&req);
         let rules = FileRules::of(&state, chrome.lang);
-        let t = chrome.t;
-        let consent_status = ConsentStatus::of(&case, chrome.lang, |scope| scope_labels(t, scope));
+        let consent_status = ConsentStatus::of(&case, chrome.lang, chrome.t);
         let page = CasePage {
             consent_status,
             chrome,

@@ -1,22 +1,24 @@
 //! Consent as a guided flow for the young person and custody holders (DKFDS step indicator):
 //! what consent means and that "no" is allowed, whom to share with (each department with the
-//! named team members in it), a review, and a receipt. Then "Dit samtykke" with "Ret" (a new
-//! consent in place of the old, one transaction) and "Træk tilbage" behind a confirmation page
-//! that says what happens. Each step is a plain GET form carrying the choices so far, so the flow
-//! works without JavaScript; only the review posts. Every decision stays the policy's, through
-//! the same service as the API (`/api/v1/cases/{case_id}/consents`).
+//! named team members in it), a review, then on to the receipt (`given_consent`). "Ret" runs the
+//! same flow for a new consent in place of the old (one transaction). Each step is a plain GET
+//! form carrying the choices so far, so the flow works without JavaScript; only the review posts.
+//! Every decision stays the policy's, through the same service as the API
+//! (`/api/v1/cases/{case_id}/consents`).
 
-use super::display::long_date;
+use super::consent_status::own_consents;
+use super::display::department_label;
 use super::forms::{PageForm, see_other};
-use super::layout::{Chrome, render};
+use super::layout::{Chrome, lang_of, render};
 use super::notice::{answer, refusal};
 use crate::app::App;
 use crate::auth::session::Authenticated;
-use crate::cases::view::{self, CaseView, ConsentView};
+use crate::cases::view::{self, CaseView};
 use crate::cases::{CaseError, actor_of};
 use crate::domain::department::Department;
 use crate::domain::ids::CaseId;
 use crate::domain::role::Role;
+use crate::error::UserError;
 use crate::http::input::GiveConsent;
 use crate::policy::Reason;
 use actix_web::http::StatusCode;
@@ -59,16 +61,43 @@ impl Step {
     }
 }
 
-/// The choices so far, as every step's query carries them.
+/// A step and the choices so far, as every step's query carries them.
 #[derive(Debug, Default, Deserialize)]
 pub struct FlowQuery {
     #[serde(default)]
     step: Step,
+    #[serde(flatten)]
+    choices: Choices,
+}
+
+/// What the person has chosen so far.
+#[derive(Debug, Default, Deserialize)]
+pub struct Choices {
     #[serde(default)]
     scope: Vec<Department>,
-    valid_until: Option<String>,
+    /// The last day, as the date field sends it (YYYY-MM-DD); empty: until withdrawn.
+    #[serde(default)]
+    valid_until: String,
     /// The consent being changed ("Ret").
     replaces: Option<Uuid>,
+}
+
+impl Choices {
+    /// The query that carries them on to the next step.
+    fn query(&self) -> String {
+        let mut pairs: Vec<(&str, String)> = self
+            .scope
+            .iter()
+            .map(|d| ("scope", d.as_str().to_owned()))
+            .collect();
+        if !self.valid_until.is_empty() {
+            pairs.push(("valid_until", self.valid_until.clone()));
+        }
+        if let Some(old) = self.replaces {
+            pairs.push(("replaces", old.to_string()));
+        }
+        serde_html_form::to_string(&pairs).unwrap_or_default()
+    }
 }
 
 /// A department offered in the choice: its name, the team members in it, whether chosen.
@@ -140,26 +169,17 @@ async fn for_consenter(
     Ok(view)
 }
 
-/// The caller's own consents on the case, newest first.
-pub fn own_consents(case: &CaseView) -> Vec<&ConsentView> {
-    let mut own: Vec<&ConsentView> = case
-        .consents
-        .iter()
-        .filter(|c| match case.my_role.as_str() {
-            "young_person" => c.giver == "young_person",
-            _ => Some(&c.given_by_participant_id) == case.my_participant_id.as_ref(),
-        })
-        .collect();
-    own.sort_by(|a, b| b.valid_from.cmp(&a.valid_from));
-    own
-}
-
-fn offers(t: &crate::i18n::Catalogue, case: &CaseView, chosen: &[Department]) -> Vec<Offer> {
+/// Every department, with the team members in it, marked when `chosen`.
+pub(super) fn offers(
+    t: &crate::i18n::Catalogue,
+    case: &CaseView,
+    chosen: &[Department],
+) -> Vec<Offer> {
     Department::ALL
         .iter()
         .map(|d| Offer {
             department: d.as_str(),
-            label: t.get(&format!("dept.{}", d.as_str())).to_owned(),
+            label: department_label(t, *d),
             members: case
                 .participants
                 .iter()
@@ -171,43 +191,30 @@ fn offers(t: &crate::i18n::Catalogue, case: &CaseView, chosen: &[Department]) ->
         .collect()
 }
 
-fn carried(scope: &[Department], valid_until: &str, replaces: Option<Uuid>) -> String {
-    let mut pairs: Vec<(&str, String)> = scope
-        .iter()
-        .map(|d| ("scope", d.as_str().to_owned()))
-        .collect();
-    if !valid_until.is_empty() {
-        pairs.push(("valid_until", valid_until.to_owned()));
-    }
-    if let Some(old) = replaces {
-        pairs.push(("replaces", old.to_string()));
-    }
-    serde_html_form::to_string(&pairs).unwrap_or_default()
+/// The sentence of a refusal, in the reader's language.
+fn sentence(req: &HttpRequest, err: &CaseError) -> String {
+    err.answer().page_sentence(lang_of(req))
 }
 
-#[allow(clippy::too_many_arguments)]
 fn flow_page(
     req: &HttpRequest,
     who: &Authenticated,
     case: &CaseView,
     step: Step,
-    scope: &[Department],
-    valid_until: String,
-    replaces: Option<Uuid>,
+    choices: Choices,
     error: Option<String>,
 ) -> FlowPage {
     let chrome = Chrome::for_request(req);
-    let offers = offers(chrome.t, case, scope);
     FlowPage {
         case_id: case.id.clone(),
         young_name: case.young_person.name.clone(),
         as_parent: case.my_role == "parent",
         step,
         steps: Step::ALL,
-        offers,
-        carried: carried(scope, &valid_until, replaces),
-        valid_until,
-        replaces,
+        offers: offers(chrome.t, case, &choices.scope),
+        carried: choices.query(),
+        valid_until: choices.valid_until,
+        replaces: choices.replaces,
         csrf_token: who.session.csrf_token.clone(),
         error,
         chrome,
@@ -222,40 +229,28 @@ pub async fn show(
     who: Authenticated,
     path: web::Path<CaseId>,
 ) -> HttpResponse {
-    let Ok(mut query) = serde_html_form::from_str::<FlowQuery>(req.query_string()) else {
-        return refusal(&req, &CaseError::invalid("scope", "invalid.scope.empty"));
+    let Ok(FlowQuery { step, mut choices }) = serde_html_form::from_str(req.query_string()) else {
+        return refusal(&req, &CaseError::invalid("form", "invalid.form.unreadable"));
     };
     let result = async {
         let case = for_consenter(&state, &who, path.into_inner()).await?;
-        if let Some(old) = query.replaces
-            && query.scope.is_empty()
-            && query.step == Step::About
+        if let Some(old) = choices.replaces
+            && choices.scope.is_empty()
+            && step == Step::About
             && let Some(old) = own_consents(&case)
                 .into_iter()
                 .find(|c| c.id == old.to_string())
         {
-            query.scope = old.scope.clone();
+            choices.scope = old.scope.clone();
         }
         // The review needs a choice: without one, the choice step says so.
-        let (step, error) = if query.step == Step::Review && query.scope.is_empty() {
+        let (step, error) = if step == Step::Review && choices.scope.is_empty() {
             let empty = CaseError::invalid("scope", "invalid.scope.empty");
-            let lang = super::layout::lang_of(&req);
-            let sentence = crate::error::UserError::answer(&empty).page_sentence(lang);
-            (Step::Choose, Some(sentence))
+            (Step::Choose, Some(sentence(&req, &empty)))
         } else {
-            (query.step, None)
+            (step, None)
         };
-        let valid_until = query.valid_until.clone().unwrap_or_default();
-        let page = flow_page(
-            &req,
-            &who,
-            &case,
-            step,
-            &query.scope,
-            valid_until,
-            query.replaces,
-            error,
-        );
+        let page = flow_page(&req, &who, &case, step, choices, error);
         Ok::<_, CaseError>(render(StatusCode::OK, &page))
     }
     .await;
@@ -272,29 +267,21 @@ pub async fn submit(
 ) -> HttpResponse {
     let case = path.into_inner();
     let PageForm { who, fields } = form;
-    let scope = fields.scope.clone();
-    let valid_until = fields
-        .valid_until
-        .map(|d| d.to_string())
-        .unwrap_or_default();
-    let replaces = fields.replaces_consent_id;
+    let choices = Choices {
+        scope: fields.scope.clone(),
+        valid_until: fields
+            .valid_until
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        replaces: fields.replaces_consent_id,
+    };
     match fields.submit(&state, &actor_of(&who), case).await {
         Ok(id) => see_other(format!("/cases/{case}/consents/{id}?given=1")),
         Err(err @ CaseError::Invalid { .. }) => {
-            let lang = super::layout::lang_of(&req);
-            let sentence = crate::error::UserError::answer(&err).page_sentence(lang);
+            let error = Some(sentence(&req, &err));
             let result = async {
                 let view = for_consenter(&state, &who, case).await?;
-                let page = flow_page(
-                    &req,
-                    &who,
-                    &view,
-                    Step::Choose,
-                    &scope,
-                    valid_until,
-                    replaces,
-                    Some(sentence),
-                );
+                let page = flow_page(&req, &who, &view, Step::Choose, choices, error);
                 Ok::<_, CaseError>(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
             }
             .await;
@@ -304,112 +291,6 @@ pub async fn submit(
     }
 }
 
-#[derive(Template)]
-#[template(path = "consent_receipt.html")]
-struct ReceiptPage {
-    chrome: Chrome,
-    case_id: String,
-    consent_id: String,
-    just_given: bool,
-    active: bool,
-    given_on: String,
-    valid_until: Option<String>,
-    withdrawn_on: Option<String>,
-    offers: Vec<Offer>,
-    may_withdraw: bool,
-    may_change: bool,
-}
-super::layout::with_chrome!(ReceiptPage);
-
-#[derive(Deserialize)]
-pub struct ReceiptQuery {
-    given: Option<u8>,
-}
-
-/// `GET /cases/{case_id}/consents/{consent_id}`: "Dit samtykke", the receipt after giving it.
-/// Only its giver sees it here.
-pub async fn receipt(
-    req: HttpRequest,
-    state: web::Data<App>,
-    who: Authenticated,
-    path: web::Path<(CaseId, Uuid)>,
-    query: web::Query<ReceiptQuery>,
-) -> HttpResponse {
-    let (case, consent) = path.into_inner();
-    let result = async {
-        let view = view::show(&state, &actor_of(&who), case).await?;
-        let mine = own_consents(&view);
-        let c = mine
-            .into_iter()
-            .find(|c| c.id == consent.to_string())
-            .ok_or(CaseError::Denied(Reason::NotFound))?;
-        let chrome = Chrome::for_request(&req);
-        let lang = chrome.lang;
-        let page = ReceiptPage {
-            case_id: view.id.clone(),
-            consent_id: c.id.clone(),
-            just_given: query.given.is_some() && c.active,
-            active: c.active,
-            given_on: long_date(&c.valid_from, lang),
-            valid_until: c.valid_until.as_deref().map(|d| long_date(d, lang)),
-            withdrawn_on: c.withdrawn_at.as_deref().map(|d| long_date(d, lang)),
-            offers: offers(chrome.t, &view, &c.scope)
-                .into_iter()
-                .filter(|o| o.chosen)
-                .collect(),
-            may_withdraw: c.may_withdraw && c.active,
-            may_change: c.active && view.permissions.give_consent,
-            chrome,
-        };
-        Ok::<_, CaseError>(render(StatusCode::OK, &page))
-    }
-    .await;
-    answer(&req, result)
-}
-
-#[derive(Template)]
-#[template(path = "consent_withdraw.html")]
-struct WithdrawPage {
-    chrome: Chrome,
-    case_id: String,
-    consent_id: String,
-    /// The reader withdraws a consent of their own (not the coordinator someone else's).
-    own: bool,
-    csrf_token: String,
-}
-super::layout::with_chrome!(WithdrawPage);
-
-/// `GET /cases/{case_id}/consents/{consent_id}/withdraw`: what withdrawing does, and the button
-/// that does it (the form posts to the same path).
-pub async fn confirm_withdrawal(
-    req: HttpRequest,
-    state: web::Data<App>,
-    who: Authenticated,
-    path: web::Path<(CaseId, Uuid)>,
-) -> HttpResponse {
-    let (case, consent) = path.into_inner();
-    let result = async {
-        let view = view::show(&state, &actor_of(&who), case).await?;
-        let own = own_consents(&view)
-            .iter()
-            .any(|c| c.id == consent.to_string());
-        view.consents
-            .iter()
-            .find(|c| c.id == consent.to_string() && c.may_withdraw && c.active)
-            .ok_or(CaseError::Denied(Reason::NotFound))?;
-        let page = WithdrawPage {
-            chrome: Chrome::for_request(&req),
-            case_id: view.id.clone(),
-            consent_id: consent.to_string(),
-            own,
-            csrf_token: who.session.csrf_token.clone(),
-        };
-        Ok::<_, CaseError>(render(StatusCode::OK, &page))
-    }
-    .await;
-    answer(&req, result)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -417,19 +298,24 @@ mod tests {
     #[test]
     fn the_choices_travel_between_steps_in_the_query() {
         let old = Uuid::nil();
-        let query = carried(
-            &[Department::JobCentre, Department::School],
-            "2027-06-30",
-            Some(old),
-        );
+        let choices = Choices {
+            scope: vec![Department::JobCentre, Department::School],
+            valid_until: "2027-06-30".to_owned(),
+            replaces: Some(old),
+        };
+        let query = choices.query();
         assert_eq!(
             query,
             format!("scope=job_centre&scope=school&valid_until=2027-06-30&replaces={old}")
         );
         let back: FlowQuery = serde_html_form::from_str(&format!("step=review&{query}")).unwrap();
         assert_eq!(back.step, Step::Review);
-        assert_eq!(back.scope, [Department::JobCentre, Department::School]);
-        assert_eq!(back.replaces, Some(old));
+        assert_eq!(
+            back.choices.scope,
+            [Department::JobCentre, Department::School]
+        );
+        assert_eq!(back.choices.valid_until, "2027-06-30");
+        assert_eq!(back.choices.replaces, Some(old));
     }
 
     #[test]

@@ -3,10 +3,9 @@
 //! theirs to give as custody holder), to a professional who the young person withdrew and when,
 //! and a green "shared" banner only to someone the consent actually shares with.
 
-use super::consent_flow::own_consents;
-use super::display::long_date;
-use crate::cases::view::CaseView;
-use crate::i18n::Lang;
+use super::display::{long_date, scope_labels};
+use crate::cases::view::{CaseView, ConsentView};
+use crate::i18n::{Catalogue, Lang};
 
 pub enum ConsentStatus {
     /// The reader's own consent is active.
@@ -31,18 +30,14 @@ pub enum ConsentStatus {
 }
 
 impl ConsentStatus {
-    pub fn of(
-        case: &CaseView,
-        lang: Lang,
-        scope_labels: impl Fn(&[crate::domain::department::Department]) -> String,
-    ) -> Self {
+    pub fn of(case: &CaseView, lang: Lang, t: &Catalogue) -> Self {
         if case.permissions.give_consent {
             let own = own_consents(case);
             if let Some(active) = own.iter().find(|c| c.active) {
                 return Self::Given {
                     consent_id: active.id.clone(),
                     given_on: long_date(&active.valid_from, lang),
-                    scope: scope_labels(&active.scope),
+                    scope: scope_labels(t, &active.scope),
                 };
             }
             return Self::NotGiven {
@@ -77,4 +72,18 @@ impl ConsentStatus {
             _ => Self::Awaiting,
         }
     }
+}
+
+/// The caller's own consents on the case, newest first.
+pub(super) fn own_consents(case: &CaseView) -> Vec<&ConsentView> {
+    let mut own: Vec<&ConsentView> = case
+        .consents
+        .iter()
+        .filter(|c| match case.my_role.as_str() {
+            "young_person" => c.giver == "young_person",
+            _ => Some(&c.given_by_participant_id) == case.my_participant_id.as_ref(),
+        })
+        .collect();
+    own.sort_by(|a, b| b.valid_from.cmp(&a.valid_from));
+    own
 }

@@ -2,8 +2,23 @@
 //! reader's decimal mark.
 
 use crate::clock::in_copenhagen;
+use crate::domain::department::Department;
 use crate::i18n::{Catalogue, Lang};
 use time::macros::format_description;
+
+/// A department in the reader's language ("Jobcenteret").
+pub fn department_label(t: &Catalogue, department: Department) -> String {
+    t.get(&format!("dept.{}", department.as_str())).to_owned()
+}
+
+/// A consent's departments: "Jobcenteret, Voksenforvaltningen".
+pub fn scope_labels(t: &Catalogue, scope: &[Department]) -> String {
+    scope
+        .iter()
+        .map(|d| department_label(t, *d))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// A document kind in the reader's language ("Mål- og aftaleskema").
 pub fn kind_label(t: &Catalogue, kind: &str) -> String {

@@ -13,6 +13,7 @@ mod display;
 pub mod documents;
 mod forms;
 pub mod front;
+pub mod given_consent;
 pub mod language;
 pub mod layout;
 pub mod login_required;

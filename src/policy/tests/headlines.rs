@@ -18,15 +18,20 @@ fn headline_case(w: &World, m: &Moment, consents: Vec<Consent>) -> CaseFacts {
     case_facts(w, Layout::TwoHolders, consents, CaseStatus::Active, m)
 }
 
-#[test]
-fn withdrawal_cuts_a_professional_off_at_once() {
-    let w = World::new();
-    let given = moment(
+/// 1 October 2025, 10:00 UTC: the young person (born 15 January 2008) is 17.
+fn minor_in_october() -> Moment {
+    moment(
         datetime!(2025-10-01 10:00 UTC),
         date!(2025 - 10 - 01),
         date!(2008 - 01 - 15),
         date!(2026 - 01 - 15),
-    );
+    )
+}
+
+#[test]
+fn withdrawal_cuts_a_professional_off_at_once() {
+    let w = World::new();
+    let given = minor_in_october();
     let withdrawn_at = datetime!(2025-10-01 10:00:01 UTC);
     let consents = vec![
         Consent {
@@ -385,12 +390,7 @@ fn custody_rule_all_needs_every_holder_any_needs_one() {
 #[test]
 fn the_parties_read_their_own_papers_whatever_the_consents_say() {
     let w = World::new();
-    let minor = moment(
-        datetime!(2025-10-01 10:00 UTC),
-        date!(2025 - 10 - 01),
-        date!(2008 - 01 - 15),
-        date!(2026 - 01 - 15),
-    );
+    let minor = minor_in_october();
     let withdrawn = vec![Consent {
         withdrawn_at: Some(datetime!(2025-09-30 10:00 UTC)),
         ..yp(&minor)

@@ -61,22 +61,35 @@ impl Step {
     }
 }
 
-/// A step and the choices so far, as every step's query carries them.
+/// A step and the choices so far, as every step's query carries them. Not `Choices` flattened:
+/// serde's flatten buffers a lone `scope=` as a string, which a `Vec` then refuses.
 #[derive(Debug, Default, Deserialize)]
 pub struct FlowQuery {
     #[serde(default)]
     step: Step,
-    #[serde(flatten)]
-    choices: Choices,
+    #[serde(default)]
+    scope: Vec<Department>,
+    #[serde(default)]
+    valid_until: String,
+    replaces: Option<Uuid>,
+}
+
+impl FlowQuery {
+    fn split(self) -> (Step, Choices) {
+        let choices = Choices {
+            scope: self.scope,
+            valid_until: self.valid_until,
+            replaces: self.replaces,
+        };
+        (self.step, choices)
+    }
 }
 
 /// What the person has chosen so far.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default)]
 pub struct Choices {
-    #[serde(default)]
     scope: Vec<Department>,
     /// The last day, as the date field sends it (YYYY-MM-DD); empty: until withdrawn.
-    #[serde(default)]
     valid_until: String,
     /// The consent being changed ("Ret").
     replaces: Option<Uuid>,
@@ -229,9 +242,10 @@ pub async fn show(
     who: Authenticated,
     path: web::Path<CaseId>,
 ) -> HttpResponse {
-    let Ok(FlowQuery { step, mut choices }) = serde_html_form::from_str(req.query_string()) else {
+    let Ok(query) = serde_html_form::from_str::<FlowQuery>(req.query_string()) else {
         return refusal(&req, &CaseError::invalid("form", "invalid.form.unreadable"));
     };
+    let (step, mut choices) = query.split();
     let result = async {
         let case = for_consenter(&state, &who, path.into_inner()).await?;
         if let Some(old) = choices.replaces
@@ -309,13 +323,13 @@ mod tests {
             format!("scope=job_centre&scope=school&valid_until=2027-06-30&replaces={old}")
         );
         let back: FlowQuery = serde_html_form::from_str(&format!("step=review&{query}")).unwrap();
-        assert_eq!(back.step, Step::Review);
-        assert_eq!(
-            back.choices.scope,
-            [Department::JobCentre, Department::School]
-        );
-        assert_eq!(back.choices.valid_until, "2027-06-30");
-        assert_eq!(back.choices.replaces, Some(old));
+        let (step, back) = back.split();
+        assert_eq!(step, Step::Review);
+        assert_eq!(back.scope, [Department::JobCentre, Department::School]);
+        assert_eq!(back.valid_until, "2027-06-30");
+        assert_eq!(back.replaces, Some(old));
+        let one: FlowQuery = serde_html_form::from_str("step=choose&scope=job_centre").unwrap();
+        assert_eq!(one.split().1.scope, [Department::JobCentre], "a lone scope");
     }
 
     #[test]

@@ -56,6 +56,8 @@ pub enum Arg {
     Number(i64),
     /// A size in bytes, shown as "104,9 MB" / "104.9 MB".
     Size(u64),
+    /// A limit in bytes, rounded as people say it: 100 MiB is "100 MB".
+    Limit(u64),
     /// Catalogue keys, shown translated as a list: "PDF, Word (.docx) eller ren tekst".
     Keys(Vec<String>),
 }
@@ -66,6 +68,7 @@ impl Arg {
             Self::Text(text) => text.clone(),
             Self::Number(n) => n.to_string(),
             Self::Size(bytes) => i18n::file_size(i64::try_from(*bytes).unwrap_or(i64::MAX), lang),
+            Self::Limit(bytes) => i18n::limit_size(*bytes, lang),
             Self::Keys(keys) => i18n::list(keys, lang),
         }
     }

@@ -94,6 +94,17 @@ pub fn file_size(bytes: i64, lang: Lang) -> String {
     }
 }
 
+/// A configured limit as people say it: a whole number of MiB (the way limits are set) reads
+/// "100 MB", as a phone or Windows shows such a file; any other limit as `file_size` shows it.
+pub fn limit_size(bytes: u64, lang: Lang) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{} MB", bytes / MIB)
+    } else {
+        file_size(i64::try_from(bytes).unwrap_or(i64::MAX), lang)
+    }
+}
+
 /// The texts of `keys` as a list in `lang`: "PDF, Word (.docx) eller ren tekst".
 pub fn list(keys: &[String], lang: Lang) -> String {
     let t = catalogue(lang);

@@ -5,6 +5,7 @@
 pub mod case_key;
 pub mod content_check;
 pub mod download;
+pub mod duplicates;
 pub mod file_name;
 pub mod reading;
 pub mod scrub;
@@ -26,6 +27,7 @@ use crate::domain::file_type::FileType;
 use crate::error::{Answer, Arg, ErrorKind, UserError};
 use crate::store::StoreError;
 use download::DownloadError;
+use sniff::Familiar;
 
 /// What the document services refuse or fail with; how each answers is [`UserError::answer`]
 /// (API.md "Documents": 413 and 415 for the limits, 412 for a stale `If-Match`, 428 without one).
@@ -40,6 +42,8 @@ pub enum DocumentError {
     UnsupportedType {
         found: String,
         allowed: Vec<FileType>,
+        /// A kind the refusal can give advice for (an iPhone photo, an old Word file).
+        familiar: Option<Familiar>,
     },
     /// The file began as `found` but is not that throughout (binary after a text prefix, a
     /// format's end missing); its blob is discarded.
@@ -47,6 +51,13 @@ pub enum DocumentError {
     NotAsSniffed {
         found: FileType,
         mismatch: content_check::Mismatch,
+    },
+    /// A refusal of the file itself, naming the file as the person chose it, so a page can say
+    /// which file and what to do with it.
+    #[error("{file_name}: {refusal}")]
+    Named {
+        file_name: String,
+        refusal: Box<DocumentError>,
     },
     #[error("the document has a newer version ({current})")]
     Stale { current: i64 },
@@ -73,6 +84,22 @@ impl DocumentError {
         Self::Case(CaseError::invalid(field, key))
     }
 
+    /// The refusal naming the file it is about, when it is a refusal of the file (its size or
+    /// type); any other error as it is.
+    pub fn naming_file(self, file_name: &str) -> Self {
+        match self {
+            Self::TooLarge { .. } | Self::UnsupportedType { .. } | Self::NotAsSniffed { .. }
+                if !file_name.trim().is_empty() =>
+            {
+                Self::Named {
+                    file_name: shortened(file_name.trim()),
+                    refusal: Box::new(self),
+                }
+            }
+            other => other,
+        }
+    }
+
     pub fn invalid_with(
         field: &'static str,
         key: &'static str,
@@ -92,10 +119,23 @@ impl UserError for DocumentError {
                 Answer::new(K::TooLarge, "payload-too-large", "error.too_large")
                     .on_pages("doc_error.too_large")
                     .arg("max_mib", Arg::Number(mib))
-                    .arg("max", Arg::Size(*max))
+                    .arg("max", Arg::Limit(*max))
                     .with("max_bytes", max)
             }
-            Self::UnsupportedType { found, allowed } => Answer::new(
+            Self::Named { file_name, refusal } => {
+                let answer = refusal.answer();
+                match named_page_key(refusal, file_name) {
+                    Some(key) => answer
+                        .on_pages(key)
+                        .arg("file", Arg::Text(file_name.clone())),
+                    None => answer,
+                }
+            }
+            Self::UnsupportedType {
+                found,
+                allowed,
+                familiar: _,
+            } => Answer::new(
                 K::UnsupportedType,
                 "unsupported-media-type",
                 "error.unsupported_type",
@@ -133,6 +173,36 @@ impl UserError for DocumentError {
             }
         }
     }
+}
+
+/// What a page says of a refused file it can name: which file, and the way out for the kinds
+/// people often have (an iPhone photo: save it as JPEG or PDF; an old Word file: save as .docx).
+fn named_page_key(refusal: &DocumentError, file_name: &str) -> Option<&'static str> {
+    use DocumentError as E;
+    let spreadsheet = file_name.to_lowercase().ends_with(".xls");
+    Some(match refusal {
+        E::TooLarge { .. } => "doc_error.named.too_large",
+        E::UnsupportedType { familiar, .. } => match familiar {
+            Some(Familiar::IphonePhoto) => "doc_error.named.iphone_photo",
+            Some(Familiar::OldOffice) if spreadsheet => "doc_error.named.old_excel",
+            Some(Familiar::OldOffice) => "doc_error.named.old_word",
+            None => "doc_error.named.unsupported",
+        },
+        E::NotAsSniffed { .. } => "doc_error.named.content_mismatch",
+        _ => return None,
+    })
+}
+
+/// A file name as a sentence quotes it: at most 80 characters, the end (with the extension) kept.
+fn shortened(name: &str) -> String {
+    const MAX: usize = 80;
+    let count = name.chars().count();
+    if count <= MAX {
+        return name.to_owned();
+    }
+    let head: String = name.chars().take(MAX - 20).collect();
+    let tail: String = name.chars().skip(count - 19).collect();
+    format!("{head}…{tail}")
 }
 
 /// The catalogue keys naming the types `allowed` ("filetype.pdf", ...).

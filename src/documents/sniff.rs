@@ -25,6 +25,30 @@ pub fn sniff(prefix: &[u8], is_whole_file: bool) -> Option<FileType> {
     found.or_else(|| is_text(prefix, is_whole_file).then_some(FileType::Text))
 }
 
+/// A refused kind of file people often have at hand, recognised so the refusal can say what to do
+/// with it: a photo from an iPhone, or a document from an Office older than 2007.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Familiar {
+    /// HEIF/HEIC (and AVIF): the ISO base media `ftyp` box with an image brand.
+    IphonePhoto,
+    /// The OLE compound file of `.doc`, `.xls` and `.ppt`.
+    OldOffice,
+}
+
+/// What a refused file is, when it is one of the familiar kinds.
+pub fn familiar(prefix: &[u8]) -> Option<Familiar> {
+    const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    const IMAGE_BRANDS: [&[u8]; 8] = [
+        b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"avif",
+    ];
+    if prefix.starts_with(OLE) {
+        return Some(Familiar::OldOffice);
+    }
+    let brand = prefix.get(8..12)?;
+    (prefix.get(4..8) == Some(b"ftyp") && IMAGE_BRANDS.contains(&brand))
+        .then_some(Familiar::IphonePhoto)
+}
+
 fn is_docx(prefix: &[u8]) -> bool {
     office_parts(prefix).is_some_and(|names| names.iter().any(|n| n.starts_with(b"word/")))
 }
@@ -74,6 +98,18 @@ fn is_text(bytes: &[u8], is_whole_file: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iphone_photos_and_old_office_files_are_recognised_for_the_refusal() {
+        let heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic";
+        assert_eq!(familiar(heic), Some(Familiar::IphonePhoto));
+        let doc = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0];
+        assert_eq!(familiar(&doc), Some(Familiar::OldOffice));
+        // An MP4 video has the same box but a video brand; plain text is nothing familiar.
+        assert_eq!(familiar(b"\0\0\0\x18ftypisom\0\0\0\0"), None);
+        assert_eq!(familiar(b"hello"), None);
+        assert_eq!(sniff(heic, true), None, "HEIC is not an accepted type");
+    }
 
     /// A ZIP local file header for an entry called `name` with `size` stored bytes, then those.
     fn zip_entry(name: &str, data: &[u8]) -> Vec<u8> {

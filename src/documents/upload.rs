@@ -9,7 +9,7 @@
 //! a refused version) marks an orphan for the sweeper.
 
 use super::content_check::ContentCheck;
-use super::sniff::{SNIFF_LEN, sniff};
+use super::sniff::{SNIFF_LEN, familiar, sniff};
 use super::{DocumentError, DocumentResult};
 use crate::app::App;
 use crate::blobs::{BlobKey, BlobWriter};
@@ -83,6 +83,7 @@ where
         .ok_or_else(|| DocumentError::UnsupportedType {
             found: found.map_or("unknown", FileType::media_type).to_owned(),
             allowed: state.settings.documents.allowed_types.clone(),
+            familiar: familiar(&prefix),
         })?;
 
     let version_id = VersionId::new();

@@ -147,7 +147,8 @@ async fn read_fields<P: FormParts>(
         match part.name.as_str() {
             "file" if stored.is_none() => {
                 form.file_name = part.file_name.unwrap_or_default();
-                *stored = Some(upload::receive(state, case, case_key, field).await?);
+                let received = upload::receive(state, case, case_key, field).await;
+                *stored = Some(received.map_err(|e| e.naming_file(&form.file_name))?);
             }
             "file" => {
                 return Err(DocumentError::invalid("file", "invalid.file.one"));
@@ -200,7 +201,7 @@ pub async fn new_document<P: FormParts>(
     let mut parts = watched(state, parts);
     check_sender(&mut parts, request.sender).await?;
     let case_key = service::begin_document(state, actor, case).await?;
-    check_declared_length(request, state)?;
+    check_declared_length(request, state, &mut parts).await?;
     let (form, file) = receive(state, case, &case_key, parts).await?;
     let fields = UploadFields {
         title: form.title.as_deref(),
@@ -223,7 +224,7 @@ pub async fn new_version<P: FormParts>(
     let mut parts = watched(state, parts);
     check_sender(&mut parts, request.sender).await?;
     let (document, case_key) = service::begin_version(state, actor, document, based_on).await?;
-    check_declared_length(request, state)?;
+    check_declared_length(request, state, &mut parts).await?;
     let (form, file) = receive(state, document.case_id, &case_key, parts).await?;
     if form.title.is_some() || form.kind.is_some() {
         upload::discard(state, &file).await;
@@ -251,14 +252,33 @@ fn watched<P: FormParts>(state: &App, parts: P) -> Watched<P> {
     Watched::new(parts, idle)
 }
 
-/// A declared body far past the limit is refused before a byte is read.
-fn check_declared_length(request: Request<'_>, state: &App) -> DocumentResult<()> {
+/// A declared body far past the limit is refused before a byte of the file is read. A page
+/// form is read up to the file's part header first (its small fields come before it), so the
+/// refusal can name the file.
+async fn check_declared_length<P: FormParts>(
+    request: Request<'_>,
+    state: &App,
+    parts: &mut P,
+) -> DocumentResult<()> {
     let max = state.settings.documents.max_upload_bytes;
     // Room for the form's other fields and boundaries.
-    match request.declared_length {
-        Some(length) if length > max.saturating_add(64 * 1024) => {
-            Err(DocumentError::TooLarge { max })
-        }
-        _ => Ok(()),
+    let too_large = request
+        .declared_length
+        .is_some_and(|length| length > max.saturating_add(64 * 1024));
+    if !too_large {
+        return Ok(());
     }
+    let refusal = DocumentError::TooLarge { max };
+    if matches!(request.sender, Sender::Api) {
+        return Err(refusal);
+    }
+    while let Ok(Some(part)) = next_part(parts).await {
+        if part.name == "file" {
+            return Err(refusal.naming_file(&part.file_name.unwrap_or_default()));
+        }
+        if read_text(part.body, "form").await.is_err() {
+            break;
+        }
+    }
+    Err(refusal)
 }

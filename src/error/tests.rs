@@ -112,7 +112,9 @@ fn every_answer() -> Vec<Answer> {
         DocumentError::UnsupportedType {
             found: "unknown".into(),
             allowed: vec![FileType::Pdf, FileType::Text],
+            familiar: None,
         },
+        DocumentError::TooLarge { max: 1 }.naming_file("plan.pdf"),
         DocumentError::NotAsSniffed {
             found: FileType::Text,
             mismatch: crate::documents::content_check::Mismatch::NotText,
@@ -129,6 +131,7 @@ fn every_answer() -> Vec<Answer> {
             | DocumentError::TooLarge { .. }
             | DocumentError::UnsupportedType { .. }
             | DocumentError::NotAsSniffed { .. }
+            | DocumentError::Named { .. }
             | DocumentError::Stale { .. }
             | DocumentError::PreconditionRequired
             | DocumentError::Interrupted(_)
@@ -224,7 +227,47 @@ fn a_page_says_some_things_its_own_way() {
         too_large.detail(),
         "The file is larger than the 100 MiB allowed."
     );
-    assert!(too_large.page_sentence(Lang::Da).contains("104,9 MB"));
+    assert!(too_large.page_sentence(Lang::Da).contains("de 100 MB"));
+}
+
+/// A refused file is named on the page, with the way out for the kinds people often have; the
+/// API's problem stays the same.
+#[test]
+fn a_page_names_the_refused_file_and_what_to_do() {
+    use crate::documents::sniff::Familiar;
+    let refused = |familiar| DocumentError::UnsupportedType {
+        found: "unknown".into(),
+        allowed: vec![FileType::Pdf, FileType::Jpeg],
+        familiar,
+    };
+    let photo = refused(Some(Familiar::IphonePhoto)).naming_file("IMG_0042.HEIC");
+    let text = photo.answer().page_sentence(Lang::Da);
+    assert!(text.contains("«IMG_0042.HEIC»"), "{text}");
+    assert!(text.contains("JPEG"), "{text}");
+    assert_eq!(photo.answer().code, "unsupported-media-type");
+    assert_eq!(
+        photo.answer().detail(),
+        refused(Some(Familiar::IphonePhoto)).answer().detail()
+    );
+    let word = refused(Some(Familiar::OldOffice)).naming_file("Plan.doc");
+    assert!(word.answer().page_sentence(Lang::Da).contains(".docx"));
+    let sheet = refused(Some(Familiar::OldOffice)).naming_file("Budget.XLS");
+    assert!(sheet.answer().page_sentence(Lang::En).contains(".xlsx"));
+    let big = DocumentError::TooLarge { max: 100 << 20 }.naming_file("video.pdf");
+    assert!(
+        big.answer()
+            .page_sentence(Lang::Da)
+            .contains("«video.pdf» er større end de 100 MB")
+    );
+    let long = format!("{}.pdf", "a".repeat(300));
+    let named = DocumentError::TooLarge { max: 1 }.naming_file(&long);
+    let shown = named.answer().page_sentence(Lang::Da);
+    assert!(shown.contains("…") && shown.contains("aaa.pdf»"), "{shown}");
+    // Not a refusal of the file: unchanged.
+    assert!(matches!(
+        DocumentError::Stale { current: 2 }.naming_file("x.pdf"),
+        DocumentError::Stale { .. }
+    ));
 }
 
 /// Every literal key an error names in the source exists in both catalogues, and a key used

@@ -6,6 +6,7 @@ use super::dev_idp;
 use super::pages::{
     access_log, admin, admin_access_log, admin_mail, admin_staff, cases, consent_flow, consents,
     documents, front, given_consent, language, login_required, notice, notifications, participants,
+    uploads,
 };
 use super::problem::Problem;
 use super::{api, auth, backchannel, health, openapi, password, scim, static_files};
@@ -78,13 +79,16 @@ fn pages(cfg: &mut web::ServiceConfig) {
             .post(consents::withdraw),
     );
 
-    cfg.service(web::resource("/cases/{case_id}/documents").post(documents::upload));
+    cfg.service(web::resource("/cases/{case_id}/documents").post(uploads::upload));
     cfg.service(web::resource("/documents/{document_id}").get(documents::show));
-    cfg.service(web::resource("/documents/{document_id}/versions").post(documents::new_version));
+    cfg.service(web::resource("/documents/{document_id}/versions").post(uploads::new_version));
     cfg.service(web::resource("/documents/{document_id}/download").get(documents::download_newest));
     cfg.service(
         web::resource("/documents/{document_id}/versions/{n}/download")
             .get(documents::download_version),
+    );
+    cfg.service(
+        web::resource("/documents/{document_id}/versions/{n}/view").get(documents::view_version),
     );
     cfg.service(web::resource("/documents/{document_id}/rename").post(documents::rename));
     cfg.service(web::resource("/documents/{document_id}/delete").post(documents::delete));

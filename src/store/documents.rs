@@ -265,6 +265,29 @@ pub async fn versions(db: &Db, document: DocumentId) -> StoreResult<Vec<VersionR
     rows.iter().map(version).collect()
 }
 
+/// The versions in the case's documents (deleted ones left out) whose file hashes to `sha256`,
+/// as (document, version): the same file uploaded twice.
+pub async fn versions_with_hash(
+    db: &Db,
+    case: CaseId,
+    sha256: &str,
+) -> StoreResult<Vec<(DocumentId, i64)>> {
+    let rows = sqlx::query(
+        "SELECT v.document_id, v.version FROM document_versions v JOIN documents d ON d.id = v.document_id \
+         WHERE d.case_id = $1 AND d.deleted_at IS NULL AND v.sha256 = $2 ORDER BY v.uploaded_at, v.version",
+    )
+    .bind(case.to_string())
+    .bind(sha256.to_owned())
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let id = DocumentId::parse(row.try_get("document_id")?).map_err(corrupt)?;
+            Ok((id, row.try_get("version")?))
+        })
+        .collect()
+}
+
 pub async fn version_of(db: &Db, document: DocumentId, number: i64) -> StoreResult<VersionRow> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {VERSION_COLUMNS} FROM document_versions v JOIN accounts a ON a.id = v.uploaded_by \

@@ -71,13 +71,13 @@ async fn the_young_person_sees_who_downloaded_and_the_admins_hand_over(backend: 
     let jonas = jonas["name"].as_str().unwrap();
     assert!(
         html.contains(&format!(
-            "{jonas} (fagperson, Jobcenteret)</td>\n      <td>downloadede mål- og aftaleskemaet »Plan for efteråret« version 1"
+            "{jonas} (fagperson, Jobcenteret)</td>\n      <td data-title=\"Hvad\">downloadede mål- og aftaleskemaet »Plan for efteråret« version 1"
         )),
         "{html}"
     );
     assert!(
         html.contains(
-            "En administrator i kommunen</td>\n      <td>overdrog sagen til en ny koordinator"
+            "En administrator i kommunen</td>\n      <td data-title=\"Hvad\">overdrog sagen til en ny koordinator"
         ),
         "{html}"
     );

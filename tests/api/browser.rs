@@ -49,6 +49,27 @@ pub async fn run_script(script: &str, args: Vec<String>) -> (bool, String) {
     .unwrap()
 }
 
+/// Where the journeys save their screenshots (the README shows some of them).
+pub fn journey_shots() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots/journeys")
+}
+
+/// Runs the journey `script` (`node SCRIPT BASE_URL CASE_ID DEVICE SHOTS`) against the app and
+/// case; fails unless it succeeds and its output names every one of `steps`.
+pub async fn run_journey(script: &str, app: &TestApp, case: &str, device: &str, steps: &[&str]) {
+    let args = vec![
+        app.address.clone(),
+        case.to_owned(),
+        device.to_owned(),
+        journey_shots().display().to_string(),
+    ];
+    let (success, output) = run_script(script, args).await;
+    assert!(success, "tests/browser/{script} ({device}):\n{output}");
+    for step in steps {
+        assert!(output.contains(step), "{device}: {step}\n{output}");
+    }
+}
+
 /// GETs `url` (absolute, or a path on the app) and follows redirects, returning the last response.
 pub async fn follow(app: &TestApp, url: &str) -> reqwest::Response {
     let mut current = if url.starts_with("http") {

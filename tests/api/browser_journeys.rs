@@ -1,16 +1,15 @@
 //! The guided consent journeys in a real browser (tests/browser/consent_journey.mjs, Chromium) at
-//! 1280x800 and on a phone (375x812): landing on one's case after login, the consent steps by
+//! 1280x800 and on a phone (390x844): landing on one's case after login, the consent steps by
 //! keyboard with a receipt, the parent told the consent is hers, an empty choice refused on the
 //! same step, sharing turning on for the coordinator, a logged-out deep link surviving login,
 //! withdrawal behind a confirmation (the young person keeps her papers, the professional is told
 //! why), and "Log af" in the header. axe-core runs on every page. Screenshots land in
 //! `target/screenshots/journeys`.
 
-use crate::browser::run_script;
+use crate::browser::{journey_shots, run_journey};
 use crate::documents::form;
 use crate::helpers::{Backend, spawn_app};
-use crate::team::{add_citizen, add_professional, case_of, create_case, logged_in};
-use std::path::Path;
+use crate::team::{case_of, journey_team};
 use vejviser::domain::ids::CaseId;
 use vejviser::domain::notice_event::NoticeEvent;
 
@@ -18,12 +17,7 @@ use vejviser::domain::notice_event::NoticeEvent;
 async fn consent_and_withdrawal_journeys_in_chromium_at_both_widths() {
     for device in ["desktop", "phone"] {
         let app = spawn_app(Backend::Sqlite).await;
-        let coordinator = logged_in(&app, "coordinator").await;
-        let case = create_case(&app, &coordinator, "young17").await;
-        add_citizen(&app, &coordinator, &case, "young17", "young_person", None).await;
-        add_citizen(&app, &coordinator, &case, "parent", "parent", Some(true)).await;
-        add_professional(&app, &coordinator, &case, "Jonas", "read").await;
-        add_professional(&app, &coordinator, &case, "Amira", "write").await;
+        let (coordinator, case) = journey_team(&app).await;
         let uploaded = coordinator
             .post(app.url(&format!("/api/v1/cases/{case}/documents")))
             .multipart(form(
@@ -36,19 +30,7 @@ async fn consent_and_withdrawal_journeys_in_chromium_at_both_widths() {
             .unwrap();
         assert_eq!(uploaded.status(), 201);
 
-        let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots/journeys");
-        let args = vec![
-            app.address.clone(),
-            case.clone(),
-            device.to_owned(),
-            shots.display().to_string(),
-        ];
-        let (success, output) = run_script("consent_journey.mjs", args).await;
-        assert!(
-            success,
-            "tests/browser/consent_journey.mjs ({device}):\n{output}"
-        );
-        for step in [
+        let steps = [
             "landed on her case",
             "gave consent with the keyboard only and got a receipt",
             "an empty choice was refused on the form",
@@ -57,11 +39,12 @@ async fn consent_and_withdrawal_journeys_in_chromium_at_both_widths() {
             "withdrew after the confirmation and still sees her own papers",
             "says the young person withdrew and when",
             "Log af in the header logged out",
-        ] {
-            assert!(output.contains(step), "{device}: {step}\n{output}");
-        }
+        ];
+        run_journey("consent_journey.mjs", &app, &case, device, &steps).await;
         assert!(
-            shots.join(format!("consent-step-2-{device}.png")).is_file(),
+            journey_shots()
+                .join(format!("consent-step-2-{device}.png"))
+                .is_file(),
             "no screenshot of the consent step"
         );
 

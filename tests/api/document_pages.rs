@@ -60,8 +60,11 @@ async fn upload_through_the_page(team: &Team, client: &reqwest::Client, bytes: V
     );
     let (status, location) = post_form(team, client, &format!("{case_path}/documents"), form).await;
     assert_eq!(status, 303, "{location}");
-    assert!(location.starts_with("/documents/"), "{location}");
-    location
+    let document_path = location
+        .strip_suffix("?uploaded=1")
+        .unwrap_or_else(|| panic!("not the new document's page: {location}"));
+    assert!(document_path.starts_with("/documents/"), "{location}");
+    document_path.to_owned()
 }
 
 #[tokio::test]
@@ -168,7 +171,8 @@ async fn a_new_version_through_the_page_needs_the_version_it_builds_on() {
         version_form(&token, pdf(7_000)),
     )
     .await;
-    assert_eq!((status, location.as_str()), (303, document_path.as_str()));
+    assert_eq!(status, 303);
+    assert_eq!(location, format!("{document_path}?uploaded=2"));
     let (_, html) = page(&team.app, &team.young, &document_path).await;
     assert!(
         html.contains("Rettet efter mødet") && html.contains("Version 2"),
@@ -198,7 +202,7 @@ async fn a_new_version_through_the_page_needs_the_version_it_builds_on() {
     )
     .await;
     assert_eq!(status, 412);
-    assert!(html.contains("nyere version (version 2)"), "{html}");
+    assert!(html.contains("Version 2 blev uploadet af"), "{html}");
     let (status, html) = post_form(
         &team,
         &team.coordinator,
@@ -260,14 +264,14 @@ async fn page_uploads_without_the_token_first_or_of_a_wrong_type_are_refused_and
     let (status, html) = post_form(&team, &team.coordinator, &path, executable).await;
     assert_eq!(status, 415);
     assert!(
-        html.contains("Filer af denne type kan ikke uploades"),
+        html.contains("«plan.exe» kan ikke uploades, fordi filer af den type ikke er tilladt"),
         "{html}"
     );
 
     let too_large = upload_form(&token, "Plan", "other", pdf(300_000), "plan.pdf");
     let (status, html) = post_form(&team, &team.coordinator, &path, too_large).await;
     assert_eq!(status, 413);
-    assert!(html.contains("Filen er større end"), "{html}");
+    assert!(html.contains("«plan.pdf» er større end de"), "{html}");
 
     // Refused after the file is stored: the blob is discarded again.
     let stored_then_refused = [
@@ -387,7 +391,10 @@ async fn a_paper_consent_form_links_the_scanned_declaration() {
     )
     .await;
     assert_eq!(status, 303);
-    let declaration = declaration.trim_start_matches("/documents/").to_owned();
+    let declaration = declaration
+        .trim_start_matches("/documents/")
+        .trim_end_matches("?uploaded=1")
+        .to_owned();
 
     let (_, html) = page(&team.app, &team.coordinator, &case_path).await;
     assert!(

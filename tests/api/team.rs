@@ -172,6 +172,19 @@ pub async fn add_professional(
         .to_owned()
 }
 
+/// The team journey 1 builds: the 17-year-old's case with her custody-holding parent, a
+/// job-centre professional who reads and a guidance counsellor who writes. The coordinator's
+/// session and the case.
+pub async fn journey_team(app: &TestApp) -> (reqwest::Client, String) {
+    let coordinator = logged_in(app, "coordinator").await;
+    let case = create_case(app, &coordinator, "young17").await;
+    add_citizen(app, &coordinator, &case, "young17", "young_person", None).await;
+    add_citizen(app, &coordinator, &case, "parent", "parent", Some(true)).await;
+    add_professional(app, &coordinator, &case, "Jonas", "read").await;
+    add_professional(app, &coordinator, &case, "Amira", "write").await;
+    (coordinator, case)
+}
+
 pub async fn case_of(app: &TestApp, client: &reqwest::Client, case: &str) -> (u16, Value) {
     let response = get(app, client, &format!("/api/v1/cases/{case}")).await;
     let status = response.status().as_u16();

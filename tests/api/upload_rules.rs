@@ -195,7 +195,9 @@ async fn a_page_upload_that_is_not_its_type_throughout_gets_a_clear_page_and_lea
     let (status, html) = post_form(&team, &team.coordinator, &path, form).await;
     assert_eq!(status, 415);
     assert!(
-        html.contains("Filen begynder som ren tekst (.txt), men er det ikke hele vejen igennem"),
+        html.contains(
+            "«Referat.txt» begynder som ren tekst (.txt), men er det ikke hele vejen igennem"
+        ),
         "{html}"
     );
     assert_nothing_kept(&team, 0).await;

@@ -19,7 +19,7 @@
 // Logging in goes through the built-in development identity provider the way a person does it:
 // /auth/login/{staff|citizen}, then a click on the identity on the picker page. Every page is
 // checked in each language (chosen with the switch in the page header) on a desktop window
-// (1280x800) and on a phone (375x812, touch, mobile viewport), where it must also reflow without
+// (1280x800) and on a phone (390x844, touch, mobile viewport), where it must also reflow without
 // sideways scrolling at 320 CSS pixels (WCAG 1.4.10). Prints every violation (rule, impact,
 // elements, help) and exits 1 if there is any, or if a page does not answer as expected.
 import { readFileSync } from "node:fs";

@@ -10,7 +10,7 @@
 //
 // Prints a line per step; exits 1 at the first step that does not hold.
 import { mkdir } from "node:fs/promises";
-import { AxeBuilder } from "@axe-core/playwright";
+import { check, looker } from "./look.mjs";
 import { DESKTOP, PHONE, identities, launch } from "./session.mjs";
 
 const [base, caseId, deviceName, shots] = process.argv.slice(2);
@@ -20,20 +20,8 @@ if (!base || !caseId || !device || !shots) {
   process.exit(2);
 }
 await mkdir(shots, { recursive: true });
-const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 const casePath = `/cases/${caseId}`;
-
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-// No WCAG 2.1 A/AA violation on the page as it is now, and a screenshot of it.
-async function looked(page, name) {
-  const results = await new AxeBuilder({ page }).withTags(TAGS).setLegacyMode(true).analyze();
-  const found = results.violations.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target).join(", ")}`);
-  check(found.length === 0, `axe on ${name} (${page.url()}): ${found.join("; ")}`);
-  await page.screenshot({ path: `${shots}/${name}-${device.name}.png`, fullPage: true });
-}
+const looked = looker(shots, device);
 
 // Tabs from where the focus is to the element, as a keyboard user would; fails if the element
 // cannot be reached within 80 presses.

@@ -7,7 +7,7 @@ export const DESKTOP = { name: "desktop", options: { viewport: { width: 1280, he
 export const PHONE = {
   name: "phone",
   options: {
-    viewport: { width: 375, height: 812 },
+    viewport: { width: 390, height: 844 },
     deviceScaleFactor: 2,
     isMobile: true,
     hasTouch: true,

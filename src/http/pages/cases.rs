@@ -6,9 +6,9 @@
 
 use super::consent_status::ConsentStatus;
 use super::display::{department_label, kind_label, local_time, scope_labels};
-use super::documents::{FileRules, kinds};
 use super::forms::{PageForm, answer, back_to, on_case};
 use super::layout::{Chrome, render};
+use super::uploads::{FileRules, kinds};
 use crate::app::App;
 use crate::auth::session::Authenticated;
 use crate::cases::create::CaseInput;
@@ -219,6 +219,19 @@ impl CasePage {
 
     fn scope_labels(&self, scope: &[Department]) -> String {
         scope_labels(self.t, scope)
+    }
+
+    /// The case's documents as static/upload.js checks a new title against them: JSON of
+    /// `[{"title": .., "href": ..}]`.
+    fn existing_titles(&self) -> String {
+        let titles: Vec<_> = self
+            .documents
+            .iter()
+            .map(
+                |d| serde_json::json!({ "title": d.title, "href": format!("/documents/{}", d.id) }),
+            )
+            .collect();
+        serde_json::Value::Array(titles).to_string()
     }
 
     fn participant_name(&self, id: &str) -> String {

@@ -1,76 +1,25 @@
-//! The document pages: a document with its versions, and the forms that upload a document, a new
-//! version, rename and delete. Uploads are the same streamed multipart forms as the API's, with
-//! the CSRF token as their first field; a new version names the version it replaces in its URL
-//! (`?based_on=N`), the page's stand-in for `If-Match`.
+//! The document pages: a document with its versions (and, right after an upload, what it
+//! repeats), its downloads and previews, and the forms that rename and delete. The upload forms
+//! are in uploads.rs.
 
 use super::display::{file_size, kind_label, local_time};
 use super::forms::{PageForm, see_other};
 use super::layout::{Chrome, render};
+use super::uploads::FileRules;
 use crate::app::App;
 use crate::auth::session::Authenticated;
 use crate::cases::{actor_of, view};
+use crate::documents::DocumentError;
+use crate::documents::duplicates::{self, Duplicates};
 use crate::documents::reading::{self, DocumentDetail};
 use crate::documents::service;
-use crate::documents::upload_form::{self, Sender};
-use crate::documents::{DocumentError, type_keys};
 use crate::domain::case_status::CaseStatus;
-use crate::domain::document_kind::DocumentKind;
-use crate::domain::ids::{CaseId, DocumentId};
-use crate::http::download;
+use crate::domain::ids::DocumentId;
+use crate::http::download::{self, Showing};
 use crate::http::input::{NoFields, Rename};
-use crate::http::multipart::{MultipartParts, upload_request};
-use crate::i18n::{Catalogue, Lang};
-use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-
-/// What an upload form needs to say about the files it takes, in the reader's language.
-pub struct FileRules {
-    /// The `accept` attribute: the allowed types and their usual extensions.
-    pub accept: String,
-    /// "PDF, Word (.docx) eller ren tekst".
-    pub types: String,
-    /// "104,9 MB".
-    pub limit: String,
-}
-
-impl FileRules {
-    pub fn of(state: &App, lang: Lang) -> Self {
-        let documents = &state.settings.documents;
-        let accept = documents
-            .allowed_types
-            .iter()
-            .flat_map(|file_type| {
-                std::iter::once(file_type.media_type())
-                    .chain(file_type.extensions().iter().copied())
-            })
-            .collect::<Vec<_>>()
-            .join(",");
-        let types = crate::i18n::list(&type_keys(&documents.allowed_types), lang);
-        let limit = file_size(
-            i64::try_from(documents.max_upload_bytes).unwrap_or(i64::MAX),
-            lang,
-        );
-        Self {
-            accept,
-            types,
-            limit,
-        }
-    }
-
-    /// The form's hint: which types, how large.
-    pub fn hint(&self, t: &Catalogue) -> String {
-        t.get("doc.file_hint")
-            .replace("{types}", &self.types)
-            .replace("{max}", &self.limit)
-    }
-}
-
-/// The kinds a new document may have, for the form's select.
-pub fn kinds() -> Vec<&'static str> {
-    DocumentKind::WORDS.to_vec()
-}
 
 /// The page, or a page that says in the reader's language what went wrong.
 fn answer(req: &HttpRequest, result: Result<HttpResponse, DocumentError>) -> HttpResponse {
@@ -87,6 +36,10 @@ struct DocumentPage {
     may_write: bool,
     may_delete: bool,
     rules: FileRules,
+    /// The version just uploaded (`?uploaded=N`), for the confirmation.
+    uploaded: Option<i64>,
+    /// What that upload repeats.
+    duplicates: Duplicates,
 }
 super::layout::with_chrome!(DocumentPage);
 
@@ -102,6 +55,33 @@ impl DocumentPage {
     fn kind_label(&self, kind: &str) -> String {
         kind_label(self.t, kind)
     }
+
+    /// Whether "Vis" shows this type in the browser.
+    fn previewable(&self, content_type: &str) -> bool {
+        download::previewable(content_type)
+    }
+
+    /// "Dokumentet er uploadet." or "Version 2 er uploadet."
+    fn uploaded_text(&self, version: &i64) -> String {
+        if *version == 1 {
+            return self.t.get("doc.uploaded_new").to_owned();
+        }
+        self.t
+            .get("doc.uploaded")
+            .replace("{version}", &version.to_string())
+    }
+
+    /// "version 2", for a link to a twin.
+    fn twin_version(&self, version: &i64) -> String {
+        self.t
+            .get("doc.twin_version")
+            .replace("{version}", &version.to_string())
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct ShowQuery {
+    uploaded: Option<String>,
 }
 
 pub async fn show(
@@ -109,6 +89,7 @@ pub async fn show(
     state: web::Data<App>,
     who: Option<Authenticated>,
     path: web::Path<DocumentId>,
+    query: web::Query<ShowQuery>,
 ) -> HttpResponse {
     let Some(who) = who else {
         return see_other("/".to_owned());
@@ -117,6 +98,16 @@ pub async fn show(
         let actor = actor_of(&who);
         let document = reading::show(&state, &actor, path.into_inner()).await?;
         let case = view::show(&state, &actor, document.case_id).await?;
+        // A number that names no version of this document (typed, or stale) shows no notice.
+        let uploaded = query
+            .uploaded
+            .as_deref()
+            .and_then(|n| n.parse::<i64>().ok())
+            .filter(|n| document.versions.iter().any(|v| v.version == *n));
+        let duplicates = match uploaded {
+            Some(version) => duplicates::of_upload(&state, &document, version).await?,
+            None => Duplicates::default(),
+        };
         let open = case.status == CaseStatus::Active;
         let chrome = Chrome::for_request(&req);
         let rules = FileRules::of(&state, chrome.lang);
@@ -127,75 +118,11 @@ pub async fn show(
             may_write: open && case.permissions.write_documents,
             may_delete: open && case.permissions.delete_documents,
             rules,
+            uploaded,
+            duplicates,
             document,
         };
         Ok(render(StatusCode::OK, &page))
-    }
-    .await;
-    answer(&req, result)
-}
-
-/// `POST /cases/{id}/documents`: a new document, then its page.
-pub async fn upload(
-    req: HttpRequest,
-    state: web::Data<App>,
-    who: Authenticated,
-    path: web::Path<CaseId>,
-    payload: Multipart,
-) -> HttpResponse {
-    let result = async {
-        let case = path.into_inner();
-        let sender = Sender::Page {
-            csrf_token: &who.session.csrf_token,
-        };
-        let created = upload_form::new_document(
-            &state,
-            &actor_of(&who),
-            upload_request(&req, sender),
-            case,
-            MultipartParts(payload),
-        )
-        .await?;
-        Ok(see_other(format!("/documents/{}", created.id)))
-    }
-    .await;
-    answer(&req, result)
-}
-
-#[derive(serde::Deserialize)]
-pub struct BasedOn {
-    based_on: Option<String>,
-}
-
-/// `POST /documents/{id}/versions?based_on=N`: a new version of the document, then its page.
-pub async fn new_version(
-    req: HttpRequest,
-    state: web::Data<App>,
-    who: Authenticated,
-    path: web::Path<DocumentId>,
-    query: web::Query<BasedOn>,
-    payload: Multipart,
-) -> HttpResponse {
-    let result = async {
-        let id = path.into_inner();
-        let based_on = query
-            .based_on
-            .as_deref()
-            .and_then(|n| n.parse::<i64>().ok())
-            .ok_or(DocumentError::PreconditionRequired)?;
-        let sender = Sender::Page {
-            csrf_token: &who.session.csrf_token,
-        };
-        let actor = actor_of(&who);
-        upload_form::new_version(
-            &state,
-            &actor,
-            upload_request(&req, sender),
-            (id, based_on),
-            MultipartParts(payload),
-        )
-        .await?;
-        Ok(see_other(format!("/documents/{id}")))
     }
     .await;
     answer(&req, result)
@@ -221,9 +148,30 @@ pub async fn download_version(
     who: Authenticated,
     path: web::Path<(DocumentId, u32)>,
 ) -> HttpResponse {
-    let (id, number) = path.into_inner();
-    let result = download::file(&state, &actor_of(&who), id, Some(i64::from(number))).await;
-    answer(&req, result)
+    one_version(&req, &state, &who, path.into_inner(), Showing::Download).await
+}
+
+/// `GET /documents/{id}/versions/{n}/view`: "Vis": a PDF or image shown in the browser (under
+/// its own Content-Security-Policy), any other type saved as by "Hent".
+pub async fn view_version(
+    req: HttpRequest,
+    state: web::Data<App>,
+    who: Authenticated,
+    path: web::Path<(DocumentId, u32)>,
+) -> HttpResponse {
+    one_version(&req, &state, &who, path.into_inner(), Showing::Preview).await
+}
+
+async fn one_version(
+    req: &HttpRequest,
+    state: &App,
+    who: &Authenticated,
+    (id, number): (DocumentId, u32),
+    showing: Showing,
+) -> HttpResponse {
+    let version = (id, Some(i64::from(number)));
+    let result = download::respond(state, &actor_of(who), version, showing).await;
+    answer(req, result)
 }
 
 /// `POST /documents/{id}/rename`.

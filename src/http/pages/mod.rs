@@ -20,3 +20,4 @@ pub mod login_required;
 pub mod notice;
 pub mod notifications;
 pub mod participants;
+pub mod uploads;

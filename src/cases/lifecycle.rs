@@ -32,6 +32,26 @@ pub async fn checked_hand_over(
     id: CaseId,
     to: AccountId,
 ) -> CaseResult<LoadedCase> {
+    Ok(checked_with_successor(state, actor, id, to).await?.0)
+}
+
+/// The successor's name, when a hand-over of case `id` to `to` would pass: for the page that
+/// asks the coordinator to confirm it.
+pub async fn successor_name(
+    state: &App,
+    actor: &Actor,
+    id: CaseId,
+    to: AccountId,
+) -> CaseResult<String> {
+    Ok(checked_with_successor(state, actor, id, to).await?.1.name)
+}
+
+async fn checked_with_successor(
+    state: &App,
+    actor: &Actor,
+    id: CaseId,
+    to: AccountId,
+) -> CaseResult<(LoadedCase, accounts::Account)> {
     let case = authorize(state, actor, Action::HandOverCoordinator, id).await?;
     let grantee = Grantee {
         account: Some(to),
@@ -53,7 +73,7 @@ pub async fn checked_hand_over(
             "invalid.account.not_active_staff",
         ));
     }
-    Ok(case)
+    Ok((case, target))
 }
 
 /// Writes a checked hand-over and its access-log row in the caller's transaction.

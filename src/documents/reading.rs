@@ -48,7 +48,7 @@ pub struct VersionView {
 pub struct DocumentDetail {
     #[serde(flatten)]
     pub document: DocumentListItem,
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub case_id: CaseId,
     pub versions: Vec<VersionView>,
 }

@@ -34,13 +34,13 @@ pub struct GiveConsent {
     pub scope: Vec<Department>,
     /// The last day covered (YYYY-MM-DD).
     #[serde(default, with = "day::option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = Date)]
     pub valid_until: Option<Date>,
     /// Coordinator only: record a signed paper declaration on this participant's behalf.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = Uuid)]
     pub given_by_participant_id: Option<ParticipantId>,
     #[serde(default, with = "day::option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = Date)]
     pub signed_on: Option<Date>,
     pub evidence_document_id: Option<String>,
     /// The caller's own active consent this one takes the place of (changing a consent): it is
@@ -95,7 +95,7 @@ impl GiveConsent {
 pub struct AddParticipant {
     pub role: Role,
     pub access: Access,
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = Uuid)]
     pub account_id: Option<AccountId>,
     pub cpr: Option<String>,
     pub name: Option<String>,
@@ -145,7 +145,7 @@ impl FormFields for ChangeAccess {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HandOver {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub account_id: AccountId,
 }
 

@@ -1,6 +1,10 @@
-//! The OpenAPI document, generated from the handlers' annotations. Each feature adds its paths.
+//! The OpenAPI document, generated from the handlers' annotations. Each feature adds its paths;
+//! `complete` adds what all operations share.
+
+mod complete;
 
 use actix_web::HttpResponse;
+use complete::Completion;
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -33,6 +37,14 @@ use utoipa::OpenApi;
         super::api::consents::give,
         super::api::consents::withdraw,
         super::api::consents::mine,
+        super::api::documents::upload,
+        super::api::documents::list,
+        super::api::documents::show,
+        super::api::documents::rename,
+        super::api::documents::delete,
+        super::api::documents::content,
+        super::api::documents::new_version,
+        super::api::documents::version_content,
         super::api::staff::search,
         super::api::audit::search,
         super::api::audit::csv,
@@ -44,11 +56,18 @@ use utoipa::OpenApi;
         super::api::staff::create,
         super::api::staff::department_preview,
     ),
-    components(schemas(super::problem::ProblemBody)),
+    // The ids utoipa names in path parameters but finds in no body.
+    components(schemas(
+        super::problem::ProblemBody,
+        crate::domain::ids::ParticipantId,
+        crate::domain::ids::DocumentId
+    )),
+    modifiers(&Completion),
     tags(
         (name = "operations", description = "Health, readiness and metrics"),
         (name = "login", description = "Who is logged in"),
         (name = "cases", description = "Cases, participants and consents"),
+        (name = "documents", description = "Encrypted documents and their versions"),
         (name = "staff", description = "The municipality's staff"),
         (name = "development", description = "Only on the embedded default")
     )

@@ -14,7 +14,7 @@ pub enum Missing {
     ConsentYoungPerson,
     /// A custody holder's consent is missing (with `Any`, the one line stands for all of them).
     ConsentCustodyHolder {
-        #[schema(value_type = Option<String>)]
+        #[schema(value_type = Option<String>, format = Uuid)]
         participant_id: Option<ParticipantId>,
     },
 }

@@ -118,12 +118,17 @@ async fn an_admin_reassigns_the_coordinator_and_others_cannot() {
         422
     );
 
-    assert_eq!(
-        submit(&app, &admin, &hand_over, &[("account_id", &amira)])
-            .await
-            .0,
-        303
+    // First the confirmation page naming the successor, then the hand-over itself.
+    let (status, html) = submit(&app, &admin, &hand_over, &[("account_id", &amira)]).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Vil du overdrage sagen til Amira Larsen?"),
+        "{html}"
     );
+    let (_, view) = case_of(&app, &admin, &case).await;
+    assert_eq!(view["coordinator"]["name"], "Karen Holm", "not yet");
+    let confirmed = [("account_id", amira.as_str()), ("confirmed", "yes")];
+    assert_eq!(submit(&app, &admin, &hand_over, &confirmed).await.0, 303);
     let (_, view) = case_of(&app, &admin, &case).await;
     assert_eq!(view["coordinator"]["name"], "Amira Larsen");
     assert_eq!(
@@ -150,11 +155,20 @@ async fn the_admin_page_deactivates_staff_and_is_for_admins_only() {
     let (_, front) = page(&app, &admin, "/").await;
     assert!(front.contains(r#"href="/admin""#));
 
-    let (status, _) = submit(
+    let (status, html) = submit(
         &app,
         &admin,
         &format!("/admin/staff/{jonas}"),
         &[("change", "deactivate")],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Vil du deaktivere Jonas Berg?"), "{html}");
+    let (status, _) = submit(
+        &app,
+        &admin,
+        &format!("/admin/staff/{jonas}"),
+        &[("change", "deactivate"), ("confirmed", "yes")],
     )
     .await;
     assert_eq!(status, 303);

@@ -55,6 +55,7 @@ async fn document_journeys_in_chromium_at_both_widths() {
             "without JavaScript the form uploaded version 3",
             "a direct POST got 403",
             "found the professional's download",
+            "removed the professional after confirming",
         ];
         run_journey("document_journey.mjs", &app, &case, device, &steps).await;
         for shot in ["case-staff", "access-log", "upload-stale-on-form"] {

@@ -22,6 +22,7 @@ mod browser_journeys;
 mod case_pages;
 mod cases;
 mod cli;
+mod confirmations;
 mod consent_changes;
 mod consent_evidence;
 mod demo_scripts;

@@ -7,7 +7,8 @@
 //    without JavaScript the same form still uploads;
 // 4. the read-only professional downloads but is offered no upload form, and a direct POST is
 //    refused;
-// 5. the young person opens "Hvem har set mine oplysninger" and finds the professional's download.
+// 5. the young person opens "Hvem har set mine oplysninger" and finds the professional's download;
+// then the coordinator removes the professional after a confirmation page.
 // axe-core (WCAG 2.1 A/AA) runs on every page. Run by tests/api/browser_document_journeys.rs,
 // which checks the e-mail to the coordinator afterwards.
 //
@@ -232,6 +233,20 @@ try {
   // The top of it as it first appears, for the README (the whole log is long on a phone).
   await young.screenshot({ path: `${shots}/access-log-top-${device.name}.png` });
   console.log("the young person found the professional's download in Hvem har set mine oplysninger");
+
+  // The coordinator removes the professional from the team, after the confirmation page.
+  await page.goto(`${base}${casePath}`);
+  const jonasId = (await (await coordinator.request.get(`${base}/api/v1/cases/${caseId}`)).json()).participants.find(
+    (p) => p.name === "Jonas Berg",
+  ).id;
+  await page.goto(`${base}${casePath}/participants/${jonasId}`);
+  await Promise.all([page.waitForNavigation(), page.click(`form[action$="/remove"] button[type=submit]`)]);
+  check((await page.locator("h1").innerText()) === "Vil du fjerne Jonas Berg fra teamet?", "no confirmation before removing");
+  await looked(page, "confirm-remove");
+  await Promise.all([page.waitForURL(`${base}${casePath}`), page.click("form button[type=submit]:has-text('Ja, fjern')")]);
+  const gone = await pro.goto(`${base}${documentPath}`);
+  check([403, 404].includes(gone.status()), `the removed professional's next page answered ${gone.status()}`);
+  console.log("the coordinator removed the professional after confirming; his next page is refused");
 } catch (err) {
   console.log(`FAIL ${err.message}`);
   process.exitCode = 1;

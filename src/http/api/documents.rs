@@ -48,6 +48,8 @@ fn created_response(created: CreatedVersion) -> HttpResponse {
 }
 
 #[utoipa::path(post, path = "/api/v1/documents/{document_id}/versions", tag = "documents",
+    // Optional to the schema, as RFC 6585 has it: without it the answer is 428, not 400.
+    params(("If-Match" = Option<String>, Header, description = "The version the new one is based on: `\"3\"`; without it 428")),
     request_body(content_type = "multipart/form-data", description = "`file`, `note`?; header `If-Match: \"<version>\"`"),
     responses((status = 201, body = CreatedVersion), (status = 412, body = ProblemBody), (status = 428, body = ProblemBody),
         (status = 413, body = ProblemBody), (status = 415, body = ProblemBody)))]

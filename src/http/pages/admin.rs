@@ -2,6 +2,7 @@
 //! flag, over the staff service (`crate::staff`). Admins reassign a case's coordinator from the
 //! case page (found by the staff search); they never read documents unless they are participants.
 
+use super::confirm::{Question, ask};
 use super::forms::{PageForm, answer};
 use super::layout::{Chrome, render};
 use crate::app::App;
@@ -106,6 +107,22 @@ pub async fn change_staff(
     form: PageForm<StaffButton>,
 ) -> HttpResponse {
     let actor = actor_of(&form.who);
+    if form.fields.change == FlagChange::Deactivate
+        && !form.confirmed
+        && let Ok(staff) = staff::search::for_admin(&state, &actor, "").await
+        && let Some(member) = staff.iter().find(|s| s.id == path.to_string())
+    {
+        let back = "/admin".to_owned();
+        return ask(
+            &req,
+            &form,
+            Question {
+                what: "deactivate",
+                name: &member.name,
+                back,
+            },
+        );
+    }
     let changed = staff::flags::set_flags(&state, &actor, *path, form.fields.change.change()).await;
     answer(&req, changed.map(|()| to_admin()))
 }

@@ -4,6 +4,7 @@
 //! the session's CSRF token and land back on the case page; every decision is the policy's,
 //! through the same services as the API.
 
+use super::confirm::{Question, ask};
 use super::consent_status::ConsentStatus;
 use super::display::{department_label, kind_label, local_time, scope_labels};
 use super::forms::{PageForm, answer, back_to, on_case};
@@ -149,7 +150,7 @@ pub async fn create_case(
     state: web::Data<App>,
     form: PageForm<NewCaseForm>,
 ) -> HttpResponse {
-    let PageForm { who, fields } = form;
+    let PageForm { who, fields, .. } = form;
     let input = CaseInput {
         cpr: &fields.cpr,
         name: &fields.name,
@@ -346,6 +347,24 @@ pub async fn set_status(
         StatusChange::Close => CaseStatus::Closed,
         StatusChange::Reopen => CaseStatus::Active,
     };
-    let done = lifecycle::set_status(&state, &actor_of(&form.who), case, status).await;
+    let actor = actor_of(&form.who);
+    if status == CaseStatus::Closed
+        && !form.confirmed
+        && let Ok(view) = view::show(&state, &actor, case).await
+        && view.permissions.close_case
+    {
+        let name = &view.young_person.name;
+        let back = format!("/cases/{case}");
+        return ask(
+            &req,
+            &form,
+            Question {
+                what: "close",
+                name,
+                back,
+            },
+        );
+    }
+    let done = lifecycle::set_status(&state, &actor, case, status).await;
     on_case(&req, case, done)
 }

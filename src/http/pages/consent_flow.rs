@@ -280,7 +280,7 @@ pub async fn submit(
     form: PageForm<GiveConsent>,
 ) -> HttpResponse {
     let case = path.into_inner();
-    let PageForm { who, fields } = form;
+    let PageForm { who, fields, .. } = form;
     let choices = Choices {
         scope: fields.scope.clone(),
         valid_until: fields

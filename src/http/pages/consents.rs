@@ -20,7 +20,7 @@ pub async fn give(
     form: PageForm<GiveConsent>,
 ) -> HttpResponse {
     let case = path.into_inner();
-    let PageForm { who, fields } = form;
+    let PageForm { who, fields, .. } = form;
     let done = fields.submit(&state, &actor_of(&who), case).await;
     on_case(&req, case, done.map(|_| ()))
 }

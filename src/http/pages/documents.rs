@@ -182,7 +182,7 @@ pub async fn rename(
     form: PageForm<Rename>,
 ) -> HttpResponse {
     let id = path.into_inner();
-    let PageForm { who, fields } = form;
+    let PageForm { who, fields, .. } = form;
     let renamed = service::rename(&state, &actor_of(&who), id, &fields.title).await;
     answer(
         &req,

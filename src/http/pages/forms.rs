@@ -22,6 +22,11 @@ use serde::de::DeserializeOwned;
 pub struct PageForm<T> {
     pub who: Authenticated,
     pub fields: T,
+    /// The form came from a confirmation page (`confirmed=yes`; see confirm.rs).
+    pub confirmed: bool,
+    /// The filled fields as sent (without the token and `confirmed`), for a confirmation page
+    /// to post again.
+    pub sent: Vec<(String, String)>,
 }
 
 impl<T: DeserializeOwned + FormFields + 'static> FromRequest for PageForm<T> {
@@ -45,8 +50,13 @@ impl<T: DeserializeOwned + FormFields + 'static> FromRequest for PageForm<T> {
                 )));
             }
             let body = body.await?;
-            let fields = read(&body, &who.session.csrf_token).map_err(refuse)?;
-            Ok(PageForm { who, fields })
+            let read = read(&body, &who.session.csrf_token).map_err(refuse)?;
+            Ok(PageForm {
+                who,
+                fields: read.fields,
+                confirmed: read.confirmed,
+                sent: read.sent,
+            })
         })
     }
 }
@@ -58,12 +68,26 @@ fn is_urlencoded(req: &HttpRequest) -> bool {
         .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"))
 }
 
-/// Checks the token, then parses the fields without it.
-fn read<T: DeserializeOwned + FormFields>(body: &[u8], csrf_token: &str) -> Result<T, CaseError> {
+/// A posted form, its token checked.
+#[derive(Debug)]
+struct Read<T> {
+    fields: T,
+    confirmed: bool,
+    sent: Vec<(String, String)>,
+}
+
+/// Checks the token, then parses the fields without it (and without `confirmed`).
+fn read<T: DeserializeOwned + FormFields>(
+    body: &[u8],
+    csrf_token: &str,
+) -> Result<Read<T>, CaseError> {
     let pairs: Vec<(String, String)> = serde_html_form::from_bytes(body)
         .map_err(|_| CaseError::invalid("form", "invalid.form.unreadable"))?;
     let (tokens, fields): (Vec<_>, Vec<_>) =
         pairs.into_iter().partition(|(k, _)| k == "csrf_token");
+    let (confirmations, fields): (Vec<_>, Vec<_>) =
+        fields.into_iter().partition(|(k, _)| k == "confirmed");
+    let confirmed = matches!(confirmations.as_slice(), [(_, yes)] if yes == "yes");
     match tokens.as_slice() {
         [(_, token)] if same_secret(token, csrf_token) => {}
         _ => return Err(CaseError::invalid("csrf_token", "invalid.form.stale")),
@@ -77,9 +101,14 @@ fn read<T: DeserializeOwned + FormFields>(body: &[u8], csrf_token: &str) -> Resu
     let rest = serde_html_form::to_string(&filled)
         .map_err(|_| CaseError::invalid("form", "invalid.form.unreadable"))?;
     let deserializer = serde_html_form::Deserializer::from_bytes(rest.as_bytes());
-    serde_path_to_error::deserialize(deserializer).map_err(|err| {
+    let fields = serde_path_to_error::deserialize(deserializer).map_err(|err| {
         tracing::debug!(field = %err.path(), error = %err.inner(), "form field does not parse");
         T::unreadable(&err.path().to_string())
+    })?;
+    Ok(Read {
+        fields,
+        confirmed,
+        sent: filled,
     })
 }
 

@@ -6,6 +6,7 @@ pub mod admin_access_log;
 pub mod admin_mail;
 pub mod admin_staff;
 pub mod cases;
+mod confirm;
 pub mod consent_flow;
 mod consent_status;
 pub mod consents;

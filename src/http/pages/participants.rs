@@ -4,6 +4,7 @@
 //! and land back on the case page; every decision is the policy's, through the same services as
 //! `/api/v1/cases/{case_id}/participants`.
 
+use super::confirm::{Question, ask};
 use super::forms::{PageForm, answer, not_found, on_case};
 use super::layout::{Chrome, render};
 use crate::app::App;
@@ -62,7 +63,27 @@ pub async fn remove(
     form: PageForm<NoFields>,
 ) -> HttpResponse {
     let (case, participant) = path.into_inner();
-    let done = participants::remove(&state, &actor_of(&form.who), case, participant).await;
+    let actor = actor_of(&form.who);
+    if !form.confirmed
+        && let Ok(view) = view::show(&state, &actor, case).await
+        && view.permissions.manage_participants
+        && let Some(person) = view
+            .participants
+            .iter()
+            .find(|p| p.id == participant.to_string())
+    {
+        let back = format!("/cases/{case}/participants/{participant}");
+        return ask(
+            &req,
+            &form,
+            Question {
+                what: "remove",
+                name: &person.name,
+                back,
+            },
+        );
+    }
+    let done = participants::remove(&state, &actor, case, participant).await;
     on_case(&req, case, done)
 }
 
@@ -131,7 +152,26 @@ pub async fn hand_over(
 ) -> HttpResponse {
     let case = path.into_inner();
     let to = form.fields.account_id;
-    let done = lifecycle::hand_over(&state, &actor_of(&form.who), case, to).await;
+    let actor = actor_of(&form.who);
+    if !form.confirmed {
+        // Asked only of a hand-over that would pass: one to oneself is refused at once.
+        return match lifecycle::successor_name(&state, &actor, case, to).await {
+            Ok(name) => {
+                let back = format!("/cases/{case}");
+                ask(
+                    &req,
+                    &form,
+                    Question {
+                        what: "hand_over",
+                        name: &name,
+                        back,
+                    },
+                )
+            }
+            Err(refused) => on_case(&req, case, Err(refused)),
+        };
+    }
+    let done = lifecycle::hand_over(&state, &actor, case, to).await;
     on_case(&req, case, done)
 }
 

@@ -32,7 +32,7 @@ fn a_missing_wrong_or_repeated_token_is_a_stale_form() {
 #[test]
 fn repeated_scope_fields_become_the_list_and_empty_dates_none() {
     let body = "csrf_token=the-session-token&scope=job_centre&scope=youth_guidance&valid_until=&given_by_participant_id=";
-    let consent: GiveConsent = read(body.as_bytes(), TOKEN).unwrap();
+    let consent: GiveConsent = read(body.as_bytes(), TOKEN).unwrap().fields;
     assert_eq!(
         consent.scope,
         vec![Department::JobCentre, Department::YouthGuidance]
@@ -41,7 +41,7 @@ fn repeated_scope_fields_become_the_list_and_empty_dates_none() {
     assert_eq!(consent.given_by_participant_id, None);
 
     let dated = "csrf_token=the-session-token&scope=school&valid_until=2027-05-31";
-    let consent: GiveConsent = read(dated.as_bytes(), TOKEN).unwrap();
+    let consent: GiveConsent = read(dated.as_bytes(), TOKEN).unwrap().fields;
     assert_eq!(
         consent.valid_until,
         Some(time::macros::date!(2027 - 05 - 31))
@@ -83,11 +83,34 @@ fn the_add_participant_form_reads_as_the_api_body_does() {
     let body = format!(
         "csrf_token={TOKEN}&role=parent&access=write&cpr=010108-4321&name=Mor&email=&has_custody=true"
     );
-    let added: AddParticipant = read(body.as_bytes(), TOKEN).unwrap();
+    let added: AddParticipant = read(body.as_bytes(), TOKEN).unwrap().fields;
     assert_eq!(added.role, Role::Parent);
     assert_eq!(added.access, Access::Write);
     assert_eq!(added.cpr.as_deref(), Some("010108-4321"));
     assert_eq!(added.email, None);
     assert_eq!(added.has_custody, Some(true));
     assert_eq!(added.account_id, None);
+}
+
+#[test]
+fn confirmed_is_read_apart_and_the_fields_are_kept_for_a_confirmation_page() {
+    let body = "csrf_token=the-session-token&confirmed=yes";
+    let confirmed = read::<NoFields>(body.as_bytes(), TOKEN).unwrap();
+    assert!(confirmed.confirmed && confirmed.sent.is_empty());
+    let body = "csrf_token=the-session-token&access=write";
+    let asked = read::<ChangeAccess>(body.as_bytes(), TOKEN).unwrap();
+    assert!(!asked.confirmed);
+    assert_eq!(asked.sent, vec![("access".to_owned(), "write".to_owned())]);
+    for odd in [
+        "confirmed=no",
+        "confirmed=yes&confirmed=yes",
+        "confirmed=",
+        "confirmed=YES",
+    ] {
+        let body = format!("csrf_token=the-session-token&{odd}");
+        assert!(
+            !read::<NoFields>(body.as_bytes(), TOKEN).unwrap().confirmed,
+            "{odd}"
+        );
+    }
 }

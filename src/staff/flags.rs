@@ -63,20 +63,7 @@ pub async fn set_flags(
     target: AccountId,
     change: StaffChange,
 ) -> CaseResult<()> {
-    let actions = [
-        change.is_active.map(StaffAction::SetActive),
-        change.is_admin.map(StaffAction::SetAdmin),
-        change.may_create_cases.map(StaffAction::SetMayCreateCases),
-        change.department.map(|_| StaffAction::SetDepartment),
-    ];
-    let actions: Vec<_> = actions.into_iter().flatten().collect();
-    let account = decided_target(state, actor, target, &actions).await?;
-    // A case is never left without a coordinator: a coordinator's cases are handed over first.
-    if change.is_active == Some(false)
-        && cases::count_coordinated_by(&state.db, account.id).await? > 0
-    {
-        return Err(CaseError::conflict("conflict.coordinates_cases"));
-    }
+    let account = checked_change(state, actor, target, change).await?;
     let mut tx = state.db.begin().await?;
     accounts::set_staff_flags(&mut tx, account.id, change.is_active, change.is_admin).await?;
     if let Some(may) = change.may_create_cases {
@@ -137,6 +124,31 @@ pub(super) async fn decided_target(
         }
     }
     account.ok_or(CaseError::Denied(crate::policy::Reason::NotFound))
+}
+
+/// The staff account `target` once `change` would pass: the policy for each part of it, and no
+/// case left without a coordinator. Also for the page that asks an admin to confirm.
+pub async fn checked_change(
+    state: &App,
+    actor: &Actor,
+    target: AccountId,
+    change: StaffChange,
+) -> CaseResult<accounts::Account> {
+    let actions = [
+        change.is_active.map(StaffAction::SetActive),
+        change.is_admin.map(StaffAction::SetAdmin),
+        change.may_create_cases.map(StaffAction::SetMayCreateCases),
+        change.department.map(|_| StaffAction::SetDepartment),
+    ];
+    let actions: Vec<_> = actions.into_iter().flatten().collect();
+    let account = decided_target(state, actor, target, &actions).await?;
+    // A case is never left without a coordinator: a coordinator's cases are handed over first.
+    if change.is_active == Some(false)
+        && cases::count_coordinated_by(&state.db, account.id).await? > 0
+    {
+        return Err(CaseError::conflict("conflict.coordinates_cases"));
+    }
+    Ok(account)
 }
 
 /// `is_active=false department=adult`: what changed, for the record.

@@ -14,7 +14,8 @@ use utoipa::openapi::path::{Operation, Parameter, ParameterBuilder, ParameterIn,
 use utoipa::openapi::request_body::RequestBody;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{
-    ContentBuilder, Object, ObjectBuilder, OpenApi, Ref, RefOr, Required, ResponseBuilder, Type,
+    Content, ContentBuilder, KnownFormat, Object, ObjectBuilder, OpenApi, Ref, RefOr, Required,
+    ResponseBuilder, SchemaFormat, Type,
 };
 
 /// Routes a caller may reach without a session.
@@ -91,23 +92,20 @@ fn add_path_parameters(operation: &mut Operation, path: &str) {
 }
 
 fn path_parameter(name: &str) -> Parameter {
-    let schema: Object = if name == "n" {
-        ObjectBuilder::new()
+    let (schema, description): (Object, _) = if name == "n" {
+        let number = ObjectBuilder::new()
             .schema_type(Type::Integer)
-            .minimum(Some(1))
-            .build()
+            .minimum(Some(1));
+        (number.build(), "The version number, from 1")
     } else {
-        ObjectBuilder::new()
+        let uuid = SchemaFormat::KnownFormat(KnownFormat::Uuid);
+        let id = ObjectBuilder::new()
             .schema_type(Type::String)
-            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
-                utoipa::openapi::KnownFormat::Uuid,
-            )))
-            .build()
-    };
-    let description = if name == "n" {
-        "The version number, from 1"
-    } else {
-        "An id (UUID); an unknown or malformed one answers 404"
+            .format(Some(uuid));
+        (
+            id.build(),
+            "An id (UUID); an unknown or malformed one answers 404",
+        )
     };
     ParameterBuilder::new()
         .name(name)
@@ -170,15 +168,20 @@ fn problems_as_problem_json(operation: &mut Operation) {
         let RefOr::T(response) = response else {
             continue;
         };
-        let is_problem = response.content.get("application/json").is_some_and(|c| {
-            matches!(c, RefOr::T(c) if matches!(&c.schema, Some(RefOr::Ref(r)) if r.ref_location.ends_with("/ProblemBody")))
-        });
+        let is_problem = matches!(
+            response.content.get("application/json"),
+            Some(RefOr::T(content)) if is_problem_body(content)
+        );
         if is_problem && let Some(content) = response.content.shift_remove("application/json") {
             response
                 .content
                 .insert(crate::http::problem::CONTENT_TYPE.to_owned(), content);
         }
     }
+}
+
+fn is_problem_body(content: &Content) -> bool {
+    matches!(&content.schema, Some(RefOr::Ref(r)) if r.ref_location.ends_with("/ProblemBody"))
 }
 
 #[cfg(test)]

@@ -107,23 +107,26 @@ pub async fn change_staff(
     form: PageForm<StaffButton>,
 ) -> HttpResponse {
     let actor = actor_of(&form.who);
-    if form.fields.change == FlagChange::Deactivate
-        && !form.confirmed
-        && let Ok(staff) = staff::search::for_admin(&state, &actor, "").await
-        && let Some(member) = staff.iter().find(|s| s.id == path.to_string())
-    {
-        let back = "/admin".to_owned();
-        return ask(
-            &req,
-            &form,
-            Question {
-                what: "deactivate",
-                name: &member.name,
-                back,
-            },
-        );
+    let change = form.fields.change.change();
+    if form.fields.change == FlagChange::Deactivate && !form.confirmed {
+        // Asked only of a deactivation that would pass; a refusal is answered at once.
+        return match staff::flags::checked_change(&state, &actor, *path, change).await {
+            Ok(member) => {
+                let back = "/admin".to_owned();
+                ask(
+                    &req,
+                    &form,
+                    Question {
+                        what: "deactivate",
+                        name: &member.name,
+                        back,
+                    },
+                )
+            }
+            Err(refused) => answer(&req, Err(refused)),
+        };
     }
-    let changed = staff::flags::set_flags(&state, &actor, *path, form.fields.change.change()).await;
+    let changed = staff::flags::set_flags(&state, &actor, *path, change).await;
     answer(&req, changed.map(|()| to_admin()))
 }
 

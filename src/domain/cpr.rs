@@ -160,4 +160,38 @@ mod tests {
             assert_eq!(Cpr::parse(&cpr.formatted()).unwrap().birth_date(), d);
         }
     }
+
+    proptest::proptest! {
+        /// Any text gets an answer, never a panic; what parses keeps its digits and date
+        /// through both written forms.
+        #[test]
+        fn any_text_parses_or_is_refused_without_a_panic(raw in "\\PC{0,14}|[0-9 -]{8,14}") {
+            if let Ok(cpr) = Cpr::parse(&raw) {
+                let compact = cpr.compact();
+                proptest::prop_assert!(compact.len() == 10 && compact.bytes().all(|b| b.is_ascii_digit()));
+                proptest::prop_assert_eq!(&Cpr::parse(&cpr.formatted()).unwrap(), &cpr);
+                proptest::prop_assert_eq!(Cpr::parse(&compact).unwrap().birth_date(), cpr.birth_date());
+            }
+        }
+
+        /// Ten digits are refused exactly when their first six are not a date.
+        #[test]
+        fn ten_digits_parse_when_they_start_with_a_date(digits in "[0-9]{10}") {
+            let two = |i: usize| digits[i..i + 2].parse::<u8>().unwrap();
+            let (day, month) = (two(0), two(2));
+            let plausible = (1..=12).contains(&month) && (1..=31).contains(&day);
+            match Cpr::parse(&digits) {
+                Ok(cpr) => {
+                    proptest::prop_assert!(plausible);
+                    proptest::prop_assert_eq!(cpr.birth_date().day(), day);
+                    proptest::prop_assert_eq!(u8::from(cpr.birth_date().month()), month);
+                }
+                Err(e) => {
+                    proptest::prop_assert_eq!(e, CprError::Date);
+                    // Only a day past the month's end is refused among plausible ones.
+                    proptest::prop_assert!(!plausible || day >= 29);
+                }
+            }
+        }
+    }
 }

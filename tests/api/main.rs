@@ -25,6 +25,7 @@ mod cli;
 mod confirmations;
 mod consent_changes;
 mod consent_evidence;
+mod contract;
 mod demo_scripts;
 mod digests_and_reminders;
 mod document_pages;

@@ -6,6 +6,7 @@ use crate::auth::session::Authenticated;
 use crate::cases::access_log::{self, LogEntry, LogPage};
 use crate::cases::actor_of;
 use crate::domain::ids::CaseId;
+use crate::http::api::page_number::PageNumber;
 use crate::http::problem::{Problem, ProblemBody};
 use actix_web::http::header::{self, CacheControl, CacheDirective};
 use actix_web::{HttpResponse, web};
@@ -14,7 +15,8 @@ use serde::Deserialize;
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct PageQuery {
     /// From 1 (the newest rows).
-    page: Option<u32>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000000)]
+    page: Option<PageNumber>,
 }
 
 #[utoipa::path(get, path = "/api/v1/cases/{case_id}/access-log", tag = "cases", params(PageQuery),
@@ -29,7 +31,7 @@ pub async fn show(
         &state,
         &actor_of(&who),
         path.into_inner(),
-        query.page.unwrap_or(1),
+        PageNumber::or_first(query.page),
     )
     .await?;
     Ok(HttpResponse::Ok()

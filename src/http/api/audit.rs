@@ -6,6 +6,7 @@ use crate::app::App;
 use crate::auth::session::Authenticated;
 use crate::cases::actor_of;
 use crate::cases::audit_search::{self, AdminEntry, AdminPage, Query};
+use crate::http::api::page_number::PageNumber;
 use crate::http::problem::{Problem, ProblemBody};
 use actix_web::http::header::{self, CacheControl, CacheDirective};
 use actix_web::{HttpResponse, web};
@@ -20,7 +21,9 @@ pub struct SearchQuery {
     from: Option<String>,
     /// RFC 3339, exclusive.
     to: Option<String>,
-    page: Option<u32>,
+    /// From 1 (the newest rows).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000000)]
+    page: Option<PageNumber>,
 }
 
 impl SearchQuery {
@@ -46,7 +49,7 @@ pub async fn search(
         &state,
         &actor_of(&who),
         &query.filters(),
-        query.page.unwrap_or(1),
+        PageNumber::or_first(query.page),
     )
     .await?;
     Ok(HttpResponse::Ok()

@@ -8,6 +8,7 @@ use crate::cases::view::{self, CaseView};
 use crate::cases::{actor_of, lifecycle, review};
 use crate::domain::case_status::CaseStatus;
 use crate::domain::ids::CaseId;
+use crate::http::api::json_object::JsonObject;
 use crate::http::input::HandOver;
 use crate::http::problem::{Problem, ProblemBody};
 use actix_web::{HttpResponse, web};
@@ -33,7 +34,7 @@ pub struct CreateCase {
 pub async fn create(
     state: web::Data<App>,
     who: Authenticated,
-    body: web::Json<CreateCase>,
+    body: JsonObject<CreateCase>,
 ) -> Result<HttpResponse, Problem> {
     let actor = actor_of(&who);
     let input = CaseInput {
@@ -55,7 +56,8 @@ pub struct ListQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(ListQuery),
-    responses((status = 200, body = Vec<CaseListItem>), (status = 401, body = ProblemBody)))]
+    responses((status = 200, body = Vec<CaseListItem>), (status = 401, body = ProblemBody),
+        (status = 403, body = ProblemBody)))]
 pub async fn list(
     state: web::Data<App>,
     who: Authenticated,
@@ -88,7 +90,7 @@ pub async fn hand_over(
     state: web::Data<App>,
     who: Authenticated,
     path: web::Path<CaseId>,
-    body: web::Json<HandOver>,
+    body: JsonObject<HandOver>,
 ) -> Result<HttpResponse, Problem> {
     let id = path.into_inner();
     let actor = actor_of(&who);
@@ -149,7 +151,7 @@ pub async fn access_review(
     state: web::Data<App>,
     who: Authenticated,
     path: web::Path<CaseId>,
-    body: web::Json<AccessReview>,
+    body: JsonObject<AccessReview>,
 ) -> Result<HttpResponse, Problem> {
     review::review(&state, &actor_of(&who), path.into_inner(), &body.decisions).await?;
     Ok(HttpResponse::NoContent().finish())

@@ -5,6 +5,7 @@ use crate::auth::session::Authenticated;
 use crate::cases::actor_of;
 use crate::cases::consents;
 use crate::domain::ids::CaseId;
+use crate::http::api::json_object::JsonObject;
 use crate::http::input::GiveConsent;
 use crate::http::problem::{Problem, ProblemBody};
 use actix_web::{HttpResponse, web};
@@ -16,7 +17,7 @@ pub async fn give(
     state: web::Data<App>,
     who: Authenticated,
     path: web::Path<CaseId>,
-    body: web::Json<GiveConsent>,
+    body: JsonObject<GiveConsent>,
 ) -> Result<HttpResponse, Problem> {
     let id = body
         .into_inner()
@@ -38,7 +39,8 @@ pub async fn withdraw(
 }
 
 #[utoipa::path(get, path = "/api/v1/cases/{case_id}/consents/mine", tag = "cases",
-    responses((status = 200, body = Vec<crate::cases::view::ConsentView>), (status = 404, body = ProblemBody)))]
+    responses((status = 200, body = Vec<crate::cases::view::ConsentView>),
+        (status = 403, body = ProblemBody), (status = 404, body = ProblemBody)))]
 /// The consents the caller gave on the case, also once they were removed from it.
 pub async fn mine(
     state: web::Data<App>,

@@ -9,6 +9,7 @@ use crate::documents::service::{self, CreatedVersion};
 use crate::documents::upload_form::{self, Sender};
 use crate::documents::{DocumentError, DocumentResult};
 use crate::domain::ids::{CaseId, DocumentId};
+use crate::http::api::json_object::JsonObject;
 use crate::http::download;
 use crate::http::input::Rename;
 use crate::http::multipart::{MultipartParts, upload_request};
@@ -108,7 +109,7 @@ pub async fn rename(
     state: web::Data<App>,
     who: Authenticated,
     path: web::Path<DocumentId>,
-    body: web::Json<Rename>,
+    body: JsonObject<Rename>,
 ) -> Result<HttpResponse, Problem> {
     service::rename(&state, &actor_of(&who), path.into_inner(), &body.title).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -126,7 +127,7 @@ pub async fn delete(
 }
 
 #[utoipa::path(get, path = "/api/v1/documents/{document_id}/content", tag = "documents",
-    responses((status = 200, description = "the newest version's bytes", content_type = "application/octet-stream"),
+    responses((status = 200, description = "the newest version's bytes, as the media type found in them at upload (one of `documents.allowed_types`)", content_type = "*/*"),
         (status = 403, body = ProblemBody), (status = 404, body = ProblemBody)))]
 pub async fn content(
     state: web::Data<App>,
@@ -137,7 +138,7 @@ pub async fn content(
 }
 
 #[utoipa::path(get, path = "/api/v1/documents/{document_id}/versions/{n}/content", tag = "documents",
-    responses((status = 200, description = "that version's bytes", content_type = "application/octet-stream"),
+    responses((status = 200, description = "that version's bytes, as the media type found in them at upload", content_type = "*/*"),
         (status = 403, body = ProblemBody), (status = 404, body = ProblemBody)))]
 pub async fn version_content(
     state: web::Data<App>,

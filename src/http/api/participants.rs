@@ -5,6 +5,7 @@ use crate::auth::session::Authenticated;
 use crate::cases::actor_of;
 use crate::cases::participants;
 use crate::domain::ids::{CaseId, ParticipantId};
+use crate::http::api::json_object::JsonObject;
 use crate::http::input::{AddParticipant, ChangeAccess};
 use crate::http::problem::{Problem, ProblemBody};
 use actix_web::{HttpResponse, web};
@@ -15,7 +16,7 @@ pub async fn add(
     state: web::Data<App>,
     who: Authenticated,
     path: web::Path<CaseId>,
-    body: web::Json<AddParticipant>,
+    body: JsonObject<AddParticipant>,
 ) -> Result<HttpResponse, Problem> {
     let case = path.into_inner();
     let id = participants::add(&state, &actor_of(&who), case, body.as_input()).await?;
@@ -30,7 +31,7 @@ pub async fn change(
     state: web::Data<App>,
     who: Authenticated,
     path: web::Path<(CaseId, ParticipantId)>,
-    body: web::Json<ChangeAccess>,
+    body: JsonObject<ChangeAccess>,
 ) -> Result<HttpResponse, Problem> {
     let (case, participant) = path.into_inner();
     participants::set_access(&state, &actor_of(&who), case, participant, body.access).await?;

@@ -9,6 +9,7 @@ use crate::cases::CaseError;
 use crate::cases::actor_of;
 use crate::domain::department::Department;
 use crate::domain::ids::{AccountId, CaseId};
+use crate::http::api::json_object::JsonObject;
 use crate::http::problem::{Problem, ProblemBody};
 use crate::staff;
 use crate::staff::flags::StaffChange;
@@ -49,12 +50,13 @@ pub struct StaffFlags {
 }
 
 #[utoipa::path(patch, path = "/api/v1/staff/{account_id}", tag = "staff", request_body = StaffFlags,
-    responses((status = 204), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody)))]
+    responses((status = 204), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody),
+        (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
 pub async fn set_flags(
     state: web::Data<App>,
     who: Authenticated,
     path: web::Path<AccountId>,
-    body: web::Json<StaffFlags>,
+    body: JsonObject<StaffFlags>,
 ) -> Result<HttpResponse, Problem> {
     let target = path.into_inner();
     let actor = actor_of(&who);
@@ -114,7 +116,7 @@ pub async fn offboard(
     state: web::Data<App>,
     who: Authenticated,
     path: web::Path<AccountId>,
-    body: web::Json<OffboardRequest>,
+    body: JsonObject<OffboardRequest>,
 ) -> Result<HttpResponse, Problem> {
     let body = body.into_inner();
     let successors = match (body.hand_over_to, body.hand_over) {
@@ -176,7 +178,7 @@ pub struct NewStaffBody {
 pub async fn create(
     state: web::Data<App>,
     who: Authenticated,
-    body: web::Json<NewStaffBody>,
+    body: JsonObject<NewStaffBody>,
 ) -> Result<HttpResponse, Problem> {
     let input = staff::create::StaffInput {
         name: &body.name,

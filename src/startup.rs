@@ -302,7 +302,8 @@ fn serve(listener: TcpListener, state: App) -> std::io::Result<Server> {
             .wrap(
                 ErrorHandlers::new()
                     .handler(StatusCode::METHOD_NOT_ALLOWED, routes::method_not_allowed)
-                    .handler(StatusCode::UNAUTHORIZED, routes::unauthenticated),
+                    .handler(StatusCode::UNAUTHORIZED, routes::unauthenticated)
+                    .handler(StatusCode::SERVICE_UNAVAILABLE, routes::unavailable),
             )
             .wrap(from_fn(crate::http::csrf::refuse_cross_site))
             .wrap(from_fn(record_metrics))

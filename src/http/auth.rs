@@ -3,7 +3,7 @@
 //! Every refused login is logged with its reason code (never tokens, codes or CPR) and answered
 //! with a page; none leaves a session behind.
 
-use super::extractors::{removal_cookie, start_session};
+use super::extractors::{MaybeAuthenticated, removal_cookie, start_session};
 use super::pages::language::is_local_path;
 use super::pages::notice::notice;
 use super::problem::Problem;
@@ -177,7 +177,7 @@ pub struct LogoutForm {
 /// (no form body) is covered by the cross-site check alone.
 pub async fn logout(
     state: web::Data<App>,
-    who: Option<Authenticated>,
+    MaybeAuthenticated(who): MaybeAuthenticated,
     form: Option<web::Form<LogoutForm>>,
 ) -> Result<HttpResponse, Problem> {
     if let Some(who) = &who {

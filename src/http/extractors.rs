@@ -90,6 +90,29 @@ impl FromRequest for Authenticated {
     }
 }
 
+/// The logged-in account if there is one: `None` without a live session, but a request whose
+/// session could not be checked (the database out of reach) fails with that answer, so a page
+/// never tells a logged-in person to log in because of a fault. `Option<Authenticated>` would
+/// swallow the fault.
+#[derive(Debug, Clone)]
+pub struct MaybeAuthenticated(pub Option<Authenticated>);
+
+impl FromRequest for MaybeAuthenticated {
+    type Error = Problem;
+    type Future = LocalBoxFuture<'static, Result<Self, Problem>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let loading = Authenticated::from_request(req, payload);
+        Box::pin(async move {
+            match loading.await {
+                Ok(who) => Ok(Self(Some(who))),
+                Err(problem) if problem.status() == StatusCode::UNAUTHORIZED => Ok(Self(None)),
+                Err(problem) => Err(problem),
+            }
+        })
+    }
+}
+
 /// A staff member logged in with a password, who may be in the middle of enrolling an
 /// authenticator app: the only extractor that accepts such a session.
 #[derive(Debug, Clone)]

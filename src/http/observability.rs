@@ -58,11 +58,14 @@ impl RootSpanBuilder for PrivacyRootSpan {
                 Ok(response) => response.response().error().map(ToString::to_string),
                 Err(error) => Some(error.to_string()),
             };
-            tracing::error!(
-                status = status.as_u16(),
-                cause = cause.unwrap_or_default(),
-                "request failed"
-            );
+            let cause = cause.unwrap_or_default();
+            // A 503 is a dependency out of reach, already logged with its cause where it was
+            // answered: an outage, not a fault of ours to page someone about per request.
+            if status == actix_web::http::StatusCode::SERVICE_UNAVAILABLE {
+                tracing::warn!(status = status.as_u16(), cause, "request refused for now");
+            } else {
+                tracing::error!(status = status.as_u16(), cause, "request failed");
+            }
         } else if quiet {
             tracing::debug!(status = status.as_u16(), "request finished");
         } else {

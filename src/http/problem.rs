@@ -9,7 +9,7 @@
 use crate::error::{Answer, ErrorKind, UserError, chain};
 use crate::i18n::Lang;
 use actix_web::http::StatusCode;
-use actix_web::http::header::ContentType;
+use actix_web::http::header::{ContentType, HeaderValue, RETRY_AFTER};
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use serde::Serialize;
 use std::fmt;
@@ -148,11 +148,14 @@ impl ResponseError for Problem {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status)
-            .insert_header(ContentType(
-                CONTENT_TYPE.parse().expect("a valid media type"),
-            ))
-            .json(self.body())
+        let mut response = HttpResponse::build(self.status);
+        response.insert_header(ContentType(
+            CONTENT_TYPE.parse().expect("a valid media type"),
+        ));
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response.insert_header((RETRY_AFTER, RETRY_AFTER_SECONDS));
+        }
+        response.json(self.body())
     }
 }
 
@@ -177,11 +180,17 @@ pub fn status_of(kind: ErrorKind) -> (StatusCode, &'static str) {
     }
 }
 
+/// How long a 503 asks the client to wait (`Retry-After`): a database restart takes seconds.
+pub const RETRY_AFTER_SECONDS: HeaderValue = HeaderValue::from_static("5");
+
 /// Logs what the answer does not say: a fault of ours with its whole chain (once, here), a
-/// broken upload at info.
+/// dependency out of reach at warn, a broken upload at info.
 pub fn log_failure(err: &dyn std::error::Error, kind: ErrorKind) {
     match kind {
         ErrorKind::Internal => tracing::error!(error = %chain(err), "request failed"),
+        ErrorKind::Unavailable => {
+            tracing::warn!(error = %chain(err), "a dependency is out of reach")
+        }
         ErrorKind::BadRequest => tracing::info!(error = %chain(err), "bad request"),
         _ => {}
     }

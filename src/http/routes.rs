@@ -13,7 +13,7 @@ use super::{api, auth, backchannel, health, openapi, password, scim, static_file
 use actix_web::body::EitherBody;
 use actix_web::dev::ServiceResponse;
 use actix_web::http::StatusCode;
-use actix_web::http::header::ACCEPT;
+use actix_web::http::header::{ACCEPT, RETRY_AFTER};
 use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 
@@ -289,19 +289,41 @@ pub(crate) fn wants_html(req: &HttpRequest) -> bool {
             .is_some_and(|accept| accept.contains("text/html"))
 }
 
-/// No session (it expired, or the person logged out in another tab): a browser gets a page that
-/// says so and leads to the front page to log in again; the API keeps its problem+json.
-pub fn unauthenticated<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+/// A problem+json answer to a browser asking for a page, which an error handler turns into one.
+fn is_problem_for_a_browser<B>(res: &ServiceResponse<B>) -> bool {
     let is_problem = res
         .headers()
         .get(actix_web::http::header::CONTENT_TYPE)
         .is_some_and(|t| t.as_bytes().starts_with(b"application/problem+json"));
+    is_problem && wants_html(res.request())
+}
+
+/// No session (it expired, or the person logged out in another tab): a browser gets a page that
+/// says so and leads to the front page to log in again; the API keeps its problem+json.
+pub fn unauthenticated<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
     // A page that answers 401 itself (a wrong password) keeps its own words.
-    if !is_problem || !wants_html(res.request()) {
+    if !is_problem_for_a_browser(&res) {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let (req, _) = res.into_parts();
     let page = login_required::login_required(&req);
+    let response: ServiceResponse<EitherBody<B>> =
+        ServiceResponse::new(req, page).map_into_right_body();
+    Ok(ErrorHandlerResponse::Response(response))
+}
+
+/// A dependency out of reach (503): a browser gets a page saying that nothing was saved and to
+/// try again in a moment, with the `Retry-After` the problem carried; the API keeps its problem.
+pub fn unavailable<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    if !is_problem_for_a_browser(&res) {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let retry_after = res.headers().get(RETRY_AFTER).cloned();
+    let (req, _) = res.into_parts();
+    let mut page = notice::notice(&req, StatusCode::SERVICE_UNAVAILABLE, "unavailable");
+    if let Some(retry_after) = retry_after {
+        page.headers_mut().insert(RETRY_AFTER, retry_after);
+    }
     let response: ServiceResponse<EitherBody<B>> =
         ServiceResponse::new(req, page).map_into_right_body();
     Ok(ErrorHandlerResponse::Response(response))

@@ -12,7 +12,8 @@
 //! fail at once with `SQLITE_BUSY` when another connection wrote meanwhile.
 //!
 //! Errors: `StoreError`; a missing row is `NotFound`, a unique violation `Conflict`, anything else
-//! `Database` (a server fault, never the caller's).
+//! `Database`: a 503 when the database is out of reach ([`is_out_of_reach`]), otherwise a server
+//! fault, never the caller's.
 
 pub mod accounts;
 pub mod audit;
@@ -76,8 +77,31 @@ impl UserError for StoreError {
             Self::NotFound => Answer::not_found(),
             Self::Conflict(what) => Answer::new(ErrorKind::Conflict, "conflict", "error.exists")
                 .arg("what", Arg::Text((*what).to_owned())),
+            Self::Database(err) if is_out_of_reach(err) => Answer::new(
+                ErrorKind::Unavailable,
+                "database-unavailable",
+                "error.database_unavailable",
+            ),
             Self::Corrupt(_) | Self::Database(_) | Self::Migrate(_) => Answer::internal(),
         }
+    }
+}
+
+/// Whether `err` says the database could not be reached (or went away mid-conversation) rather
+/// than that it refused the statement: the pool timed out or is closed, the connection broke, or
+/// the server is shutting down, starting up or out of connection slots (SQLSTATE classes 08
+/// and 57P, and 53300). Such a request is answered 503, try again, not 500.
+pub fn is_out_of_reach(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            code.starts_with("08") || code.starts_with("57P") || code == "53300"
+        }),
+        _ => false,
     }
 }
 
@@ -197,5 +221,31 @@ impl Db {
     /// Closes every connection; later queries fail (used at shutdown).
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_out_of_reach_answers_503_and_a_refused_statement_500() {
+        let broken = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset");
+        for err in [
+            sqlx::Error::PoolTimedOut,
+            sqlx::Error::PoolClosed,
+            sqlx::Error::Io(broken),
+        ] {
+            let answer = StoreError::Database(err).answer();
+            assert_eq!(answer.kind, ErrorKind::Unavailable);
+            assert_eq!(answer.code, "database-unavailable");
+        }
+        for err in [
+            sqlx::Error::ColumnNotFound("x".into()),
+            sqlx::Error::Protocol("odd".into()),
+        ] {
+            assert_eq!(StoreError::Database(err).answer().kind, ErrorKind::Internal);
+        }
+        assert_eq!(StoreError::NotFound.answer().kind, ErrorKind::NotFound);
     }
 }

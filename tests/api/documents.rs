@@ -35,7 +35,11 @@ pub struct Team {
 }
 
 pub async fn team(backend: Backend, store: Store, documents: &str) -> Team {
-    let app = spawn_app_with(backend, &store_settings(store, documents)).await;
+    team_on(spawn_app_with(backend, &store_settings(store, documents)).await).await
+}
+
+/// The team of `team`, on an app the caller started.
+pub async fn team_on(app: TestApp) -> Team {
     let coordinator = logged_in(&app, "coordinator").await;
     let case = create_case(&app, &coordinator, "young19").await;
     add_citizen(&app, &coordinator, &case, "young19", "young_person", None).await;
@@ -127,6 +131,17 @@ pub async fn download(
 
 /// A PDF-looking file of `len` bytes that is recognisable wherever it lands: a PDF header,
 /// random bytes, and the `%%EOF` a PDF ends with.
+/// A hand-written multipart upload up to the file's bytes (title "Plan", kind "other", a PDF
+/// named plan.pdf), for clients that send the body themselves.
+pub fn multipart_head(boundary: &str) -> String {
+    format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nPlan\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nother\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"plan.pdf\"\r\n\
+         Content-Type: application/pdf\r\n\r\n"
+    )
+}
+
 pub fn pdf(len: usize) -> Vec<u8> {
     const END: &[u8] = b"\n%%EOF\n";
     let mut bytes = b"%PDF-1.7\n% vejviser-plaintext-marker\n".to_vec();
@@ -649,12 +664,7 @@ async fn a_dropped_upload_leaves_nothing(backend: Backend, store: Store) {
     let team = team(backend, store, "").await;
     // A body that sends half a megabyte, then fails: the connection drops mid-upload.
     let boundary = "vejviser-test-boundary";
-    let head = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nPlan\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nother\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"plan.pdf\"\r\n\
-         Content-Type: application/pdf\r\n\r\n"
-    );
+    let head = multipart_head(boundary);
     let pieces: Vec<Result<Vec<u8>, std::io::Error>> = vec![
         Ok(head.into_bytes()),
         Ok(pdf(512 * 1024)),

@@ -172,10 +172,20 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 
 /// As `spawn_app`, with extra TOML settings layered on top (a `[section]` may appear once).
 pub async fn spawn_app_with(backend: Backend, extra: &str) -> TestApp {
+    spawn_app_routed(backend, extra, str::to_owned).await
+}
+
+/// As `spawn_app_with`, the service reaching its database at `route(url)` (through a fault
+/// proxy, say). The database is still created and dropped at its own address.
+pub async fn spawn_app_routed(
+    backend: Backend,
+    extra: &str,
+    route: impl FnOnce(&str) -> String,
+) -> TestApp {
     LazyLock::force(&TRACING);
     let data = tempfile::tempdir().expect("a temp dir");
     let database = fresh_database(backend, data.path()).await;
-    let database_url = database.url.clone();
+    let database_url = route(&database.url);
     let settings = test_settings(&database_url, data.path(), extra);
     let app = Application::build(settings).await.expect("the app builds");
     let address = format!("http://127.0.0.1:{}", app.port());

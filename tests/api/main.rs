@@ -26,6 +26,7 @@ mod confirmations;
 mod consent_changes;
 mod consent_evidence;
 mod contract;
+mod database_faults;
 mod demo_scripts;
 mod digests_and_reminders;
 mod document_pages;

@@ -2,7 +2,7 @@
 //! sending halfway through a file's body (the service's body idle time-out), and one that never
 //! finishes its request head (actix's client_request_timeout). On both databases and stores.
 
-use crate::documents::{Store, Team, on_both_databases_and_stores, pdf, team};
+use crate::documents::{Store, Team, multipart_head, on_both_databases_and_stores, pdf, team};
 use crate::helpers::{Backend, spawn_app_with};
 use crate::team::{get, session_token_for};
 use crate::upload_rules::assert_nothing_kept;
@@ -24,7 +24,8 @@ async fn read_until_closed(stream: &mut TcpStream) -> String {
     }
 }
 
-async fn the_professionals_cookie(team: &Team) -> String {
+/// A session cookie value for the team's professional, for a raw TCP client.
+pub async fn the_professionals_cookie(team: &Team) -> String {
     let me: Value = get(&team.app, &team.professional, "/api/v1/me")
         .await
         .json()
@@ -38,12 +39,7 @@ async fn an_upload_that_stops_sending_ends_and_leaves_nothing(backend: Backend, 
     let team = team(backend, store, "body_idle_timeout_secs = 1").await;
     let token = the_professionals_cookie(&team).await;
     let boundary = "vejviser-stall";
-    let head = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nPlan\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nother\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"plan.pdf\"\r\n\
-         Content-Type: application/pdf\r\n\r\n"
-    );
+    let head = multipart_head(boundary);
     let address = team.app.url("").replace("http://", "");
     let address = address.trim_end_matches('/');
     let mut stream = TcpStream::connect(address).await.unwrap();

@@ -23,6 +23,7 @@ use crate::domain::case_status::CaseStatus;
 use crate::domain::department::Department;
 use crate::domain::ids::CaseId;
 use crate::domain::role::Role;
+use crate::http::extractors::MaybeAuthenticated;
 use crate::http::input::{FormFields, NoFields};
 use crate::i18n::Lang;
 use crate::policy::ActorKind;
@@ -67,7 +68,7 @@ pub struct SearchQuery {
 pub async fn list(
     req: HttpRequest,
     state: web::Data<App>,
-    who: Option<Authenticated>,
+    MaybeAuthenticated(who): MaybeAuthenticated,
     query: web::Query<SearchQuery>,
 ) -> HttpResponse {
     let Some(who) = who else {
@@ -288,7 +289,7 @@ async fn readable_documents(
 pub async fn show(
     req: HttpRequest,
     state: web::Data<App>,
-    who: Option<Authenticated>,
+    MaybeAuthenticated(who): MaybeAuthenticated,
     path: web::Path<CaseId>,
 ) -> HttpResponse {
     let Some(who) = who else {

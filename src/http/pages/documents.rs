@@ -16,6 +16,7 @@ use crate::documents::service;
 use crate::domain::case_status::CaseStatus;
 use crate::domain::ids::DocumentId;
 use crate::http::download::{self, Showing};
+use crate::http::extractors::MaybeAuthenticated;
 use crate::http::input::{NoFields, Rename};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -87,7 +88,7 @@ pub struct ShowQuery {
 pub async fn show(
     req: HttpRequest,
     state: web::Data<App>,
-    who: Option<Authenticated>,
+    MaybeAuthenticated(who): MaybeAuthenticated,
     path: web::Path<DocumentId>,
     query: web::Query<ShowQuery>,
 ) -> HttpResponse {

@@ -7,6 +7,7 @@ use super::layout::{Chrome, render};
 use crate::app::App;
 use crate::auth::session::Authenticated;
 use crate::cases::{actor_of, list};
+use crate::http::extractors::MaybeAuthenticated;
 use actix_web::http::header::LOCATION;
 use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -41,7 +42,7 @@ pub fn login_required(req: &HttpRequest) -> HttpResponse {
 pub async fn start(
     req: HttpRequest,
     state: web::Data<App>,
-    who: Option<Authenticated>,
+    MaybeAuthenticated(who): MaybeAuthenticated,
 ) -> HttpResponse {
     let Some(who) = who else {
         return login_required(&req);

@@ -3,8 +3,9 @@
 
 use super::layout::{Chrome, lang_of, render};
 use crate::error::{ErrorKind, UserError};
-use crate::http::problem::{log_failure, status_of};
+use crate::http::problem::{RETRY_AFTER_SECONDS, log_failure, status_of};
 use actix_web::http::StatusCode;
+use actix_web::http::header::RETRY_AFTER;
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 
@@ -109,6 +110,19 @@ pub fn refusal<E: UserError>(req: &HttpRequest, err: &E) -> HttpResponse {
     match answer.kind {
         ErrorKind::NotFound => notice(req, status, "notfound"),
         ErrorKind::Internal => notice(req, status, "error"),
+        ErrorKind::Unavailable => {
+            let text = answer.page_sentence(lang_of(req));
+            let mut page = page_of(
+                req,
+                status,
+                "unavailable.heading",
+                &text,
+                "/",
+                "notice.back_home",
+            );
+            page.headers_mut().insert(RETRY_AFTER, RETRY_AFTER_SECONDS);
+            page
+        }
         _ => notice_text(req, status, &answer.page_sentence(lang_of(req))),
     }
 }

@@ -40,6 +40,10 @@ pub enum BlobError {
     /// The S3 operation and the service's message; never credentials.
     #[error("S3 {0}")]
     S3(String),
+    /// The store did not answer, or answered that it is in trouble (a connection refused or
+    /// timed out, S3 5xx or SlowDown): worth trying again later, unlike `S3`.
+    #[error("blob store out of reach: {0}")]
+    Unavailable(String),
     #[error("blob store configuration: {0}")]
     Config(String),
     #[error("blob too large: {0}")]

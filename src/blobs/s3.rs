@@ -8,6 +8,7 @@ use super::{BlobError, BlobKey, key};
 use crate::config::S3BlobSettings;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::config::http::HttpResponse;
+use aws_sdk_s3::config::timeout::TimeoutConfig;
 use aws_sdk_s3::config::{
     Credentials, Region, RequestChecksumCalculation, ResponseChecksumValidation,
 };
@@ -59,8 +60,13 @@ impl S3Store {
         let http = aws_smithy_http_client::Builder::new()
             .tls_provider(Provider::Rustls(CryptoMode::Ring))
             .build_https();
-        let mut loader =
-            aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(http);
+        let timeouts = TimeoutConfig::builder()
+            .connect_timeout(Duration::from_secs(settings.connect_timeout_secs))
+            .read_timeout(Duration::from_secs(settings.read_timeout_secs))
+            .build();
+        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .http_client(http)
+            .timeout_config(timeouts);
         if let Some(region) = &settings.region {
             loader = loader.region(Region::new(region.clone()));
         }
@@ -451,10 +457,21 @@ impl S3Reader {
 
 /// The operation, then S3's code and message for a service error (not its raw body, which for
 /// signature errors echoes the string that was signed), else the SDK's error chain.
+/// A connection that failed or timed out, a response cut off, or S3 saying it is in trouble
+/// (5xx, SlowDown) is `Unavailable`; any other refusal is `S3`.
 fn s3_error<E>(operation: &str, e: SdkError<E, HttpResponse>) -> BlobError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
+    let out_of_reach = match &e {
+        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) | SdkError::ResponseError(_) => {
+            true
+        }
+        SdkError::ServiceError(service) => {
+            service.raw().status().is_server_error() || service.err().code() == Some("SlowDown")
+        }
+        _ => false,
+    };
     let detail = match &e {
         SdkError::ServiceError(service) => format!(
             "{} (HTTP {}): {}",
@@ -464,7 +481,12 @@ where
         ),
         other => DisplayErrorContext(other).to_string(),
     };
-    BlobError::S3(format!("{operation}: {detail}"))
+    let message = format!("{operation}: {detail}");
+    if out_of_reach {
+        BlobError::Unavailable(message)
+    } else {
+        BlobError::S3(message)
+    }
 }
 
 /// 404 (NoSuchKey, NoSuchUpload, HEAD's bodiless NotFound) as `NotFound`, but not a missing

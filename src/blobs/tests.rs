@@ -317,6 +317,8 @@ impl Moto {
             endpoint_url: Some(self.endpoint.clone()),
             force_path_style: true,
             key_prefix: key_prefix.into(),
+            connect_timeout_secs: 5,
+            read_timeout_secs: 30,
         };
         let credentials = Credentials::new("test-key-id", SECRET, None, None, "tests");
         let store = S3Store::open_with(&settings, Some(credentials))
@@ -448,6 +450,8 @@ async fn s3_against_moto() {
         endpoint_url: Some(moto.endpoint.clone()),
         force_path_style: true,
         key_prefix: String::new(),
+        connect_timeout_secs: 5,
+        read_timeout_secs: 30,
     };
     let credentials = Credentials::new("test-key-id", SECRET, None, None, "tests");
     let missing = S3Store::open_with(&settings, Some(credentials))
@@ -473,6 +477,8 @@ async fn s3_settings_are_checked() {
         endpoint_url: None,
         force_path_style: false,
         key_prefix: prefix.into(),
+        connect_timeout_secs: 5,
+        read_timeout_secs: 30,
     };
     let open = |s: S3BlobSettings| async move { S3Store::open_with(&s, None).await };
     assert!(matches!(

@@ -81,6 +81,21 @@ pub struct S3BlobSettings {
     /// Prepended to every key, e.g. `vejviser/`, to share a bucket.
     #[serde(default)]
     pub key_prefix: String,
+    /// How long connecting to the store may take before the attempt fails (and is retried).
+    #[serde(default = "default_s3_connect_timeout_secs")]
+    pub connect_timeout_secs: u64,
+    /// How long the store may stay silent while answering before the attempt fails: without
+    /// it, a store that accepts connections and says nothing holds a request forever.
+    #[serde(default = "default_s3_read_timeout_secs")]
+    pub read_timeout_secs: u64,
+}
+
+fn default_s3_connect_timeout_secs() -> u64 {
+    5
+}
+
+fn default_s3_read_timeout_secs() -> u64 {
+    30
 }
 
 #[derive(Debug, Clone, Deserialize)]

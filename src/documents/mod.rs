@@ -168,6 +168,12 @@ impl UserError for DocumentError {
             Self::Interrupted(_) => Answer::new(K::BadRequest, "bad-request", "error.interrupted")
                 .on_pages("doc_error.interrupted"),
             Self::Store(e) => e.answer(),
+            Self::Blob(BlobError::Unavailable(_))
+            | Self::Download(DownloadError::Blob(BlobError::Unavailable(_))) => Answer::new(
+                K::Unavailable,
+                "storage-unavailable",
+                "error.storage_unavailable",
+            ),
             Self::Blob(_) | Self::Key(_) | Self::Stream(_) | Self::Download(_) => {
                 Answer::internal()
             }

@@ -123,7 +123,9 @@ fn every_answer() -> Vec<Answer> {
         DocumentError::PreconditionRequired,
         DocumentError::Interrupted("cut".into()),
         DocumentError::Blob(BlobError::NotFound),
+        DocumentError::Blob(BlobError::Unavailable("PutObject: refused".into())),
         DocumentError::Store(StoreError::NotFound),
+        DocumentError::Store(StoreError::Database(sqlx::Error::PoolTimedOut)),
     ];
     for e in &documents {
         match e {

@@ -132,13 +132,7 @@ async fn an_upload_whose_database_goes_mid_body_leaves_nothing_after_the_sweep()
 
 /// The service on a fresh PostgreSQL database, reached through a proxy the test breaks.
 async fn app_behind_proxy(extra: &str) -> (TestApp, FaultProxy) {
-    let direct = url::Url::parse(&crate::helpers::postgres_admin_url()).unwrap();
-    let upstream = format!(
-        "{}:{}",
-        direct.host_str().unwrap(),
-        direct.port().unwrap_or(5432)
-    );
-    let proxy = FaultProxy::start(upstream).await;
+    let proxy = FaultProxy::in_front_of(&crate::helpers::postgres_admin_url(), 5432).await;
     let port = proxy.port;
     let app = spawn_app_routed(Backend::Postgres, extra, |url| {
         let mut routed = url::Url::parse(url).unwrap();

@@ -22,6 +22,11 @@ pub fn store_settings(store: Store, documents: &str) -> String {
         Store::Local => String::new(),
         Store::S3 => crate::helpers::s3_settings(),
     };
+    store_settings_with(&blobs, documents)
+}
+
+/// `blobs` settings, orphans swept at once, and `documents` lines for the [documents] section.
+pub fn store_settings_with(blobs: &str, documents: &str) -> String {
     format!("{blobs}\n[documents]\norphan_grace_minutes = 0\n{documents}\n")
 }
 
@@ -129,8 +134,6 @@ pub async fn download(
     (status, headers, response.bytes().await.unwrap().to_vec())
 }
 
-/// A PDF-looking file of `len` bytes that is recognisable wherever it lands: a PDF header,
-/// random bytes, and the `%%EOF` a PDF ends with.
 /// A hand-written multipart upload up to the file's bytes (title "Plan", kind "other", a PDF
 /// named plan.pdf), for clients that send the body themselves.
 pub fn multipart_head(boundary: &str) -> String {
@@ -142,6 +145,8 @@ pub fn multipart_head(boundary: &str) -> String {
     )
 }
 
+/// A PDF-looking file of `len` bytes that is recognisable wherever it lands: a PDF header,
+/// random bytes, and the `%%EOF` a PDF ends with.
 pub fn pdf(len: usize) -> Vec<u8> {
     const END: &[u8] = b"\n%%EOF\n";
     let mut bytes = b"%PDF-1.7\n% vejviser-plaintext-marker\n".to_vec();

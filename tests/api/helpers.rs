@@ -276,9 +276,19 @@ pub async fn assert_problem(response: reqwest::Response, status: u16) -> serde_j
 /// `[blobs]` settings for the S3-compatible server scripts/test starts, each test under its own
 /// key prefix in the one bucket. Credentials come from the AWS environment variables it sets.
 pub fn s3_settings() -> String {
-    let endpoint = std::env::var("VEJVISER_TEST_S3_ENDPOINT").expect(
+    s3_settings_at(&s3_endpoint(), "")
+}
+
+/// The S3-compatible server scripts/test starts (`http://127.0.0.1:PORT`).
+pub fn s3_endpoint() -> String {
+    std::env::var("VEJVISER_TEST_S3_ENDPOINT").expect(
         "VEJVISER_TEST_S3_ENDPOINT is not set: run the suite with scripts/test, which starts an S3 server",
-    );
+    )
+}
+
+/// As `s3_settings`, reaching the server at `endpoint` (a fault proxy, say), with `extra` lines
+/// in `[blobs.s3]`.
+pub fn s3_settings_at(endpoint: &str, extra: &str) -> String {
     let bucket =
         std::env::var("VEJVISER_TEST_S3_BUCKET").unwrap_or_else(|_| "vejviser-test".into());
     format!(
@@ -291,6 +301,7 @@ pub fn s3_settings() -> String {
         endpoint_url = "{endpoint}"
         force_path_style = true
         key_prefix = "test-{}/"
+        {extra}
         "#,
         uuid::Uuid::new_v4().simple()
     )

@@ -58,6 +58,7 @@ mod scim;
 mod scrub;
 mod sealed_texts;
 mod seed;
+mod storage_faults;
 mod upload_pages;
 mod upload_rules;
 mod upload_stalls;

@@ -66,6 +66,13 @@ impl FaultProxy {
         }
     }
 
+    /// A proxy to the host and port of `url` (`default_port` when it names none).
+    pub async fn in_front_of(url: &str, default_port: u16) -> Self {
+        let url = url::Url::parse(url).expect("a URL");
+        let host = url.host_str().expect("a host in the URL");
+        Self::start(format!("{host}:{}", url.port().unwrap_or(default_port))).await
+    }
+
     /// Switches to `mode`, ending every connection opened before, so no old connection keeps
     /// working through a fault (or stays broken after it).
     pub fn set(&self, mode: Mode) {

@@ -45,6 +45,8 @@ pub enum ErrorKind {
     PreconditionRequired,
     /// A dependency does not answer (503).
     Unavailable,
+    /// No room left where the file would be stored (507).
+    InsufficientStorage,
     /// A fault of ours (500).
     Internal,
 }

@@ -52,6 +52,16 @@ pub enum BlobError {
     WriterFailed,
 }
 
+impl BlobError {
+    /// The disk (or quota) the blob was being written to is full: a clear 507, not a fault.
+    pub fn is_storage_full(&self) -> bool {
+        matches!(self, Self::Io(e) if matches!(
+            e.kind(),
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+        ))
+    }
+}
+
 impl BlobStore {
     pub async fn open(settings: &Settings) -> Result<Self, BlobError> {
         match settings.blobs.backend {

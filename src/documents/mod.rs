@@ -168,6 +168,9 @@ impl UserError for DocumentError {
             Self::Interrupted(_) => Answer::new(K::BadRequest, "bad-request", "error.interrupted")
                 .on_pages("doc_error.interrupted"),
             Self::Store(e) => e.answer(),
+            Self::Blob(e) if e.is_storage_full() => {
+                Answer::new(K::InsufficientStorage, "storage-full", "error.storage_full")
+            }
             Self::Blob(BlobError::Unavailable(_))
             | Self::Download(DownloadError::Blob(BlobError::Unavailable(_))) => Answer::new(
                 K::Unavailable,

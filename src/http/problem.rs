@@ -176,6 +176,9 @@ pub fn status_of(kind: ErrorKind) -> (StatusCode, &'static str) {
             (StatusCode::PRECONDITION_REQUIRED, "Precondition required")
         }
         ErrorKind::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "Service unavailable"),
+        ErrorKind::InsufficientStorage => {
+            (StatusCode::INSUFFICIENT_STORAGE, "Insufficient storage")
+        }
         ErrorKind::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "Internal error"),
     }
 }

@@ -29,6 +29,7 @@ mod contract;
 mod database_faults;
 mod demo_scripts;
 mod digests_and_reminders;
+mod disk_full;
 mod document_pages;
 mod documents;
 mod duties;

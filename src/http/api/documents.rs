@@ -21,7 +21,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 #[utoipa::path(post, path = "/api/v1/cases/{case_id}/documents", tag = "documents",
     request_body(content_type = "multipart/form-data", description = "`file`, `title`, `kind`, `note`?"),
     responses((status = 201, body = CreatedVersion), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody),
-        (status = 413, body = ProblemBody), (status = 415, body = ProblemBody), (status = 422, body = ProblemBody)))]
+        (status = 413, body = ProblemBody), (status = 415, body = ProblemBody), (status = 422, body = ProblemBody),
+        (status = 507, description = "No room left in the document store", body = ProblemBody)))]
 pub async fn upload(
     req: HttpRequest,
     state: web::Data<App>,
@@ -53,7 +54,8 @@ fn created_response(created: CreatedVersion) -> HttpResponse {
     params(("If-Match" = Option<String>, Header, description = "The version the new one is based on: `\"3\"`; without it 428")),
     request_body(content_type = "multipart/form-data", description = "`file`, `note`?; header `If-Match: \"<version>\"`"),
     responses((status = 201, body = CreatedVersion), (status = 412, body = ProblemBody), (status = 428, body = ProblemBody),
-        (status = 413, body = ProblemBody), (status = 415, body = ProblemBody)))]
+        (status = 413, body = ProblemBody), (status = 415, body = ProblemBody),
+        (status = 507, description = "No room left in the document store", body = ProblemBody)))]
 pub async fn new_version(
     req: HttpRequest,
     state: web::Data<App>,

@@ -117,8 +117,10 @@ fn path_parameter(name: &str) -> Parameter {
 }
 
 fn add_shared_problems(operation: &mut Operation, path: &str) {
-    let mut shared: Vec<(&str, &str)> =
-        vec![("503", "The database is out of reach for now; try again")];
+    let mut shared: Vec<(&str, &str)> = vec![(
+        "503",
+        "The database or the document store is out of reach for now; try again",
+    )];
     if !OPEN.contains(&path) {
         shared.push(("401", "No session: log in first"));
     }
